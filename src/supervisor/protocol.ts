@@ -223,7 +223,7 @@ type Body<M> = M extends unknown ? Omit<M, 'v'> : never;
 
 /** Stamps the protocol version on a message body. */
 export function message<M extends ParentMessage | ChildMessage>(body: Body<M>): M {
-  return { v: PROTOCOL_VERSION, ...body } as M;
+  return { v: PROTOCOL_VERSION, ...body } as unknown as M;
 }
 
 const PARENT_TYPES = new Set<string>(['init', 'friends:update', 'deliver', 'ping', 'shutdown']);
