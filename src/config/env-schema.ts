@@ -1,0 +1,49 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * Every environment variable the server reads. Validated (and coerced) by @fastify/env at boot.
+ * `.env.example` documents each one; keep the two in step.
+ */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union(
+    [Type.Literal('development'), Type.Literal('production'), Type.Literal('test')],
+    { default: 'development' },
+  ),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** Where development secrets and the embedded store's data live. */
+  DATA_DIR: Type.String({ default: './data' }),
+  /** Absent → the embedded MongoDB-compatible store, persisted under DATA_DIR. */
+  MONGODB_URI: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://' })),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  JWT_EXPIRES_IN: Type.String({ default: '12h' }),
+  /** Comma-separated base64 32-byte keys, newest first. Older keys still decrypt. */
+  TOKEN_ENCRYPTION_KEYS: Type.Optional(Type.String({ minLength: 1 })),
+  /** REST base ending in `/api` (a fake Discord); absent → the real Discord. */
+  DISCORD_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  BODY_LIMIT_BYTES: Type.Integer({ default: 65536, minimum: 1024 }),
+  RATE_LIMIT_MAX: Type.Integer({ default: 600, minimum: 1 }),
+  AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 10, minimum: 1 }),
+  ACTIVITY_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1 }),
+  METRICS_RETENTION_DAYS: Type.Integer({ default: 7, minimum: 1 }),
+  /** A friend never gets the same content item twice within this many days. */
+  NO_REPEAT_DAYS: Type.Integer({ default: 30, minimum: 0 }),
+  /** Heap cap of each account worker (`--max-old-space-size`). */
+  WORKER_MAX_HEAP_MB: Type.Integer({ default: 128, minimum: 32 }),
+  /** How many workers may be starting at once; 0 → 2 × CPU cores. */
+  WORKER_SPAWN_CONCURRENCY: Type.Integer({ default: 0, minimum: 0 }),
+  /** Sample server and worker figures into SystemMetrics this often. */
+  METRICS_INTERVAL_MS: Type.Integer({ default: 5000, minimum: 100 }),
+});
+
+export type Env = Static<typeof EnvSchema>;
+
+/** The resolved configuration: env plus the secrets that development generates. */
+export interface AppConfig extends Env {
+  JWT_SECRET: string;
+  TOKEN_ENCRYPTION_KEYS: string;
+}

@@ -1,0 +1,58 @@
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
+import { snowflakeValidator } from './snowflake.js';
+
+export const DESIRED_STATES = ['running', 'stopped'] as const;
+export const DELIVERY_MODES = ['dm', 'channel'] as const;
+
+const encryptedTokenSchema = new Schema(
+  {
+    ciphertext: { type: Buffer, required: true },
+    iv: { type: Buffer, required: true },
+    tag: { type: Buffer, required: true },
+    keyId: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const lastErrorSchema = new Schema(
+  { code: String, message: String, at: Date },
+  { _id: false },
+);
+
+const settingsSchema = new Schema(
+  {
+    deliveryMode: { type: String, enum: DELIVERY_MODES, default: 'dm' },
+    channelId: { type: String, validate: snowflakeValidator },
+    /** ContentService config: providers, weights, allowNsfw (validated by the API's schema). */
+    content: { type: Schema.Types.Mixed },
+    /** Rule defaults every friend inherits (validated by the API's schema). */
+    defaultRules: { type: Schema.Types.Mixed },
+  },
+  { _id: false, minimize: false },
+);
+
+const discordAccountSchema = new Schema(
+  {
+    ownerId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    label: { type: String, required: true, trim: true, maxlength: 100 },
+    token: { type: encryptedTokenSchema, required: true },
+    /** The last four characters of the token: all the API ever shows of it. */
+    tokenHint: { type: String, required: true },
+    botUserId: { type: String, validate: snowflakeValidator },
+    botUsername: String,
+    desiredState: { type: String, enum: DESIRED_STATES, default: 'stopped', required: true },
+    lastState: String,
+    lastError: { type: lastErrorSchema, default: undefined },
+    settings: { type: settingsSchema, default: () => ({}) },
+  },
+  { timestamps: true },
+);
+discordAccountSchema.index({ ownerId: 1, _id: -1 });
+discordAccountSchema.index({ botUserId: 1 });
+discordAccountSchema.index({ desiredState: 1 });
+
+export type DiscordAccount = InferSchemaType<typeof discordAccountSchema>;
+
+export function discordAccountModel(conn: Connection) {
+  return conn.model('DiscordAccount', discordAccountSchema, 'discordaccounts');
+}

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import mongoose, { type Connection } from 'mongoose';
+import { startEmbeddedMongo } from '../db/embedded/index.js';
+import { createModels, type Models } from '../models/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: {
+      connection: Connection;
+      models: Models;
+      /** 'embedded' when the server started its own store. */
+      kind: 'mongodb' | 'embedded';
+      /** True when the database answers a ping right now. */
+      isUp(): Promise<boolean>;
+    };
+  }
+}
+
+const EMBEDDED_DB_NAME = 'discord-auto-content';
+
+/**
+ * Connects mongoose. Without MONGODB_URI it starts the embedded MongoDB-compatible store with
+ * its data under DATA_DIR/db, so `npm start` needs no setup. Closes both on shutdown.
+ */
+export default fp(
+  async function database(app: FastifyInstance) {
+    const { MONGODB_URI, DATA_DIR, ACTIVITY_RETENTION_DAYS, METRICS_RETENTION_DAYS } = app.config;
+    let uri = MONGODB_URI;
+    let embedded: Awaited<ReturnType<typeof startEmbeddedMongo>> | undefined;
+    if (!uri) {
+      embedded = await startEmbeddedMongo({ dataDir: join(DATA_DIR, 'db'), logger: app.log.child({ component: 'embedded-store' }) as never });
+      uri = `${embedded.uri}/${EMBEDDED_DB_NAME}`;
+      app.log.info({ uri }, 'embedded MongoDB-compatible store started (set MONGODB_URI for production)');
+    }
+    const connection = mongoose.createConnection(uri, {
+      serverSelectionTimeoutMS: 5000,
+      // The API answers 503 instead of queueing requests forever while the database is down.
+      bufferCommands: false,
+    });
+    await connection.asPromise();
+    const models = createModels(connection, {
+      activityRetentionDays: ACTIVITY_RETENTION_DAYS,
+      metricsRetentionDays: METRICS_RETENTION_DAYS,
+    });
+    // Create collections and indexes before the first request, so unique indexes exist.
+    await Promise.all(Object.values(models).map((m) => m.init()));
+
+    app.decorate('db', {
+      connection,
+      models,
+      kind: embedded ? 'embedded' : 'mongodb',
+      async isUp() {
+        if (connection.readyState !== 1 || !connection.db) return false;
+        try {
+          await connection.db.admin().ping();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+
+    app.addHook('onClose', async () => {
+      await connection.close();
+      await embedded?.stop();
+    });
+  },
+  { name: 'database', dependencies: ['config'] },
+);

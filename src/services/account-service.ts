@@ -1,0 +1,214 @@
+import type { Types } from 'mongoose';
+import type { Models } from '../models/index.js';
+import { afterIdCursor, toObjectId, toPage } from '../utils/cursor.js';
+import { type EncryptedSecret, type TokenCipher, tokenHint } from '../utils/token-cipher.js';
+import { NotFoundError } from './errors.js';
+import type { WorkerControl, WorkerView } from './worker-control.js';
+
+export interface AccountSettings {
+  deliveryMode?: 'dm' | 'channel';
+  channelId?: string;
+  content?: Record<string, unknown>;
+  defaultRules?: Record<string, unknown>;
+}
+
+export interface CreateAccountInput {
+  label: string;
+  token: string;
+  settings?: AccountSettings;
+}
+
+export interface UpdateAccountInput {
+  label?: string;
+  token?: string;
+  settings?: AccountSettings;
+}
+
+export interface AccountView {
+  id: string;
+  label: string;
+  tokenHint: string;
+  botUserId: string | null;
+  botUsername: string | null;
+  desiredState: 'running' | 'stopped';
+  state: string;
+  lastError: { code: string; message: string; at: Date } | null;
+  settings: AccountSettings;
+  worker: WorkerView | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface AccountDoc {
+  _id: Types.ObjectId;
+  label: string;
+  tokenHint: string;
+  botUserId?: string | null;
+  botUsername?: string | null;
+  desiredState: string;
+  lastState?: string | null;
+  lastError?: { code?: string | null; message?: string | null; at?: Date | null } | null;
+  settings?: AccountSettings | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WorkerInit {
+  token: string;
+  friends: string[];
+}
+
+/**
+ * Discord bot accounts: CRUD scoped to their owner, token encryption, and start/stop through the
+ * supervisor. Every query carries `ownerId`, so another user's account is simply "not found".
+ */
+export class AccountService {
+  constructor(
+    private readonly models: Pick<Models, 'DiscordAccount' | 'Friend' | 'ActivityHistory' | 'ContentHistory'>,
+    private readonly cipher: TokenCipher,
+    private readonly workers: WorkerControl,
+  ) {}
+
+  async list(ownerId: string, page: { limit: number; cursor?: string }) {
+    const rows = await this.models.DiscordAccount.find({ ownerId, ...afterIdCursor(page.cursor) })
+      .sort({ _id: -1 })
+      .limit(page.limit + 1)
+      .lean<AccountDoc[]>();
+    const { items, nextCursor } = toPage(rows, page.limit);
+    return { items: items.map((a) => this.view(a)), nextCursor };
+  }
+
+  async create(ownerId: string, input: CreateAccountInput): Promise<AccountView> {
+    const doc = await this.models.DiscordAccount.create({
+      ownerId,
+      label: input.label,
+      token: this.cipher.encrypt(input.token),
+      tokenHint: tokenHint(input.token),
+      settings: input.settings ?? {},
+    });
+    return this.view(doc.toObject() as AccountDoc);
+  }
+
+  async get(ownerId: string, id: string): Promise<AccountView> {
+    return this.view(await this.find(ownerId, id));
+  }
+
+  async update(ownerId: string, id: string, input: UpdateAccountInput): Promise<AccountView> {
+    const current = await this.find(ownerId, id);
+    const set: Record<string, unknown> = {};
+    if (input.label !== undefined) set.label = input.label;
+    if (input.settings !== undefined) set.settings = { ...current.settings, ...input.settings };
+    if (input.token !== undefined) {
+      set.token = this.cipher.encrypt(input.token);
+      set.tokenHint = tokenHint(input.token);
+      // A new token means a new bot identity, learnt again at the next ready.
+      set.botUserId = null;
+      set.botUsername = null;
+      set.lastError = null;
+    }
+    const updated = await this.models.DiscordAccount.findOneAndUpdate(
+      { _id: current._id, ownerId },
+      { $set: set },
+      { new: true, runValidators: true },
+    ).lean<AccountDoc>();
+    if (!updated) throw new NotFoundError('Account');
+    if (input.token !== undefined && updated.desiredState === 'running') {
+      await this.workers.restart(id);
+    }
+    return this.view(updated);
+  }
+
+  /** Stops the worker, then removes the account with its friends and its history. */
+  async remove(ownerId: string, id: string): Promise<void> {
+    const account = await this.find(ownerId, id);
+    await this.workers.stop(id);
+    await Promise.all([
+      this.models.Friend.deleteMany({ accountId: account._id }),
+      this.models.ActivityHistory.deleteMany({ accountId: account._id }),
+      this.models.ContentHistory.deleteMany({ accountId: account._id }),
+    ]);
+    await this.models.DiscordAccount.deleteOne({ _id: account._id, ownerId });
+  }
+
+  async start(ownerId: string, id: string): Promise<AccountView> {
+    const account = await this.find(ownerId, id);
+    await this.models.DiscordAccount.updateOne({ _id: account._id }, { $set: { desiredState: 'running' } });
+    await this.workers.start(id);
+    return this.get(ownerId, id);
+  }
+
+  async stop(ownerId: string, id: string): Promise<AccountView> {
+    const account = await this.find(ownerId, id);
+    await this.models.DiscordAccount.updateOne({ _id: account._id }, { $set: { desiredState: 'stopped' } });
+    await this.workers.stop(id);
+    return this.get(ownerId, id);
+  }
+
+  /** Brings back every account whose desired state is `running` (after a server restart). */
+  async restoreRunning(): Promise<number> {
+    const running = await this.models.DiscordAccount.find({ desiredState: 'running' }, { _id: 1 }).lean();
+    await Promise.all(running.map((a) => this.workers.start(a._id.toHexString())));
+    return running.length;
+  }
+
+  /**
+   * What a worker needs at spawn: the decrypted token and the friends to watch. The only place
+   * a token is decrypted. An account still on an old key is re-encrypted with the newest one.
+   */
+  async workerInit(accountId: string): Promise<WorkerInit> {
+    const _id = toObjectId(accountId);
+    // Not lean: mongoose turns the stored Binary fields back into Buffers.
+    const account = _id ? await this.models.DiscordAccount.findById(_id) : null;
+    if (!account) throw new NotFoundError('Account');
+    const stored = account.token as unknown as EncryptedSecret;
+    const token = this.cipher.decrypt(stored);
+    if (this.cipher.needsRotation(stored)) {
+      await this.models.DiscordAccount.updateOne({ _id }, { $set: { token: this.cipher.encrypt(token) } });
+    }
+    const friends = await this.models.Friend.find({ accountId: _id, enabled: true }, { discordUserId: 1 }).lean();
+    return { token, friends: friends.map((f) => f.discordUserId) };
+  }
+
+  /** Persists what the supervisor learnt, so the API shows it even after a server restart. */
+  async recordWorkerState(accountId: string, worker: WorkerView): Promise<void> {
+    const _id = toObjectId(accountId);
+    if (!_id) return;
+    const set: Record<string, unknown> = { lastState: worker.state };
+    if (worker.botUserId) set.botUserId = worker.botUserId;
+    if (worker.botUsername) set.botUsername = worker.botUsername;
+    if (worker.lastError) set.lastError = { ...worker.lastError, at: new Date(worker.lastError.at) };
+    await this.models.DiscordAccount.updateOne({ _id }, { $set: set });
+  }
+
+  /** Loads an account the caller owns; anything else is "not found". */
+  async find(ownerId: string, id: string): Promise<AccountDoc> {
+    const _id = toObjectId(id);
+    const account = _id ? await this.models.DiscordAccount.findOne({ _id, ownerId }).lean<AccountDoc>() : null;
+    if (!account) throw new NotFoundError('Account');
+    return account;
+  }
+
+  private view(a: AccountDoc): AccountView {
+    const id = a._id.toHexString();
+    const worker = this.workers.get(id) ?? null;
+    const lastError = worker?.lastError
+      ? { code: worker.lastError.code, message: worker.lastError.message, at: new Date(worker.lastError.at) }
+      : a.lastError?.code
+        ? { code: a.lastError.code, message: a.lastError.message ?? '', at: a.lastError.at ?? a.updatedAt }
+        : null;
+    return {
+      id,
+      label: a.label,
+      tokenHint: a.tokenHint,
+      botUserId: worker?.botUserId ?? a.botUserId ?? null,
+      botUsername: worker?.botUsername ?? a.botUsername ?? null,
+      desiredState: a.desiredState as AccountView['desiredState'],
+      state: worker?.state ?? 'stopped',
+      lastError,
+      settings: a.settings ?? {},
+      worker,
+      createdAt: a.createdAt,
+      updatedAt: a.updatedAt,
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import type { Types } from 'mongoose';
+import type { Models } from '../models/index.js';
+import { toObjectId } from '../utils/cursor.js';
+
+export interface FriendEntry {
+  friendId: Types.ObjectId;
+  discordUserId: string;
+  displayName?: string | null;
+  enabled: boolean;
+  rules?: Record<string, unknown> | null;
+}
+
+/**
+ * A per-account cache of friends keyed by Discord user id, for the hot path (every activity
+ * event needs its friend). Loaded on first use; FriendService invalidates it on every change.
+ */
+export class FriendDirectory {
+  readonly #byAccount = new Map<string, Promise<Map<string, FriendEntry>>>();
+
+  constructor(private readonly models: Pick<Models, 'Friend'>) {}
+
+  async get(accountId: string, discordUserId: string): Promise<FriendEntry | undefined> {
+    return (await this.#load(accountId)).get(discordUserId);
+  }
+
+  invalidate(accountId: string): void {
+    this.#byAccount.delete(accountId);
+  }
+
+  #load(accountId: string): Promise<Map<string, FriendEntry>> {
+    let entry = this.#byAccount.get(accountId);
+    if (!entry) {
+      entry = this.#query(accountId);
+      this.#byAccount.set(accountId, entry);
+      // A failed load is not cached: the next event tries again.
+      entry.catch(() => this.#byAccount.delete(accountId));
+    }
+    return entry;
+  }
+
+  async #query(accountId: string): Promise<Map<string, FriendEntry>> {
+    const _id = toObjectId(accountId);
+    const rows = _id
+      ? await this.models.Friend.find(
+          { accountId: _id },
+          { discordUserId: 1, displayName: 1, enabled: 1, rules: 1 },
+        ).lean()
+      : [];
+    return new Map(
+      rows.map((f) => [
+        f.discordUserId,
+        {
+          friendId: f._id,
+          discordUserId: f.discordUserId,
+          displayName: f.displayName ?? null,
+          enabled: f.enabled,
+          rules: (f.rules as Record<string, unknown> | undefined) ?? null,
+        },
+      ]),
+    );
+  }
+}

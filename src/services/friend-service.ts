@@ -1,0 +1,112 @@
+import type { Types } from 'mongoose';
+import type { Models } from '../models/index.js';
+import { afterIdCursor, toObjectId, toPage } from '../utils/cursor.js';
+import type { AccountService } from './account-service.js';
+import { NotFoundError } from './errors.js';
+import type { WorkerControl } from './worker-control.js';
+
+export interface FriendInput {
+  discordUserId: string;
+  displayName?: string;
+  enabled?: boolean;
+  rules?: Record<string, unknown>;
+}
+
+export interface FriendView {
+  id: string;
+  accountId: string;
+  discordUserId: string;
+  displayName: string | null;
+  enabled: boolean;
+  rules: Record<string, unknown> | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface FriendDoc {
+  _id: Types.ObjectId;
+  accountId: Types.ObjectId;
+  discordUserId: string;
+  displayName?: string | null;
+  enabled: boolean;
+  rules?: Record<string, unknown> | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function view(f: FriendDoc): FriendView {
+  return {
+    id: f._id.toHexString(),
+    accountId: f.accountId.toHexString(),
+    discordUserId: f.discordUserId,
+    displayName: f.displayName ?? null,
+    enabled: f.enabled,
+    rules: f.rules ?? null,
+    createdAt: f.createdAt,
+    updatedAt: f.updatedAt,
+  };
+}
+
+/** The people an account watches. Every change reaches a running worker at once. */
+export class FriendService {
+  constructor(
+    private readonly models: Pick<Models, 'Friend'>,
+    private readonly accounts: AccountService,
+    private readonly workers: WorkerControl,
+  ) {}
+
+  async list(ownerId: string, accountId: string, page: { limit: number; cursor?: string }) {
+    const account = await this.accounts.find(ownerId, accountId);
+    const rows = await this.models.Friend.find({ accountId: account._id, ...afterIdCursor(page.cursor) })
+      .sort({ _id: -1 })
+      .limit(page.limit + 1)
+      .lean<FriendDoc[]>();
+    const { items, nextCursor } = toPage(rows, page.limit);
+    return { items: items.map(view), nextCursor };
+  }
+
+  async get(ownerId: string, accountId: string, friendId: string): Promise<FriendView> {
+    return view(await this.find(ownerId, accountId, friendId));
+  }
+
+  async create(ownerId: string, accountId: string, input: FriendInput): Promise<FriendView> {
+    const account = await this.accounts.find(ownerId, accountId);
+    const doc = await this.models.Friend.create({ ...input, accountId: account._id });
+    await this.pushFriends(account._id);
+    return view(doc.toObject() as FriendDoc);
+  }
+
+  async update(ownerId: string, accountId: string, friendId: string, input: Partial<FriendInput>) {
+    const friend = await this.find(ownerId, accountId, friendId);
+    const updated = await this.models.Friend.findOneAndUpdate(
+      { _id: friend._id, accountId: friend.accountId },
+      { $set: input },
+      { new: true, runValidators: true },
+    ).lean<FriendDoc>();
+    if (!updated) throw new NotFoundError('Friend');
+    await this.pushFriends(friend.accountId);
+    return view(updated);
+  }
+
+  async remove(ownerId: string, accountId: string, friendId: string): Promise<void> {
+    const friend = await this.find(ownerId, accountId, friendId);
+    await this.models.Friend.deleteOne({ _id: friend._id });
+    await this.pushFriends(friend.accountId);
+  }
+
+  private async find(ownerId: string, accountId: string, friendId: string): Promise<FriendDoc> {
+    const account = await this.accounts.find(ownerId, accountId);
+    const _id = toObjectId(friendId);
+    const friend = _id ? await this.models.Friend.findOne({ _id, accountId: account._id }).lean<FriendDoc>() : null;
+    if (!friend) throw new NotFoundError('Friend');
+    return friend;
+  }
+
+  private async pushFriends(accountId: Types.ObjectId): Promise<void> {
+    const friends = await this.models.Friend.find({ accountId, enabled: true }, { discordUserId: 1 }).lean();
+    this.workers.updateFriends(
+      accountId.toHexString(),
+      friends.map((f) => f.discordUserId),
+    );
+  }
+}

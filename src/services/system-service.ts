@@ -1,0 +1,122 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { FastifyBaseLogger } from 'fastify';
+import { Types } from 'mongoose';
+import { VERSION } from '../config/version.js';
+import type { Models } from '../models/index.js';
+import { emptyStateCounts, type WorkerState } from '../supervisor/worker-state.js';
+import type { WorkerView } from './worker-control.js';
+
+export interface WorkerFigures {
+  list(): Array<WorkerView & { accountId: string }>;
+  countsByState(): Record<WorkerState, number>;
+}
+
+export interface RateSource {
+  /** Events and deliveries per second since the previous call. */
+  rates(): { eventsPerSec: number; deliveriesPerSec: number };
+}
+
+export interface SystemServiceOptions {
+  models: Pick<Models, 'DiscordAccount' | 'SystemMetrics'>;
+  workers: WorkerFigures;
+  rates: RateSource;
+  isDbUp(): Promise<boolean>;
+  dbKind: string;
+  intervalMs: number;
+  logger: FastifyBaseLogger;
+}
+
+/**
+ * Server and worker figures: `/api/status` reads them live, and a timer samples them into
+ * SystemMetrics every few seconds (kept for METRICS_RETENTION_DAYS by a TTL index).
+ */
+export class SystemService {
+  readonly #opts: SystemServiceOptions;
+  readonly #loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  #timer?: NodeJS.Timeout;
+  #lastRates = { eventsPerSec: 0, deliveriesPerSec: 0 };
+  #lastCpu = process.cpuUsage();
+  #lastCpuAt = process.hrtime.bigint();
+
+  constructor(opts: SystemServiceOptions) {
+    this.#opts = opts;
+    this.#loop.enable();
+  }
+
+  startSampling(): void {
+    this.#timer = setInterval(() => {
+      this.sample().catch((err: unknown) => this.#opts.logger.warn({ err }, 'metrics sample failed'));
+    }, this.#opts.intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#loop.disable();
+  }
+
+  async sample(): Promise<void> {
+    this.#lastRates = this.#opts.rates.rates();
+    const now = process.hrtime.bigint();
+    const cpu = process.cpuUsage(this.#lastCpu);
+    const elapsedUs = Number(now - this.#lastCpuAt) / 1000;
+    this.#lastCpu = process.cpuUsage();
+    this.#lastCpuAt = now;
+    const workers = this.#opts.workers.list();
+    await this.#opts.models.SystemMetrics.create({
+      at: new Date(),
+      process: {
+        rss: process.memoryUsage.rss(),
+        heapUsed: process.memoryUsage().heapUsed,
+        cpuPercent: elapsedUs > 0 ? ((cpu.user + cpu.system) / elapsedUs) * 100 : 0,
+        eventLoopLagMs: this.#lagMs(),
+      },
+      workers: {
+        total: workers.length,
+        byState: this.#opts.workers.countsByState(),
+        rssTotal: workers.reduce((sum, w) => sum + (w.lastHeartbeat?.rss ?? 0), 0),
+      },
+      rates: this.#lastRates,
+    });
+    this.#loop.reset();
+  }
+
+  /** What `/api/status` answers. Admins also see the whole server. */
+  async status(user: { sub: string; role: string }) {
+    const [dbUp, owned] = await Promise.all([
+      this.#opts.isDbUp(),
+      this.#opts.models.DiscordAccount.find({ ownerId: new Types.ObjectId(user.sub) }, { _id: 1 }).lean(),
+    ]);
+    const live = new Map(this.#opts.workers.list().map((w) => [w.accountId, w]));
+    const byState: Record<string, number> = emptyStateCounts();
+    for (const a of owned) {
+      const state = live.get(a._id.toHexString())?.state ?? 'stopped';
+      byState[state] = (byState[state] ?? 0) + 1;
+    }
+    const memory = process.memoryUsage();
+    return {
+      version: VERSION,
+      uptimeSeconds: Math.round(process.uptime()),
+      db: { state: dbUp ? ('up' as const) : ('down' as const), kind: this.#opts.dbKind },
+      memory: { rss: memory.rss, heapUsed: memory.heapUsed },
+      accounts: { total: owned.length, byState },
+      ...(user.role === 'admin' ? { server: this.#serverFigures([...live.values()]) } : {}),
+    };
+  }
+
+  #serverFigures(workers: Array<WorkerView & { accountId: string }>) {
+    return {
+      workers: { total: workers.length, byState: this.#opts.workers.countsByState() },
+      workerMemory: workers
+        .filter((w) => w.lastHeartbeat)
+        .map((w) => ({ accountId: w.accountId, rss: w.lastHeartbeat!.rss, heapUsed: w.lastHeartbeat!.heapUsed })),
+      rates: this.#lastRates,
+      eventLoopLagMs: this.#lagMs(),
+    };
+  }
+
+  #lagMs(): number {
+    const p99 = this.#loop.percentile(99);
+    return Number.isFinite(p99) ? Math.round((p99 / 1e6) * 10) / 10 : 0;
+  }
+}
