@@ -333,3 +333,15 @@ export function parseChildMessage(raw: unknown): ChildMessage | undefined {
       return undefined;
   }
 }
+
+// ─── process exit ───────────────────────────────────────────────────────────────────────────────
+
+/** How a worker process exits, so the supervisor can tell a fatal stop from a crash. */
+export const WORKER_EXIT_CODES = {
+  /** Asked to shut down, or the parent went away. */
+  ok: 0,
+  /** An unexpected error; a restart may help. */
+  crashed: 1,
+  /** After a `fatal` message: a restart will not help until something changes. */
+  fatal: 78,
+} as const;
