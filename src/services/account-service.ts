@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import { afterIdCursor, toObjectId, toPage } from '../utils/cursor.js';
-import { type EncryptedSecret, type TokenCipher, tokenHint } from '../utils/token-cipher.js';
+import { type TokenCipher, tokenHint } from '../utils/token-cipher.js';
 import { NotFoundError } from './errors.js';
 import type { WorkerControl, WorkerView } from './worker-control.js';
 
@@ -51,11 +51,6 @@ interface AccountDoc {
   settings?: AccountSettings | null;
   createdAt: Date;
   updatedAt: Date;
-}
-
-export interface WorkerInit {
-  token: string;
-  friends: string[];
 }
 
 /**
@@ -149,24 +144,6 @@ export class AccountService {
     const running = await this.models.DiscordAccount.find({ desiredState: 'running' }, { _id: 1 }).lean();
     await Promise.all(running.map((a) => this.workers.start(a._id.toHexString())));
     return running.length;
-  }
-
-  /**
-   * What a worker needs at spawn: the decrypted token and the friends to watch. The only place
-   * a token is decrypted. An account still on an old key is re-encrypted with the newest one.
-   */
-  async workerInit(accountId: string): Promise<WorkerInit> {
-    const _id = toObjectId(accountId);
-    // Not lean: mongoose turns the stored Binary fields back into Buffers.
-    const account = _id ? await this.models.DiscordAccount.findById(_id) : null;
-    if (!account) throw new NotFoundError('Account');
-    const stored = account.token as unknown as EncryptedSecret;
-    const token = this.cipher.decrypt(stored);
-    if (this.cipher.needsRotation(stored)) {
-      await this.models.DiscordAccount.updateOne({ _id }, { $set: { token: this.cipher.encrypt(token) } });
-    }
-    const friends = await this.models.Friend.find({ accountId: _id, enabled: true }, { discordUserId: 1 }).lean();
-    return { token, friends: friends.map((f) => f.discordUserId) };
   }
 
   /** Persists what the supervisor learnt, so the API shows it even after a server restart. */

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AccountService } from '../services/account-service.js';
+import { FriendService } from '../services/friend-service.js';
+import { HistoryService } from '../services/history-service.js';
+import { SystemService } from '../services/system-service.js';
+import { UserService } from '../services/user-service.js';
+import type { WorkerControl } from '../services/worker-control.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    users: UserService;
+    accounts: AccountService;
+    friends: FriendService;
+    history: HistoryService;
+    system: SystemService;
+  }
+}
+
+/** The services routes call. Routes never touch models or the supervisor directly. */
+export default fp(
+  async function services(app: FastifyInstance) {
+    const { db, supervisor, tokenCipher, friendDirectory, activity } = app;
+    const workers: WorkerControl = {
+      start: (id) => supervisor.start(id),
+      stop: (id) => supervisor.stop(id),
+      restart: (id) => supervisor.restart(id),
+      get: (id) => supervisor.get(id),
+      updateFriends(id, ids) {
+        // The activity path caches friends; a change must reach it and the worker together.
+        friendDirectory.invalidate(id);
+        supervisor.updateFriends(id, ids);
+      },
+    };
+    const accounts = new AccountService(db.models, tokenCipher, workers);
+    const friends = new FriendService(db.models, accounts, workers);
+    let lastCounts = { at: Date.now(), events: 0 };
+    const system = new SystemService({
+      models: db.models,
+      workers: supervisor,
+      rates: {
+        rates() {
+          const now = Date.now();
+          const events = activity.counts.received;
+          const seconds = Math.max((now - lastCounts.at) / 1000, 0.001);
+          const eventsPerSec = (events - lastCounts.events) / seconds;
+          lastCounts = { at: now, events };
+          return { eventsPerSec, deliveriesPerSec: 0 };
+        },
+      },
+      isDbUp: () => db.isUp(),
+      dbKind: db.kind,
+      intervalMs: app.config.METRICS_INTERVAL_MS,
+      logger: app.log.child({ component: 'system' }),
+    });
+
+    // Persist what workers report (bot identity, last state and error) for the API and restarts.
+    supervisor.on('state', (snapshot) => {
+      accounts.recordWorkerState(snapshot.accountId, snapshot).catch((err: unknown) => {
+        app.log.warn({ err, accountId: snapshot.accountId }, 'recording worker state failed');
+      });
+    });
+
+    app.decorate('users', new UserService(db.models));
+    app.decorate('accounts', accounts);
+    app.decorate('friends', friends);
+    app.decorate('history', new HistoryService(db.models, accounts));
+    app.decorate('system', system);
+
+    app.addHook('onReady', async () => {
+      system.startSampling();
+      const restored = await accounts.restoreRunning();
+      if (restored > 0) app.log.info({ restored }, 'restarting accounts that were running');
+    });
+    app.addHook('onClose', async () => system.stop());
+  },
+  { name: 'services', dependencies: ['database', 'supervisor', 'token-cipher'] },
+);

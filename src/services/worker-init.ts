@@ -1,0 +1,28 @@
+import type { Models } from '../models/index.js';
+import type { WorkerInit } from '../supervisor/types.js';
+import { toObjectId } from '../utils/cursor.js';
+import type { EncryptedSecret, TokenCipher } from '../utils/token-cipher.js';
+import { NotFoundError } from './errors.js';
+
+/**
+ * What a worker needs at spawn: the decrypted token and the friends to watch. The supervisor
+ * calls this at every spawn; it is the only place a token is decrypted. An account still on an
+ * old key is re-encrypted with the newest one on the way.
+ */
+export async function loadWorkerInit(
+  models: Pick<Models, 'DiscordAccount' | 'Friend'>,
+  cipher: TokenCipher,
+  accountId: string,
+): Promise<WorkerInit> {
+  const _id = toObjectId(accountId);
+  // Not lean: mongoose turns the stored Binary fields back into Buffers.
+  const account = _id ? await models.DiscordAccount.findById(_id) : null;
+  if (!account) throw new NotFoundError('Account');
+  const stored = account.token as unknown as EncryptedSecret;
+  const token = cipher.decrypt(stored);
+  if (cipher.needsRotation(stored)) {
+    await models.DiscordAccount.updateOne({ _id }, { $set: { token: cipher.encrypt(token) } });
+  }
+  const friends = await models.Friend.find({ accountId: _id, enabled: true }, { discordUserId: 1 }).lean();
+  return { token, friends: friends.map((f) => f.discordUserId) };
+}
