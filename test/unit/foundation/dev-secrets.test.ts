@@ -1,0 +1,77 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, resolveSecrets } from '../../../src/config/dev-secrets.js';
+import type { Env } from '../../../src/config/env-schema.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dac-secrets-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function env(overrides: Partial<Env> = {}): Env {
+  return {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: 3000,
+    LOG_LEVEL: 'info',
+    DATA_DIR: dir,
+    JWT_EXPIRES_IN: '12h',
+    BODY_LIMIT_BYTES: 65536,
+    RATE_LIMIT_MAX: 600,
+    AUTH_RATE_LIMIT_MAX: 10,
+    ACTIVITY_RETENTION_DAYS: 30,
+    METRICS_RETENTION_DAYS: 7,
+    NO_REPEAT_DAYS: 30,
+    WORKER_MAX_HEAP_MB: 128,
+    WORKER_SPAWN_CONCURRENCY: 0,
+    METRICS_INTERVAL_MS: 5000,
+    ...overrides,
+  };
+}
+
+describe('resolveSecrets', () => {
+  it('generates development secrets once and reuses them on the next start', async () => {
+    const first = await resolveSecrets(env());
+    expect(first.generated).toHaveLength(2);
+    expect(Buffer.from(first.config.TOKEN_ENCRYPTION_KEYS, 'base64')).toHaveLength(32);
+    expect(first.config.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+
+    const second = await resolveSecrets(env());
+    expect(second.generated).toHaveLength(0);
+    expect(second.config.JWT_SECRET).toBe(first.config.JWT_SECRET);
+    expect(second.config.TOKEN_ENCRYPTION_KEYS).toBe(first.config.TOKEN_ENCRYPTION_KEYS);
+  });
+
+  it('keeps the generated secrets readable by the owner only', async () => {
+    await resolveSecrets(env());
+    const file = join(dir, 'dev-secrets.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toHaveProperty('JWT_SECRET');
+  });
+
+  it('prefers secrets given in the environment', async () => {
+    const given = { JWT_SECRET: 'x'.repeat(40), TOKEN_ENCRYPTION_KEYS: Buffer.alloc(32, 1).toString('base64') };
+    const { config, generated } = await resolveSecrets(env(given));
+    expect(generated).toEqual([]);
+    expect(config).toMatchObject(given);
+  });
+
+  it.each(['MONGODB_URI', 'JWT_SECRET', 'TOKEN_ENCRYPTION_KEYS'] as const)(
+    'stops production start-up when %s is missing, naming it',
+    async (missing) => {
+      const complete = {
+        NODE_ENV: 'production' as const,
+        MONGODB_URI: 'mongodb://db.example:27017/app',
+        JWT_SECRET: 'y'.repeat(40),
+        TOKEN_ENCRYPTION_KEYS: Buffer.alloc(32, 2).toString('base64'),
+      };
+      const partial = env({ ...complete, [missing]: undefined });
+      await expect(resolveSecrets(partial)).rejects.toThrow(new ConfigError(`${missing} is required when NODE_ENV=production`));
+    },
+  );
+});
