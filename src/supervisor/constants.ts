@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { InvalidRequestBudgetOptions } from './invalid-request-budget.js';
+import type { WorkerFatalCode, WorkerInitSettings } from './protocol.js';
+import type { RestartPolicy } from './restart-policy.js';
+
+/** Walks up from this module to the folder holding package.json (works from src/ and dist/). */
+function findProjectRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
+
+export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+const MiB = 1024 * 1024;
+
+/** Every default of the supervisor, in one place. */
+export const SUPERVISOR_DEFAULTS = {
+  workerPath: resolve(PROJECT_ROOT, 'dist/worker.cjs'),
+  /** Heap cap per child; a bundled worker idles at about 70 MiB RSS. */
+  execArgv: ['--max-old-space-size=256'],
+  /** About 2 × cores children load at once, so the parent stays responsive while 100 start. */
+  spawnConcurrency: 2 * availableParallelism(),
+  heartbeatIntervalMs: 2_000,
+  /** 3 missed beats at 2 s → a hung child is killed 6 s after its last beat (target ≤ 8 s). */
+  heartbeatMissThreshold: 3,
+  /** A child reporting an event-loop delay p99 above this is treated as hung. */
+  maxEventLoopLagMs: 5_000,
+  /** From fork to the child's first message (module loading; slow when many children start). */
+  startTimeoutMs: 30_000,
+  /** From fork to `ready` (the worker gives up on login itself after `loginTimeoutMs`). */
+  readyTimeoutMs: 120_000,
+  /** Default time limit of one IPC request (deliver, ping). */
+  requestTimeoutMs: 15_000,
+  /** After `shutdown`, how long a child may take before it is SIGKILLed. */
+  shutdownGraceMs: 5_000,
+  /** A child whose reported RSS exceeds this is replaced. */
+  maxRssBytes: 512 * MiB,
+  restart: {
+    baseDelayMs: 1_000,
+    maxDelayMs: 60_000,
+    jitterRatio: 0.2,
+    stableAfterMs: 60_000,
+    crashWindowMs: 10 * 60_000,
+    maxCrashesInWindow: 5,
+  },
+  invalidRequests: {
+    limit: 10_000,
+    windowMs: 10 * 60_000,
+    refuseAtRatio: 0.8,
+    bucketMs: 1_000,
+  },
+  workerSettings: {
+    heartbeatIntervalMs: 2_000,
+    loginTimeoutMs: 60_000,
+    deliveryTimeoutMs: 10_000,
+  },
+  /** Environment variables a child inherits; everything else (keys, secrets) stays out. */
+  childEnvAllowlist: ['PATH', 'NODE_ENV', 'LOG_LEVEL', 'TZ', 'LANG', 'LC_ALL'],
+  /** Longest child log line relayed; the rest is cut. */
+  maxLogLineChars: 16_384,
+} as const satisfies {
+  workerPath: string;
+  execArgv: readonly string[];
+  spawnConcurrency: number;
+  heartbeatIntervalMs: number;
+  heartbeatMissThreshold: number;
+  maxEventLoopLagMs: number;
+  startTimeoutMs: number;
+  readyTimeoutMs: number;
+  requestTimeoutMs: number;
+  shutdownGraceMs: number;
+  maxRssBytes: number;
+  restart: RestartPolicy;
+  invalidRequests: InvalidRequestBudgetOptions;
+  workerSettings: WorkerInitSettings;
+  childEnvAllowlist: readonly string[];
+  maxLogLineChars: number;
+};
+
+/** Fatal codes after which the worker is not restarted until the user starts it again. */
+export const NO_RESTART_CODES: ReadonlySet<WorkerFatalCode> = new Set([
+  'TOKEN_INVALID',
+  'INTENTS_DISALLOWED',
+  'GATEWAY_FATAL',
+]);
+
+/** Spawn-queue priorities: replacements of crashed children go before first starts. */
+export const SPAWN_PRIORITY = { start: 0, restart: 1 } as const;

@@ -1,0 +1,777 @@
+import { existsSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import PQueue from 'p-queue';
+import { type Logger, pino } from 'pino';
+import { NO_RESTART_CODES, SPAWN_PRIORITY, SUPERVISOR_DEFAULTS } from './constants.js';
+import { DeliveryFailedError, SupervisorError } from './errors.js';
+import { InvalidRequestBudget, type InvalidRequestBudgetOptions } from './invalid-request-budget.js';
+import {
+  type ChildMessage,
+  type DeliverMessage,
+  type DeliveryTarget,
+  type FatalMessage,
+  type FriendsUpdateMessage,
+  type GatewayState,
+  type HeartbeatMessage,
+  type InitMessage,
+  message as ipcMessage,
+  type OutgoingMessage,
+  type PingMessage,
+  type ShutdownMessage,
+  WORKER_INTENTS,
+  type WorkerInitSettings,
+} from './protocol.js';
+import { EMPTY_HISTORY, planRestart, type RestartHistory, type RestartPolicy } from './restart-policy.js';
+import type {
+  SupervisorEvents,
+  SupervisorOptions,
+  WorkerHeartbeat,
+  WorkerInit,
+  WorkerLastError,
+  WorkerSnapshot,
+} from './types.js';
+import { WorkerHandle, type WorkerExit } from './worker-handle.js';
+import {
+  RESTING_STATES,
+  type WorkerState,
+  canTransition,
+  decideStart,
+  decideStop,
+  emptyStateCounts,
+} from './worker-state.js';
+
+/** Why the supervisor is waiting for the current child to exit. */
+type ExitIntent = 'stop' | 'restart' | 'error' | 'replace';
+
+/** Everything the supervisor knows about one account, across its successive processes. */
+interface WorkerRecord {
+  readonly accountId: string;
+  state: WorkerState;
+  handle?: WorkerHandle;
+  /** Bumped to cancel a queued spawn or a backoff timer that no longer applies. */
+  generation: number;
+  exitIntent?: ExitIntent;
+  restarts: number;
+  history: RestartHistory;
+  backoffTimer?: NodeJS.Timeout;
+  retryAt?: number;
+  /** Friends sent with `updateFriends` while the init was being resolved. */
+  friendsOverride?: string[];
+  heartbeatTimeoutMs: number;
+  botUserId?: string;
+  botUsername?: string;
+  guildCount?: number;
+  gatewayState?: GatewayState;
+  lastError?: WorkerLastError;
+  lastHeartbeat?: WorkerHeartbeat;
+  startedAt?: number;
+  readyAt?: number;
+}
+
+interface ResolvedConfig {
+  resolveInit: (accountId: string) => Promise<WorkerInit>;
+  workerPath: string;
+  execArgv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  discordApiUrl: string | undefined;
+  heartbeatIntervalMs: number;
+  heartbeatMissThreshold: number;
+  maxEventLoopLagMs: number;
+  startTimeoutMs: number;
+  readyTimeoutMs: number;
+  requestTimeoutMs: number;
+  shutdownGraceMs: number;
+  maxRssBytes: number;
+  restart: RestartPolicy;
+  random: () => number;
+}
+
+export interface DeliveryResult {
+  messageId: string;
+  channelId: string;
+}
+
+/** The default log: pino NDJSON on stdout, with tokens redacted should one ever be logged. */
+function defaultLogger(): Logger {
+  return pino({ redact: ['token', '*.token', 'init.token'] });
+}
+
+function allowlistedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of SUPERVISOR_DEFAULTS.childEnvAllowlist) {
+    if (process.env[key] !== undefined) env[key] = process.env[key];
+  }
+  return env;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Runs one child process per Discord account and keeps them alive: a bounded spawn queue,
+ * heartbeats and a hung-child watchdog, restarts with backoff, a crash-loop stop, fatal errors
+ * that are never retried, and a shared budget of invalid Discord requests.
+ *
+ * It never touches the database and never speaks HTTP: services call it, and it emits events.
+ */
+export class Supervisor extends EventEmitter<SupervisorEvents> {
+  readonly #config: ResolvedConfig;
+  readonly #log: Logger;
+  readonly #records = new Map<string, WorkerRecord>();
+  readonly #queue: PQueue;
+  readonly #budget: InvalidRequestBudget;
+  /** Monotonic request ids, unique across all children of this supervisor. */
+  #requestCounter = 0;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SupervisorOptions) {
+    super();
+    const d = SUPERVISOR_DEFAULTS;
+    this.#config = {
+      resolveInit: options.resolveInit,
+      workerPath: options.workerPath ?? d.workerPath,
+      execArgv: options.execArgv ?? d.execArgv,
+      env: options.env ?? allowlistedEnv(),
+      discordApiUrl: options.discordApiUrl,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? d.heartbeatIntervalMs,
+      heartbeatMissThreshold: options.heartbeatMissThreshold ?? d.heartbeatMissThreshold,
+      maxEventLoopLagMs: options.maxEventLoopLagMs ?? d.maxEventLoopLagMs,
+      startTimeoutMs: options.startTimeoutMs ?? d.startTimeoutMs,
+      readyTimeoutMs: options.readyTimeoutMs ?? d.readyTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs ?? d.requestTimeoutMs,
+      shutdownGraceMs: options.shutdownGraceMs ?? d.shutdownGraceMs,
+      maxRssBytes: options.maxRssBytes ?? d.maxRssBytes,
+      restart: { ...d.restart, ...options.restart },
+      random: options.random ?? Math.random,
+    };
+    this.#log = (options.logger ?? defaultLogger()).child({ component: 'supervisor' });
+    this.#queue = new PQueue({ concurrency: options.spawnConcurrency ?? d.spawnConcurrency });
+    const budget: InvalidRequestBudgetOptions = { ...d.invalidRequests, ...options.invalidRequests };
+    this.#budget = new InvalidRequestBudget(budget);
+  }
+
+  // ─── public API ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Starts the account's worker. A worker that is already starting, running or waiting to
+   * restart is left alone and its snapshot returned. Resolves once the start is queued (watch
+   * the `ready` event for the outcome). Rejects with `ILLEGAL_TRANSITION` while it is stopping,
+   * `SUPERVISOR_CLOSED` after `close()`.
+   */
+  async start(accountId: string): Promise<WorkerSnapshot> {
+    this.#assertOpen('start', accountId);
+    const rec = this.#records.get(accountId) ?? this.#createRecord(accountId);
+    switch (decideStart(rec.state)) {
+      case 'noop':
+        break;
+      case 'refuse':
+        throw new SupervisorError('ILLEGAL_TRANSITION', `worker ${accountId} is stopping; start it once it has stopped`, {
+          accountId,
+          op: 'start',
+          state: rec.state,
+          retryable: true,
+        });
+      case 'spawn':
+        rec.history = EMPTY_HISTORY;
+        this.#enqueueSpawn(rec, SPAWN_PRIORITY.start);
+        break;
+    }
+    return this.#snapshot(rec);
+  }
+
+  /**
+   * Stops the account's worker gracefully (`shutdown`, then SIGKILL after the grace period) and
+   * resolves once it is `stopped`. Cancels a queued start or a pending restart. Unknown
+   * accounts resolve as `stopped`.
+   */
+  async stop(accountId: string): Promise<WorkerSnapshot> {
+    const rec = this.#records.get(accountId);
+    if (rec === undefined) return { accountId, state: 'stopped', restarts: 0 };
+    switch (decideStop(rec.state, rec.handle !== undefined)) {
+      case 'noop':
+        break;
+      case 'cancel':
+        this.#cancelPending(rec);
+        this.#setState(rec, 'stopped');
+        break;
+      case 'shutdown':
+        await this.#askToLeave(rec, 'stop', 'stopped by request');
+        break;
+      case 'await':
+        rec.exitIntent = 'stop';
+        await rec.handle?.exited;
+        break;
+    }
+    return this.#snapshot(rec);
+  }
+
+  /**
+   * Replaces the account's worker with a new process (a changed token applies now). A worker
+   * that is not running is started. Resolves once the old process has exited and the new one
+   * is queued.
+   */
+  async restart(accountId: string): Promise<WorkerSnapshot> {
+    this.#assertOpen('restart', accountId);
+    const rec = this.#records.get(accountId);
+    if (rec === undefined || RESTING_STATES.has(rec.state)) return this.start(accountId);
+    if (rec.state === 'stopping') {
+      throw new SupervisorError('ILLEGAL_TRANSITION', `worker ${accountId} is stopping`, {
+        accountId,
+        op: 'restart',
+        state: rec.state,
+        retryable: true,
+      });
+    }
+    if (rec.state === 'backoff') {
+      this.#cancelPending(rec);
+      rec.restarts += 1;
+      this.#enqueueSpawn(rec, SPAWN_PRIORITY.restart);
+    } else if (rec.handle !== undefined) {
+      await this.#askToLeave(rec, 'restart', 'restart requested');
+    }
+    return this.#snapshot(rec);
+  }
+
+  /** Stops the account's worker and forgets it (the account was deleted). */
+  async remove(accountId: string): Promise<void> {
+    await this.stop(accountId);
+    const rec = this.#records.get(accountId);
+    if (rec !== undefined && RESTING_STATES.has(rec.state)) this.#records.delete(accountId);
+  }
+
+  /**
+   * Sends the worker its new friend list. Returns false when no worker is running (the next
+   * spawn fetches the list through `resolveInit`).
+   */
+  updateFriends(accountId: string, friends: string[]): boolean {
+    const rec = this.#records.get(accountId);
+    if (rec === undefined) return false;
+    if (rec.handle !== undefined && rec.state !== 'stopping') {
+      rec.handle
+        .send(ipcMessage<FriendsUpdateMessage>({ type: 'friends:update', friends: [...friends] }))
+        .catch((err: unknown) => this.#accountLog(accountId).warn({ err }, 'friends update not sent'));
+      return true;
+    }
+    if (rec.state === 'starting') {
+      // Its init is being resolved right now and may predate this change.
+      rec.friendsOverride = [...friends];
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Asks the account's worker to send a message. Rejects with a `SupervisorError`:
+   * `DELIVERY_FAILED` (a `DeliveryFailedError`: the worker's reason, status, retryability),
+   * `WORKER_NOT_READY`, `INVALID_REQUEST_BUDGET`, `REQUEST_TIMEOUT`, or `WORKER_EXITED` at once
+   * when the child exits mid-request.
+   */
+  deliver(
+    accountId: string,
+    target: DeliveryTarget,
+    message: OutgoingMessage,
+    opts: { timeoutMs?: number } = {},
+  ): Promise<DeliveryResult> {
+    try {
+      this.#assertOpen('deliver', accountId);
+      this.#assertBudget(accountId, 'deliver');
+      const handle = this.#readyHandle(accountId, 'deliver');
+      const request = ipcMessage<DeliverMessage>({
+        type: 'deliver',
+        requestId: this.#nextRequestId(),
+        target,
+        message,
+      });
+      return handle.request<DeliveryResult>(request, opts.timeoutMs ?? this.#config.requestTimeoutMs);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Round trip to the child over IPC, in ms. Rejects like `deliver` when it cannot. */
+  async ping(accountId: string, opts: { timeoutMs?: number } = {}): Promise<number> {
+    const rec = this.#records.get(accountId);
+    const handle = rec?.handle;
+    if (rec === undefined || handle === undefined || rec.state === 'stopping') {
+      throw new SupervisorError('WORKER_NOT_RUNNING', `worker ${accountId} is not running`, {
+        accountId,
+        op: 'ping',
+        state: rec?.state ?? 'stopped',
+      });
+    }
+    const started = performance.now();
+    await handle.request<void>(
+      ipcMessage<PingMessage>({ type: 'ping', requestId: this.#nextRequestId() }),
+      opts.timeoutMs ?? this.#config.requestTimeoutMs,
+    );
+    return performance.now() - started;
+  }
+
+  get(accountId: string): WorkerSnapshot | undefined {
+    const rec = this.#records.get(accountId);
+    return rec === undefined ? undefined : this.#snapshot(rec);
+  }
+
+  list(): WorkerSnapshot[] {
+    return [...this.#records.values()].map((rec) => this.#snapshot(rec));
+  }
+
+  countsByState(): Record<WorkerState, number> {
+    const counts = emptyStateCounts();
+    for (const rec of this.#records.values()) counts[rec.state] += 1;
+    return counts;
+  }
+
+  /** Invalid Discord answers (401/403/429) of all workers in the current window. */
+  invalidRequestCount(): number {
+    return this.#budget.count(Date.now());
+  }
+
+  /**
+   * Shuts every worker down: no new work, `shutdown` to each child, SIGKILL for those still
+   * running after the grace period, and resolves once every child has exited.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#closeAll();
+    return this.#closing;
+  }
+
+  // ─── spawning ───────────────────────────────────────────────────────────────────────────────
+
+  #createRecord(accountId: string): WorkerRecord {
+    const rec: WorkerRecord = {
+      accountId,
+      state: 'stopped',
+      generation: 0,
+      restarts: 0,
+      history: EMPTY_HISTORY,
+      heartbeatTimeoutMs: this.#config.heartbeatIntervalMs * this.#config.heartbeatMissThreshold,
+    };
+    this.#records.set(accountId, rec);
+    return rec;
+  }
+
+  #enqueueSpawn(rec: WorkerRecord, priority: number): void {
+    rec.retryAt = undefined;
+    this.#setState(rec, 'starting');
+    const generation = ++rec.generation;
+    this.#queue
+      .add(() => this.#spawn(rec, generation), { priority })
+      .catch((err: unknown) => this.#accountLog(rec.accountId).error({ err }, 'spawn task failed'));
+  }
+
+  /** One spawn-queue task: resolve the init, fork, and hold the slot until the child speaks. */
+  async #spawn(rec: WorkerRecord, generation: number): Promise<void> {
+    const stillWanted = (): boolean => rec.generation === generation && rec.state === 'starting' && !this.#closed;
+    if (!stillWanted()) return;
+    const wait = this.#budget.retryAfterMs(Date.now());
+    if (wait > 0) {
+      this.#accountLog(rec.accountId).warn({ waitMs: wait }, 'invalid-request budget nearly spent; start delayed');
+      this.#enterBackoff(rec, wait);
+      return;
+    }
+    if (!existsSync(this.#config.workerPath)) {
+      this.#enterError(rec, 'WORKER_MISSING', `worker entry not found: ${this.#config.workerPath}`);
+      return;
+    }
+    let init: WorkerInit;
+    try {
+      init = await this.#config.resolveInit(rec.accountId);
+    } catch (err) {
+      if (stillWanted()) this.#enterError(rec, 'INIT_FAILED', `could not prepare the worker: ${errorMessage(err)}`);
+      return;
+    }
+    if (!stillWanted()) return;
+    const handle = this.#fork(rec, init);
+    // Holding the slot until the child has loaded keeps the parent's event loop responsive.
+    await handle?.heardFrom;
+  }
+
+  #fork(rec: WorkerRecord, init: WorkerInit): WorkerHandle | undefined {
+    const settings: WorkerInitSettings = {
+      ...SUPERVISOR_DEFAULTS.workerSettings,
+      heartbeatIntervalMs: this.#config.heartbeatIntervalMs,
+      ...init.settings,
+    };
+    const friends = rec.friendsOverride ?? init.friends;
+    rec.friendsOverride = undefined;
+    // A readiness left over from the previous process must not count for this one.
+    rec.readyAt = undefined;
+    let handle: WorkerHandle;
+    try {
+      handle = WorkerHandle.spawn({
+        accountId: rec.accountId,
+        workerPath: this.#config.workerPath,
+        execArgv: this.#config.execArgv,
+        env: this.#config.env,
+        logger: this.#accountLog(rec.accountId).child({ worker: true }),
+        secrets: [init.token],
+        maxLogLineChars: SUPERVISOR_DEFAULTS.maxLogLineChars,
+        onMessage: (msg, h) => this.#onMessage(rec, h, msg),
+        onExit: (exit, h) => this.#onExit(rec, h, exit),
+      });
+    } catch (err) {
+      this.#recordError(rec, 'SPAWN_FAILED', errorMessage(err));
+      this.#afterCrash(rec);
+      return undefined;
+    }
+    Object.assign(rec, {
+      handle,
+      startedAt: Date.now(),
+      readyAt: undefined,
+      gatewayState: undefined,
+      lastHeartbeat: undefined,
+      heartbeatTimeoutMs: settings.heartbeatIntervalMs * this.#config.heartbeatMissThreshold,
+    });
+    this.#accountLog(rec.accountId).info({ pid: handle.pid }, 'worker forked');
+    this.#emitState(rec);
+    handle.arm('start', this.#config.startTimeoutMs, () =>
+      this.#killHung(rec, handle, 'START_TIMEOUT', `no message from the worker within ${this.#config.startTimeoutMs} ms`),
+    );
+    handle.arm('ready', this.#config.readyTimeoutMs, () =>
+      this.#killHung(rec, handle, 'READY_TIMEOUT', `worker not ready within ${this.#config.readyTimeoutMs} ms`),
+    );
+    const initMessage = ipcMessage<InitMessage>({
+      type: 'init',
+      accountId: rec.accountId,
+      token: init.token,
+      intents: WORKER_INTENTS,
+      friends: [...friends],
+      ...(this.#config.discordApiUrl === undefined ? {} : { discordApiUrl: this.#config.discordApiUrl }),
+      settings,
+    });
+    handle.send(initMessage).catch((err: unknown) => this.#accountLog(rec.accountId).warn({ err }, 'init not sent'));
+    return handle;
+  }
+
+  // ─── messages from the child ────────────────────────────────────────────────────────────────
+
+  #onMessage(rec: WorkerRecord, handle: WorkerHandle, msg: ChildMessage): void {
+    if (rec.handle !== handle) return;
+    this.#noteAlive(rec, handle);
+    switch (msg.type) {
+      case 'ready':
+        handle.disarm('ready');
+        Object.assign(rec, {
+          botUserId: msg.botUserId,
+          botUsername: msg.botUsername,
+          guildCount: msg.guildCount,
+          gatewayState: 'ready',
+          readyAt: Date.now(),
+        });
+        if (rec.state === 'starting' || rec.state === 'connecting') {
+          this.#setState(rec, 'ready');
+          this.#accountLog(rec.accountId).info({ botUserId: msg.botUserId }, 'worker ready');
+          this.#emit('ready', this.#snapshot(rec));
+        }
+        break;
+      case 'state':
+        rec.gatewayState = msg.state;
+        if (rec.state === 'starting') this.#setState(rec, 'connecting');
+        else this.#emitState(rec);
+        break;
+      case 'heartbeat':
+        this.#onHeartbeat(rec, handle, msg);
+        break;
+      case 'activity':
+        this.#emit('activity', rec.accountId, msg.event);
+        break;
+      case 'delivered':
+        this.#settle(handle, msg.requestId, () =>
+          handle.requests.resolve(msg.requestId, { messageId: msg.messageId, channelId: msg.channelId }),
+        );
+        break;
+      case 'deliver:failed':
+        this.#settle(handle, msg.requestId, () =>
+          handle.requests.reject(
+            msg.requestId,
+            new DeliveryFailedError(msg.reason, {
+              accountId: rec.accountId,
+              op: 'deliver',
+              retryable: msg.retryable,
+              ...(msg.retryAfterMs === undefined ? {} : { retryAfterMs: msg.retryAfterMs }),
+              ...(msg.code === undefined ? {} : { reasonCode: msg.code }),
+              ...(msg.status === undefined ? {} : { status: msg.status }),
+            }),
+          ),
+        );
+        break;
+      case 'pong':
+        this.#settle(handle, msg.requestId, () => handle.requests.resolve(msg.requestId, undefined));
+        break;
+      case 'rest:invalid':
+        this.#onInvalidRequest(rec, msg.status, msg.route);
+        break;
+      case 'fatal':
+        this.#onFatal(rec, handle, msg);
+        break;
+    }
+  }
+
+  /** Any message proves the child's event loop runs: the first one ends the start timer. */
+  #noteAlive(rec: WorkerRecord, handle: WorkerHandle): void {
+    if (rec.state === 'stopping') return;
+    if (handle.isArmed('start')) {
+      handle.disarm('start');
+      handle.arm('heartbeat', rec.heartbeatTimeoutMs, () =>
+        this.#killHung(rec, handle, 'HEARTBEAT_TIMEOUT', `no heartbeat for ${rec.heartbeatTimeoutMs} ms`),
+      );
+    } else {
+      handle.refresh('heartbeat');
+    }
+  }
+
+  #onHeartbeat(rec: WorkerRecord, handle: WorkerHandle, msg: HeartbeatMessage): void {
+    const beat: WorkerHeartbeat = {
+      rss: msg.rss,
+      heapUsed: msg.heapUsed,
+      eventLoopLagMs: msg.eventLoopLagMs,
+      gatewayPingMs: msg.gatewayPingMs,
+      at: msg.at,
+    };
+    rec.lastHeartbeat = beat;
+    if (rec.state === 'starting') this.#setState(rec, 'connecting');
+    this.#emit('heartbeat', rec.accountId, beat);
+    if (rec.state === 'stopping') return;
+    if (msg.eventLoopLagMs > this.#config.maxEventLoopLagMs) {
+      this.#killHung(rec, handle, 'EVENT_LOOP_STALLED', `event-loop delay ${Math.round(msg.eventLoopLagMs)} ms`);
+    } else if (msg.rss > this.#config.maxRssBytes) {
+      this.#recordError(rec, 'MEMORY_LIMIT', `rss ${msg.rss} bytes over the ${this.#config.maxRssBytes} cap`);
+      this.#accountLog(rec.accountId).warn({ rss: msg.rss }, 'worker over its memory cap; replacing it');
+      void this.#askToLeave(rec, 'replace', 'memory limit');
+    }
+  }
+
+  #onFatal(rec: WorkerRecord, handle: WorkerHandle, msg: FatalMessage): void {
+    this.#recordError(rec, msg.code, msg.message);
+    this.#accountLog(rec.accountId).error({ code: msg.code, reason: msg.message }, 'worker reported a fatal error');
+    this.#emit('fatal', rec.accountId, msg.code, msg.message);
+    if (rec.state === 'stopping') return;
+    if (NO_RESTART_CODES.has(msg.code)) {
+      void this.#askToLeave(rec, 'error', `fatal ${msg.code}`);
+    } else {
+      // The worker exits by itself after a fatal message; make sure it does, then restart it.
+      handle.arm('kill', this.#config.shutdownGraceMs, () => handle.kill('SIGKILL'));
+    }
+  }
+
+  #onInvalidRequest(rec: WorkerRecord, status: number, route: string): void {
+    const now = Date.now();
+    const wasExhausted = this.#budget.isExhausted(now);
+    this.#budget.record(now);
+    if (!wasExhausted && this.#budget.isExhausted(now)) {
+      this.#log.warn(
+        { accountId: rec.accountId, status, route, count: this.#budget.count(now) },
+        'shared invalid-request budget nearly spent: refusing deliveries and delaying starts',
+      );
+    }
+  }
+
+  #settle(handle: WorkerHandle, requestId: number, settle: () => boolean): void {
+    if (!settle()) this.#accountLog(handle.accountId).debug({ requestId }, 'reply to an unknown or expired request dropped');
+  }
+
+  // ─── leaving, exits and restarts ────────────────────────────────────────────────────────────
+
+  /** Sends `shutdown`, SIGKILLs after the grace period, resolves when the child has exited. */
+  #askToLeave(rec: WorkerRecord, intent: ExitIntent, reason: string): Promise<WorkerExit> | undefined {
+    const handle = rec.handle;
+    if (handle === undefined) return undefined;
+    rec.exitIntent = intent;
+    rec.generation += 1;
+    this.#setState(rec, 'stopping');
+    for (const timer of ['start', 'ready', 'heartbeat'] as const) handle.disarm(timer);
+    handle.arm('kill', this.#config.shutdownGraceMs, () => {
+      this.#accountLog(rec.accountId).warn({ pid: handle.pid }, 'worker ignored shutdown; SIGKILL');
+      handle.kill('SIGKILL');
+    });
+    handle.send(ipcMessage<ShutdownMessage>({ type: 'shutdown', reason })).catch(() => {
+      // Channel already closed: the child is on its way out, and the kill timer backs that up.
+    });
+    return handle.exited;
+  }
+
+  #killHung(rec: WorkerRecord, handle: WorkerHandle, code: string, reason: string): void {
+    if (rec.handle !== handle || rec.state === 'stopping') return;
+    this.#recordError(rec, code, reason);
+    this.#accountLog(rec.accountId).warn({ pid: handle.pid, code, reason }, 'worker unresponsive; SIGKILL');
+    handle.kill('SIGKILL');
+  }
+
+  #onExit(rec: WorkerRecord, handle: WorkerHandle, exit: WorkerExit): void {
+    if (rec.handle !== handle) return;
+    rec.handle = undefined;
+    const intent = rec.exitIntent;
+    rec.exitIntent = undefined;
+    this.#accountLog(rec.accountId).info({ pid: handle.pid, ...exit, intent }, 'worker exited');
+    this.#emit('exit', rec.accountId, exit.code, exit.signal);
+
+    if (this.#closed || intent === 'stop') {
+      this.#setState(rec, 'stopped');
+    } else if (intent === 'error') {
+      this.#setState(rec, 'error');
+    } else if (intent === 'restart') {
+      rec.restarts += 1;
+      this.#enqueueSpawn(rec, SPAWN_PRIORITY.restart);
+    } else {
+      const run = rec.startedAt ?? 0;
+      if (rec.lastError === undefined || rec.lastError.at < run) {
+        this.#recordError(rec, 'EXITED', `worker exited (code ${exit.code}, signal ${exit.signal})`);
+      }
+      this.#afterCrash(rec);
+    }
+  }
+
+  /** Restarts at once, after a backoff, or gives up (`crashed`), as the policy says. */
+  #afterCrash(rec: WorkerRecord): void {
+    const plan = planRestart(
+      rec.history,
+      { at: Date.now(), ...(rec.readyAt === undefined ? {} : { readyAt: rec.readyAt }) },
+      this.#config.restart,
+      this.#config.random,
+    );
+    rec.history = plan.history;
+    const log = this.#accountLog(rec.accountId);
+    if (plan.action === 'give-up') {
+      log.error({ crashes: plan.history.crashes.length, lastError: rec.lastError }, 'worker crash loop; not restarting');
+      this.#setState(rec, 'crashed');
+      return;
+    }
+    rec.restarts += 1;
+    log.warn({ delayMs: plan.delayMs, lastError: rec.lastError }, 'worker crashed; restarting');
+    if (plan.delayMs === 0) this.#enqueueSpawn(rec, SPAWN_PRIORITY.restart);
+    else this.#enterBackoff(rec, plan.delayMs);
+  }
+
+  #enterBackoff(rec: WorkerRecord, delayMs: number): void {
+    this.#cancelPending(rec);
+    const generation = rec.generation;
+    rec.retryAt = Date.now() + delayMs;
+    this.#setState(rec, 'backoff');
+    rec.backoffTimer = setTimeout(() => {
+      rec.backoffTimer = undefined;
+      if (rec.generation === generation && rec.state === 'backoff' && !this.#closed) {
+        this.#enqueueSpawn(rec, SPAWN_PRIORITY.restart);
+      }
+    }, delayMs);
+  }
+
+  #enterError(rec: WorkerRecord, code: string, message: string): void {
+    this.#recordError(rec, code, message);
+    this.#accountLog(rec.accountId).error({ code, reason: message }, 'worker cannot start');
+    this.#setState(rec, 'error');
+    this.#emit('fatal', rec.accountId, code, message);
+  }
+
+  /** Cancels a queued spawn and a backoff timer. */
+  #cancelPending(rec: WorkerRecord): void {
+    rec.generation += 1;
+    rec.retryAt = undefined;
+    if (rec.backoffTimer !== undefined) clearTimeout(rec.backoffTimer);
+    rec.backoffTimer = undefined;
+  }
+
+  async #closeAll(): Promise<void> {
+    this.#closed = true;
+    this.#queue.clear();
+    const exits: Promise<WorkerExit>[] = [];
+    for (const rec of this.#records.values()) {
+      this.#cancelPending(rec);
+      const exited = this.#askToLeave(rec, 'stop', 'server shutting down');
+      if (exited !== undefined) exits.push(exited);
+      else if (!RESTING_STATES.has(rec.state)) this.#setState(rec, 'stopped');
+    }
+    await Promise.all(exits);
+    this.#log.info({ children: exits.length }, 'supervisor closed');
+  }
+
+  // ─── small helpers ──────────────────────────────────────────────────────────────────────────
+
+  #setState(rec: WorkerRecord, to: WorkerState): void {
+    if (rec.state === to) return;
+    if (!canTransition(rec.state, to)) {
+      throw new Error(`illegal worker state transition ${rec.state} → ${to} (${rec.accountId})`);
+    }
+    this.#accountLog(rec.accountId).debug({ from: rec.state, to }, 'worker state');
+    rec.state = to;
+    this.#emitState(rec);
+  }
+
+  #emitState(rec: WorkerRecord): void {
+    this.#emit('state', this.#snapshot(rec));
+  }
+
+  /** Emits without letting a throwing listener break the supervisor. */
+  #emit<K extends keyof SupervisorEvents>(event: K, ...args: SupervisorEvents[K]): void {
+    try {
+      (this.emit as (name: K, ...rest: SupervisorEvents[K]) => boolean)(event, ...args);
+    } catch (err) {
+      this.#log.error({ err, event }, 'supervisor event listener threw');
+    }
+  }
+
+  #recordError(rec: WorkerRecord, code: string, message: string): void {
+    rec.lastError = { code, message, at: Date.now() };
+  }
+
+  #snapshot(rec: WorkerRecord): WorkerSnapshot {
+    const snapshot: WorkerSnapshot = { accountId: rec.accountId, state: rec.state, restarts: rec.restarts };
+    const optional = {
+      pid: rec.handle?.pid,
+      botUserId: rec.botUserId,
+      botUsername: rec.botUsername,
+      guildCount: rec.guildCount,
+      gatewayState: rec.gatewayState,
+      lastError: rec.lastError === undefined ? undefined : { ...rec.lastError },
+      lastHeartbeat: rec.lastHeartbeat === undefined ? undefined : { ...rec.lastHeartbeat },
+      startedAt: rec.startedAt,
+      readyAt: rec.readyAt,
+      retryAt: rec.retryAt,
+    };
+    for (const [key, value] of Object.entries(optional)) {
+      if (value !== undefined) (snapshot as unknown as Record<string, unknown>)[key] = value;
+    }
+    return snapshot;
+  }
+
+  #accountLog(accountId: string): Logger {
+    return this.#log.child({ accountId });
+  }
+
+  #nextRequestId(): number {
+    this.#requestCounter += 1;
+    return this.#requestCounter;
+  }
+
+  #assertOpen(op: string, accountId: string): void {
+    if (this.#closed) throw new SupervisorError('SUPERVISOR_CLOSED', 'the supervisor is shutting down', { accountId, op });
+  }
+
+  #assertBudget(accountId: string, op: string): void {
+    const now = Date.now();
+    if (!this.#budget.isExhausted(now)) return;
+    throw new SupervisorError('INVALID_REQUEST_BUDGET', 'too many invalid Discord requests from this server; try later', {
+      accountId,
+      op,
+      retryable: true,
+      retryAfterMs: this.#budget.retryAfterMs(now),
+    });
+  }
+
+  #readyHandle(accountId: string, op: string): WorkerHandle {
+    const rec = this.#records.get(accountId);
+    if (rec?.state === 'ready' && rec.handle !== undefined) return rec.handle;
+    const state = rec?.state ?? 'stopped';
+    throw new SupervisorError('WORKER_NOT_READY', `worker ${accountId} is ${state}`, {
+      accountId,
+      op,
+      state,
+      // It may come back by itself unless it rests until the user acts.
+      retryable: !RESTING_STATES.has(state),
+      ...(rec?.retryAt === undefined ? {} : { retryAfterMs: Math.max(0, rec.retryAt - Date.now()) }),
+    });
+  }
+}

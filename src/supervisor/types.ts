@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import type { InvalidRequestBudgetOptions } from './invalid-request-budget.js';
+import type { ActivityEvent, GatewayState, WorkerInitSettings } from './protocol.js';
+import type { RestartPolicy } from './restart-policy.js';
+import type { WorkerState } from './worker-state.js';
+
+/** What a worker needs to start, fetched fresh at every spawn. */
+export interface WorkerInit {
+  /** The decrypted bot token; sent once over IPC, never logged. */
+  token: string;
+  /** Discord user ids of the friends to watch. */
+  friends: string[];
+  settings?: Partial<WorkerInitSettings>;
+}
+
+/** Options of `new Supervisor()`. Every default lives in `SUPERVISOR_DEFAULTS`. */
+export interface SupervisorOptions {
+  /**
+   * Called at every spawn, so the token is decrypted only when a worker starts and a changed
+   * token or friend list applies on the next restart. A rejection puts the worker in `error`.
+   */
+  resolveInit: (accountId: string) => Promise<WorkerInit>;
+  /** The child's entry file. @defaultValue `<project root>/dist/worker.cjs` */
+  workerPath?: string;
+  /** Node flags for each child (replaces, not extends, the default). @defaultValue `['--max-old-space-size=256']` */
+  execArgv?: string[];
+  /**
+   * The child's environment. Secrets of the server (encryption keys, JWT secret) must not be in
+   * it. @defaultValue the server's PATH, NODE_ENV, LOG_LEVEL, TZ, LANG, LC_ALL only
+   */
+  env?: NodeJS.ProcessEnv;
+  /** REST base ending in `/api` (a fake Discord in tests). @defaultValue the real Discord */
+  discordApiUrl?: string;
+  /** Children loading at once. @defaultValue 2 × available cores */
+  spawnConcurrency?: number;
+  /** Interval the children are told to send heartbeats at. @defaultValue 2000 */
+  heartbeatIntervalMs?: number;
+  /** Missed heartbeats before a child is declared hung and killed. @defaultValue 3 */
+  heartbeatMissThreshold?: number;
+  /** Reported event-loop delay above which a child is declared hung. @defaultValue 5000 */
+  maxEventLoopLagMs?: number;
+  /** From fork to the child's first message. @defaultValue 30000 */
+  startTimeoutMs?: number;
+  /** From fork to `ready`. @defaultValue 120000 */
+  readyTimeoutMs?: number;
+  /** Default time limit of `deliver` and `ping`. @defaultValue 15000 */
+  requestTimeoutMs?: number;
+  /** Time a child gets to exit after `shutdown` before SIGKILL. @defaultValue 5000 */
+  shutdownGraceMs?: number;
+  /** Reported RSS above which a child is replaced. @defaultValue 512 MiB */
+  maxRssBytes?: number;
+  /** Backoff and crash-loop limits. @defaultValue `SUPERVISOR_DEFAULTS.restart` */
+  restart?: Partial<RestartPolicy>;
+  /** The shared budget of 401/403/429 answers. @defaultValue `SUPERVISOR_DEFAULTS.invalidRequests` */
+  invalidRequests?: Partial<InvalidRequestBudgetOptions>;
+  /** Server log; child output is relayed into it with `accountId`. @defaultValue a pino logger on stdout with tokens redacted */
+  logger?: Logger;
+  /** Randomness for backoff jitter (tests make it deterministic). @defaultValue Math.random */
+  random?: () => number;
+}
+
+/** The latest heartbeat of a child. */
+export interface WorkerHeartbeat {
+  rss: number;
+  heapUsed: number;
+  eventLoopLagMs: number;
+  gatewayPingMs: number;
+  /** Child's clock (epoch ms). */
+  at: number;
+}
+
+export interface WorkerLastError {
+  /** A `WorkerFatalCode`, or a supervisor code such as `EXITED`, `HEARTBEAT_TIMEOUT`. */
+  code: string;
+  message: string;
+  at: number;
+}
+
+/** A read-only copy of one account's worker, as the API shows it. */
+export interface WorkerSnapshot {
+  accountId: string;
+  state: WorkerState;
+  pid?: number;
+  botUserId?: string;
+  botUsername?: string;
+  guildCount?: number;
+  gatewayState?: GatewayState;
+  /** Processes forked after the first one: automatic and requested restarts. */
+  restarts: number;
+  lastError?: WorkerLastError;
+  lastHeartbeat?: WorkerHeartbeat;
+  /** When the current (or last) process was forked. */
+  startedAt?: number;
+  /** When the current process said `ready`. */
+  readyAt?: number;
+  /** In `backoff`: when the next spawn is due. */
+  retryAt?: number;
+}
+
+/** Events of the Supervisor (listeners must not throw; a throwing listener is logged). */
+export interface SupervisorEvents {
+  /** Any process-state transition, or a change of the reported gateway state. */
+  state: [snapshot: WorkerSnapshot];
+  activity: [accountId: string, event: ActivityEvent];
+  ready: [snapshot: WorkerSnapshot];
+  /** A fatal error from the worker, or the supervisor failing to start it. */
+  fatal: [accountId: string, code: string, message: string];
+  heartbeat: [accountId: string, data: WorkerHeartbeat];
+  exit: [accountId: string, code: number | null, signal: NodeJS.Signals | null];
+}

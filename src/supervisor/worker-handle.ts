@@ -1,0 +1,221 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import type { Logger } from 'pino';
+import { SupervisorError } from './errors.js';
+import { relayLines, scrubSecrets } from './log-relay.js';
+import { PendingRequests } from './pending-requests.js';
+import { type ChildMessage, type ParentMessage, parseChildMessage } from './protocol.js';
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Timers a handle may hold; arming one again replaces it. */
+export type HandleTimer = 'start' | 'ready' | 'heartbeat' | 'kill';
+
+export interface SpawnWorkerOptions {
+  accountId: string;
+  workerPath: string;
+  execArgv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  /** Logger bound to the account; child output and dropped messages go here. */
+  logger: Logger;
+  /** Strings scrubbed from relayed output (the token). */
+  secrets: readonly string[];
+  maxLogLineChars: number;
+  /** Called with every well-formed message; malformed ones are logged and dropped here. */
+  onMessage: (message: ChildMessage, handle: WorkerHandle) => void;
+  /** Called once, after pending requests were rejected and timers cleared. */
+  onExit: (exit: WorkerExit, handle: WorkerHandle) => void;
+}
+
+const PREVIEW_CHARS = 200;
+
+/**
+ * One child process: the process, its in-flight requests and its timers. Destroying it (or the
+ * child exiting) clears the timers and fails every in-flight request at once.
+ */
+export class WorkerHandle {
+  readonly accountId: string;
+  readonly child: ChildProcess;
+  readonly requests = new PendingRequests();
+  /** Resolves when the child has exited (never rejects). */
+  readonly exited: Promise<WorkerExit>;
+  readonly #timers = new Map<HandleTimer, NodeJS.Timeout>();
+  readonly #logger: Logger;
+  #exit: WorkerExit | undefined;
+  #heardFrom = false;
+  #resolveHeard!: () => void;
+  /** Resolves on the child's first well-formed message, or when it exits. */
+  readonly heardFrom: Promise<void>;
+
+  private constructor(options: SpawnWorkerOptions, child: ChildProcess) {
+    this.accountId = options.accountId;
+    this.child = child;
+    this.#logger = options.logger;
+    this.heardFrom = new Promise((resolve) => {
+      this.#resolveHeard = resolve;
+    });
+    let resolveExited!: (exit: WorkerExit) => void;
+    this.exited = new Promise((resolve) => {
+      resolveExited = resolve;
+    });
+
+    const finish = (exit: WorkerExit): void => {
+      if (this.#exit !== undefined) return;
+      this.#exit = exit;
+      this.destroy();
+      this.#resolveHeard();
+      options.onExit(exit, this);
+      resolveExited(exit);
+    };
+    child.once('exit', (code, signal) => finish({ code, signal }));
+    child.on('error', (err) => {
+      this.#logger.error({ err }, 'worker process error');
+      // A failed spawn emits 'error' and maybe never 'exit'.
+      if (child.pid === undefined) finish({ code: null, signal: null });
+    });
+    child.on('message', (raw: unknown) => this.#receive(raw, options));
+
+    const relay = { logger: this.#logger, secrets: options.secrets, maxLineChars: options.maxLogLineChars };
+    if (child.stdout) relayLines(child.stdout, { ...relay, fallbackLevel: 'info' });
+    if (child.stderr) relayLines(child.stderr, { ...relay, fallbackLevel: 'warn' });
+  }
+
+  /**
+   * Forks the child with an IPC channel and piped output. Nothing secret goes into argv or env:
+   * the token travels later, in the `init` message.
+   */
+  static spawn(options: SpawnWorkerOptions): WorkerHandle {
+    const child = fork(options.workerPath, [], {
+      execArgv: [...options.execArgv],
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    return new WorkerHandle(options, child);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get hasExited(): boolean {
+    return this.#exit !== undefined;
+  }
+
+  /** Writes one message to the child; rejects when the channel is closed. */
+  send(message: ParentMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.hasExited || !this.child.connected) {
+        reject(this.#sendError(message.type));
+        return;
+      }
+      try {
+        this.child.send(message, (err) => (err ? reject(this.#sendError(message.type, err)) : resolve()));
+      } catch (err) {
+        reject(this.#sendError(message.type, err));
+      }
+    });
+  }
+
+  /** Sends a request and waits for the reply with the same id, at most `timeoutMs`. */
+  request<T>(message: ParentMessage & { requestId: number }, timeoutMs: number): Promise<T> {
+    if (this.hasExited) return Promise.reject(this.#exitedError(message.type));
+    const reply = this.requests.add<T>(
+      message.requestId,
+      timeoutMs,
+      () =>
+        new SupervisorError('REQUEST_TIMEOUT', `worker did not answer ${message.type} within ${timeoutMs} ms`, {
+          accountId: this.accountId,
+          op: message.type,
+          retryable: true,
+        }),
+    );
+    this.send(message).catch((err: Error) => this.requests.reject(message.requestId, err));
+    return reply;
+  }
+
+  arm(name: HandleTimer, ms: number, onFire: () => void): void {
+    this.disarm(name);
+    if (this.hasExited) return;
+    this.#timers.set(
+      name,
+      setTimeout(() => {
+        this.#timers.delete(name);
+        onFire();
+      }, ms),
+    );
+  }
+
+  disarm(name: HandleTimer): void {
+    const timer = this.#timers.get(name);
+    if (timer !== undefined) clearTimeout(timer);
+    this.#timers.delete(name);
+  }
+
+  /** Restarts a running timer's countdown (used for the heartbeat watchdog). */
+  refresh(name: HandleTimer): void {
+    this.#timers.get(name)?.refresh();
+  }
+
+  isArmed(name: HandleTimer): boolean {
+    return this.#timers.has(name);
+  }
+
+  /** Sends a signal if the child is still running. */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (this.hasExited || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(signal);
+  }
+
+  /** Clears every timer and fails every in-flight request; kills the child if still alive. */
+  destroy(): void {
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+    this.requests.rejectAll((id) => this.#exitedError(`request ${id}`));
+    this.kill('SIGKILL');
+  }
+
+  #receive(raw: unknown, options: SpawnWorkerOptions): void {
+    const message = parseChildMessage(raw);
+    if (message === undefined) {
+      this.#logger.warn({ preview: preview(raw, options.secrets) }, 'malformed IPC message from worker dropped');
+      return;
+    }
+    if (!this.#heardFrom) {
+      this.#heardFrom = true;
+      this.#resolveHeard();
+    }
+    options.onMessage(message, this);
+  }
+
+  #exitedError(op: string): SupervisorError {
+    return new SupervisorError('WORKER_EXITED', 'worker exited before answering', {
+      accountId: this.accountId,
+      op,
+      retryable: true,
+    });
+  }
+
+  #sendError(op: string, cause?: unknown): SupervisorError {
+    return new SupervisorError('IPC_SEND_FAILED', `could not send ${op} to the worker`, {
+      accountId: this.accountId,
+      op,
+      retryable: true,
+      cause,
+    });
+  }
+}
+
+/** A short, token-free rendering of a dropped message for the log. */
+function preview(raw: unknown, secrets: readonly string[]): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    text = String(raw);
+  }
+  text = scrubSecrets(text, secrets);
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
+}
