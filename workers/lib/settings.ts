@@ -1,0 +1,33 @@
+import type { WorkerInitSettings } from '../../src/supervisor/protocol.js';
+
+/** The worker's timings; `init.settings` overrides the first three. */
+export interface WorkerSettings extends WorkerInitSettings {
+  /** Exit when no `init` arrives within this long after start. @defaultValue 10000 */
+  initTimeoutMs: number;
+  /** Wait at most this long for discord.js to close the gateway on shutdown. @defaultValue 2000 */
+  destroyTimeoutMs: number;
+}
+
+export const WORKER_DEFAULTS = {
+  heartbeatIntervalMs: 2_000,
+  loginTimeoutMs: 60_000,
+  deliveryTimeoutMs: 15_000,
+  initTimeoutMs: 10_000,
+  destroyTimeoutMs: 2_000,
+} as const satisfies WorkerSettings;
+
+const isPositive = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
+
+/** The settings an `init` asks for, each missing or nonsensical one replaced by its default. */
+export function resolveSettings(given: Partial<Record<keyof WorkerInitSettings, unknown>>): WorkerSettings {
+  const pick = (key: keyof WorkerInitSettings): number => {
+    const value = given[key];
+    return isPositive(value) ? value : WORKER_DEFAULTS[key];
+  };
+  return {
+    ...WORKER_DEFAULTS,
+    heartbeatIntervalMs: pick('heartbeatIntervalMs'),
+    loginTimeoutMs: pick('loginTimeoutMs'),
+    deliveryTimeoutMs: pick('deliveryTimeoutMs'),
+  };
+}
