@@ -8,7 +8,7 @@ const GUILD_B = '300000000000000002';
 const AT = 1_700_000_000_000;
 
 const playing = (name: string, startedAt = 1_000) => ({ name, type: 0, created_at: startedAt, timestamps: { start: startedAt } });
-const update = (userId: string, status: string, activities: object[] = [], guildId = GUILD_A) => ({
+const update = (userId: string, status: string, activities: unknown[] = [], guildId = GUILD_A) => ({
   user: { id: userId },
   guild_id: guildId,
   status,
