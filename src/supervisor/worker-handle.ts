@@ -30,6 +30,8 @@ export interface SpawnWorkerOptions {
 }
 
 const PREVIEW_CHARS = 200;
+/** Upper bound on waiting for the IPC channel to drain after the child has exited. */
+const IPC_DRAIN_MS = 500;
 
 /**
  * One child process: the process, its in-flight requests and its timers. Destroying it (or the
@@ -69,7 +71,16 @@ export class WorkerHandle {
       options.onExit(exit, this);
       resolveExited(exit);
     };
-    child.once('exit', (code, signal) => finish({ code, signal }));
+    child.once('exit', (code, signal) => {
+      // Messages the child sent just before dying (a `fatal`, a last reply) may still be in the
+      // IPC socket: read them all (the channel closes right after) before settling the exit.
+      if (!child.connected) return finish({ code, signal });
+      const drained = setTimeout(() => finish({ code, signal }), IPC_DRAIN_MS);
+      child.once('disconnect', () => {
+        clearTimeout(drained);
+        finish({ code, signal });
+      });
+    });
     child.on('error', (err) => {
       this.#logger.error({ err }, 'worker process error');
       // A failed spawn emits 'error' and maybe never 'exit'.
