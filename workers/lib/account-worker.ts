@@ -283,13 +283,14 @@ export class AccountWorker {
     this.#log.info({ friends: friends.length, added: added.length }, 'friends updated');
     const client = this.#client;
     if (!client?.isReady() || added.length === 0) return;
-    for (const guild of client.guilds.cache.values()) {
-      for (const ids of chunk(added, MEMBER_REQUEST_MAX_IDS)) {
-        guild.members
-          .fetch({ user: ids, withPresences: true, time: MEMBER_REQUEST_TIMEOUT_MS })
-          .catch((error: unknown) => this.#log.warn({ err: error, guildId: guild.id }, 'member request failed'));
-      }
-    }
+    const requests = client.guilds.cache.map((guild) =>
+      Promise.all(
+        chunk(added, MEMBER_REQUEST_MAX_IDS).map((ids) =>
+          guild.members.fetch({ user: ids, withPresences: true, time: MEMBER_REQUEST_TIMEOUT_MS }),
+        ),
+      ).catch((error: unknown) => this.#log.warn({ err: error, guildId: guild.id }, 'member request failed')),
+    );
+    void Promise.all(requests).then(() => this.#log.info({ added: added.length }, 'new friends looked up'));
   }
 
   async #handleDeliver(cmd: DeliverMessage): Promise<void> {

@@ -1,0 +1,100 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../../fake-discord/index.js';
+import { WORKER_EXIT_CODES } from '../../../src/supervisor/protocol.js';
+import { createScenario, type Scenario, startReadyScenario } from './scenario.js';
+import { WorkerProcess } from './worker-process.js';
+
+let fake: FakeDiscord;
+const started: WorkerProcess[] = [];
+const track = <S extends Scenario>(s: S): S => {
+  started.push(s.worker);
+  return s;
+};
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
+});
+afterEach(() => {
+  for (const worker of started.splice(0)) worker.kill();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+describe('account worker lifecycle', () => {
+  it('logs in after init and says ready with the bot user and its guild count', async () => {
+    const { bot, worker } = track(createScenario(fake));
+    worker.init({ token: bot.token, friends: [], discordApiUrl: fake.apiUrl });
+
+    const ready = await worker.waitFor('ready');
+    expect(ready).toMatchObject({ botUserId: bot.id, botUsername: bot.username, guildCount: 1 });
+    await worker.waitFor('state', (m) => m.state === 'ready');
+    expect(worker.all('state').map((m) => m.state)).toEqual(['connecting', 'ready']);
+  });
+
+  it('logs NDJSON naming the account, and never the token', async () => {
+    const { bot, worker } = track(await startReadyScenario(fake));
+    await worker.waitForOutput('"msg":"ready"');
+
+    const lines = worker.output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((l) => l.msg === 'ready')).toMatchObject({ accountId: 'account-1', botUserId: bot.id });
+    expect(worker.output).not.toContain(bot.token);
+  });
+
+  it('sends heartbeats with memory, event-loop lag and the gateway ping', async () => {
+    const { worker } = track(await startReadyScenario(fake));
+    const beat = await worker.waitFor('heartbeat', (m) => m.gatewayPingMs >= 0);
+    expect(beat.rss).toBeGreaterThan(beat.heapUsed);
+    expect(beat.heapUsed).toBeGreaterThan(0);
+    expect(beat.eventLoopLagMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('answers a ping with a pong of the same request id', async () => {
+    const { worker } = track(await startReadyScenario(fake));
+    worker.send({ v: 1, type: 'ping', requestId: 41 });
+    await expect(worker.waitFor('pong')).resolves.toMatchObject({ requestId: 41 });
+  });
+
+  it('logs and drops malformed IPC messages, and keeps working', async () => {
+    const { worker } = track(await startReadyScenario(fake));
+    worker.send('garbage');
+    worker.send({ v: 1, type: 'no-such-command' });
+    worker.send({ v: 1, type: 'deliver', requestId: 'not a number' });
+    worker.send({ v: 1, type: 'ping', requestId: 7 });
+
+    await worker.waitFor('pong', (m) => m.requestId === 7);
+    expect(worker.output.match(/dropped a malformed or unknown IPC message/g)).toHaveLength(3);
+    expect(worker.child.exitCode).toBeNull();
+  });
+
+  it('exits 0 promptly when asked to shut down', async () => {
+    const { worker } = track(await startReadyScenario(fake));
+    worker.send({ v: 1, type: 'shutdown', reason: 'test' });
+
+    await expect(worker.waitForExit(10_000)).resolves.toEqual({ code: WORKER_EXIT_CODES.ok, signal: null });
+    expect(worker.all('state').at(-1)).toMatchObject({ state: 'disconnected' });
+  });
+
+  it('exits by itself when the parent closes the IPC channel', async () => {
+    const { worker } = track(await startReadyScenario(fake));
+    worker.child.disconnect();
+    await expect(worker.waitForExit(3_000)).resolves.toMatchObject({ code: WORKER_EXIT_CODES.ok });
+  });
+
+  it('gives up with INIT_TIMEOUT when no init arrives', async () => {
+    const worker = new WorkerProcess();
+    started.push(worker);
+    const fatal = await worker.waitFor('fatal', undefined, 25_000);
+    expect(fatal.code).toBe('INIT_TIMEOUT');
+    await expect(worker.waitForExit()).resolves.toMatchObject({ code: WORKER_EXIT_CODES.fatal });
+  }, 40_000);
+
+  it('refuses an init of another protocol version', async () => {
+    const worker = new WorkerProcess();
+    started.push(worker);
+    worker.send({ v: 99, type: 'init', accountId: 'a', token: 'SECRET-not-logged', intents: 0, friends: [], settings: {} });
+    await expect(worker.waitFor('fatal')).resolves.toMatchObject({ code: 'PROTOCOL_MISMATCH' });
+    await expect(worker.waitForExit()).resolves.toMatchObject({ code: WORKER_EXIT_CODES.fatal });
+    expect(worker.output).not.toContain('SECRET-not-logged');
+  });
+});

@@ -1,0 +1,136 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import {
+  type ChildMessage,
+  type InitMessage,
+  message,
+  type ParentMessage,
+  parseChildMessage,
+  WORKER_INTENTS,
+} from '../../../src/supervisor/protocol.js';
+
+export const WORKER_PATH = resolve(import.meta.dirname, '../../../dist/worker.cjs');
+
+/** Generous: two cores are shared by several test runs and engineers. */
+const WAIT_MS = 20_000;
+
+type Of<T extends ChildMessage['type']> = Extract<ChildMessage, { type: T }>;
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * The bundled worker, forked the way the supervisor forks it, with everything it says kept:
+ * IPC messages in order, and stdout/stderr as text (to check what it logs, and what it never does).
+ */
+export class WorkerProcess {
+  readonly child: ChildProcess;
+  readonly messages: ChildMessage[] = [];
+  output = '';
+  readonly exited: Promise<ExitInfo>;
+  #waiters = new Set<() => void>();
+
+  constructor() {
+    this.child = fork(WORKER_PATH, [], {
+      serialization: 'json',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: ['--max-old-space-size=128'],
+    });
+    this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code, signal }) as ExitInfo);
+    this.child.on('message', (raw) => {
+      const parsed = parseChildMessage(raw);
+      if (!parsed) throw new Error(`worker sent a malformed message: ${JSON.stringify(raw)}`);
+      this.messages.push(parsed);
+      this.#wake();
+    });
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString('utf8');
+      this.#wake();
+    };
+    this.child.stdout?.on('data', collect);
+    this.child.stderr?.on('data', collect);
+    void this.exited.then(() => this.#wake());
+  }
+
+  send(msg: ParentMessage | unknown): void {
+    this.child.send(msg as object);
+  }
+
+  init(fields: Pick<InitMessage, 'token' | 'friends' | 'discordApiUrl'> & Partial<InitMessage>): void {
+    this.send(
+      message<InitMessage>({
+        type: 'init',
+        accountId: 'account-1',
+        intents: WORKER_INTENTS,
+        settings: { heartbeatIntervalMs: 500, loginTimeoutMs: 20_000, deliveryTimeoutMs: 10_000 },
+        ...fields,
+      }),
+    );
+  }
+
+  /** Messages of one type received so far, optionally filtered. */
+  all<T extends ChildMessage['type']>(type: T, where: (m: Of<T>) => boolean = () => true): Of<T>[] {
+    return this.messages.filter((m): m is Of<T> => m.type === type && where(m as Of<T>));
+  }
+
+  /** The first message of `type` matching `where`, received already or later. */
+  waitFor<T extends ChildMessage['type']>(
+    type: T,
+    where: (m: Of<T>) => boolean = () => true,
+    timeoutMs = WAIT_MS,
+  ): Promise<Of<T>> {
+    return this.#until(() => this.all(type, where)[0], `a ${type} message`, timeoutMs);
+  }
+
+  /** Resolves once stdout/stderr contain `text`. */
+  waitForOutput(text: string, timeoutMs = WAIT_MS): Promise<true> {
+    return this.#until(() => this.output.includes(text) || undefined, `output "${text}"`, timeoutMs);
+  }
+
+  /** Resolves with the exit, or rejects if the process is still alive after `timeoutMs`. */
+  waitForExit(timeoutMs = WAIT_MS): Promise<ExitInfo> {
+    return Promise.race([
+      this.exited,
+      new Promise<never>((_, reject) => {
+        setTimeout(() => reject(new Error(`worker still running after ${timeoutMs} ms`)), timeoutMs).unref();
+      }),
+    ]);
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  #until<R>(check: () => R | undefined, what: string, timeoutMs: number): Promise<R> {
+    return new Promise((resolvePromise, reject) => {
+      const poll = () => {
+        const found = check();
+        if (found === undefined) return;
+        finish();
+        resolvePromise(found);
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${this.#summary()}`));
+      }, timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(poll);
+      };
+      this.#waiters.add(poll);
+      poll();
+    });
+  }
+
+  #wake(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+
+  #summary(): string {
+    const types = this.messages.filter((m) => m.type !== 'heartbeat').map((m) => m.type);
+    return `[${types.join(', ')}], exit ${this.child.exitCode ?? this.child.signalCode ?? 'none'}`;
+  }
+}
