@@ -1,0 +1,35 @@
+import type { Doc } from '../bson/values.js';
+import { requiredArray, targetCollection } from './command-args.js';
+import type { CommandHandler } from './command-context.js';
+import { executeUpdate, parseUpdateStatement } from './write-statements.js';
+import { isOrdered, WriteErrorList } from './write-errors.js';
+
+const update: CommandHandler = (command, context) => {
+  const name = targetCollection(command, 'update');
+  const statements = requiredArray(command, 'updates', 'update');
+  const errors = new WriteErrorList();
+  const upserted: Doc[] = [];
+  let n = 0;
+  let nModified = 0;
+  for (const [index, raw] of statements.entries()) {
+    try {
+      const result = executeUpdate(context, name, parseUpdateStatement(raw));
+      if (result.upsertedId !== undefined) {
+        upserted.push({ index, _id: result.upsertedId });
+        n++;
+      }
+      n += result.matched;
+      nModified += result.modified;
+    } catch (error) {
+      errors.add(index, error);
+      if (isOrdered(command)) break;
+    }
+  }
+  const reply: Doc = { n, nModified };
+  if (upserted.length > 0) reply.upserted = upserted;
+  errors.into(reply);
+  reply.ok = 1;
+  return reply;
+};
+
+export const updateCommands: Record<string, CommandHandler> = { update };

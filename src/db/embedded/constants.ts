@@ -1,0 +1,20 @@
+/** Limits and defaults of the embedded store, mirroring a standalone mongod 7.0 where it has one. */
+export const EMBEDDED_MONGO_DEFAULTS = {
+  host: '127.0.0.1',
+  /** 16 MiB, mongod's BSONObjMaxUserSize. */
+  maxBsonObjectSize: 16 * 1024 * 1024,
+  /** mongod's maximum wire message size. */
+  maxMessageSizeBytes: 48_000_000,
+  maxWriteBatchSize: 100_000,
+  /** Wire versions 0..21 (MongoDB 7.0). */
+  minWireVersion: 0,
+  maxWireVersion: 21,
+  logicalSessionTimeoutMinutes: 30,
+  /** Serve at most this many documents in a first batch when the client names no batchSize. */
+  defaultFirstBatchSize: 101,
+  /** mongod's TTL monitor runs every 60 s. */
+  ttlSweepIntervalMs: 60_000,
+  /** Idle cursors are reaped after 10 minutes, like mongod's cursorTimeoutMillis. */
+  cursorTimeoutMs: 10 * 60_000,
+  version: '7.0.0',
+} as const satisfies Record<string, string | number>;

@@ -1,0 +1,186 @@
+import { Query } from 'mingo';
+import type { Doc } from '../bson/values.js';
+import { encodeDocument, formatDocument, keyOf, toView } from '../bson/values.js';
+import { EMBEDDED_MONGO_DEFAULTS } from '../constants.js';
+import { CommandError } from '../errors.js';
+import type { Persistence } from '../persistence/persistence.js';
+import { equalityKeys } from './index-keys.js';
+import type { IndexEntry } from './secondary-index.js';
+import { SecondaryIndex } from './secondary-index.js';
+import type { StoredRecord } from './stored-record.js';
+import { makeRecord } from './stored-record.js';
+
+export const ID_INDEX_NAME = '_id_';
+export const ID_INDEX_SPEC = { v: 2, key: { _id: 1 }, name: ID_INDEX_NAME } as const;
+
+/** The E11000 error mongod raises, with the keyPattern/keyValue mongoose and the driver read. */
+export function duplicateKeyError(ns: string, indexName: string, keyPattern: Doc, keyValue: Doc): CommandError {
+  return new CommandError(
+    'DuplicateKey',
+    `E11000 duplicate key error collection: ${ns} index: ${indexName} dup key: ${formatDocument(keyValue)}`,
+    { keyPattern, keyValue },
+  );
+}
+
+/**
+ * One collection: documents by `_id` key in natural (insertion) order, its secondary indexes, and
+ * the write path that keeps both and the persistence layer in step. Every check (size, validator,
+ * unique keys) runs before anything changes, so a rejected write leaves no trace.
+ */
+export class Collection {
+  readonly db: string;
+  readonly name: string;
+  readonly persistId: number;
+  readonly options: Doc;
+  readonly records = new Map<string, StoredRecord>();
+  readonly indexes = new Map<string, SecondaryIndex>();
+  readonly #persistence: Persistence;
+  readonly #validator: Query | undefined;
+
+  constructor(db: string, name: string, persistId: number, options: Doc, persistence: Persistence) {
+    this.db = db;
+    this.name = name;
+    this.persistId = persistId;
+    this.options = options;
+    this.#persistence = persistence;
+    const enforced = options.validationLevel !== 'off' && options.validationAction !== 'warn';
+    this.#validator = options.validator && enforced ? new Query(toView(options.validator) as Doc) : undefined;
+  }
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  /** Adds a document that already carries its `_id`. */
+  insert(doc: Doc): StoredRecord {
+    const idKey = keyOf(doc._id);
+    if (this.records.has(idKey)) throw duplicateKeyError(this.ns, ID_INDEX_NAME, { _id: 1 }, { _id: doc._id });
+    const record = makeRecord(idKey, doc);
+    const bytes = this.#checkWritable(record, 'insert');
+    const entries = this.#checkUnique(record);
+    this.records.set(idKey, record);
+    for (const [index, indexEntries] of entries) index.add(idKey, indexEntries);
+    this.#persistence.putDocument(this.persistId, idKey, bytes);
+    return record;
+  }
+
+  /** Replaces a document by a new version with the same `_id`. */
+  replace(previous: StoredRecord, doc: Doc): StoredRecord {
+    const record = makeRecord(previous.idKey, doc);
+    const bytes = this.#checkWritable(record, 'update');
+    const entries = this.#checkUnique(record);
+    for (const index of this.indexes.values()) index.remove(previous.idKey, index.entriesFor(previous.doc, previous.view));
+    this.records.set(record.idKey, record);
+    for (const [index, indexEntries] of entries) index.add(record.idKey, indexEntries);
+    this.#persistence.putDocument(this.persistId, record.idKey, bytes);
+    return record;
+  }
+
+  remove(record: StoredRecord): void {
+    for (const index of this.indexes.values()) index.remove(record.idKey, index.entriesFor(record.doc, record.view));
+    this.records.delete(record.idKey);
+    this.#persistence.deleteDocument(this.persistId, record.idKey);
+  }
+
+  /** Puts a document read back from disk, trusting it was valid when written. */
+  restore(doc: Doc): void {
+    const record = makeRecord(keyOf(doc._id), doc);
+    this.records.set(record.idKey, record);
+    for (const index of this.indexes.values()) index.add(record.idKey, index.entriesFor(record.doc, record.view));
+  }
+
+  /**
+   * The documents an indexed equality in the filter narrows the search to, or undefined when no
+   * index applies and the caller must scan.
+   */
+  candidates(filter: Doc): StoredRecord[] | undefined {
+    if ('_id' in filter) {
+      const keys = equalityKeys(filter._id);
+      if (keys) return this.#recordsOf(keys);
+    }
+    let best: Set<string> | undefined;
+    for (const index of this.indexes.values()) {
+      const ids = index.lookup(filter);
+      if (ids && (!best || ids.size < best.size)) best = ids;
+      if (best && best.size <= 1) break;
+    }
+    return best ? this.#recordsOf(best) : undefined;
+  }
+
+  /** Every document in natural order. */
+  all(): StoredRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** Builds an index over the existing documents; fails without side effects on a duplicate. */
+  createIndex(spec: Doc): SecondaryIndex {
+    const index = new SecondaryIndex(spec);
+    for (const record of this.records.values()) {
+      const entries = index.entriesFor(record.doc, record.view);
+      const conflict = index.conflictOf(entries, record.idKey);
+      if (conflict) {
+        index.clear();
+        const error = duplicateKeyError(this.ns, index.name, index.keyPattern, index.keyValueOf(conflict));
+        throw new CommandError('DuplicateKey', `Index build failed: ${error.message}`, error.extra);
+      }
+      index.add(record.idKey, entries);
+    }
+    this.indexes.set(index.name, index);
+    this.#persistence.putIndex(this.persistId, spec);
+    return index;
+  }
+
+  /** Re-creates an index read back from disk (documents are restored afterwards). */
+  restoreIndex(spec: Doc): void {
+    this.indexes.set(String(spec.name), new SecondaryIndex(spec));
+  }
+
+  dropIndex(name: string): void {
+    this.indexes.delete(name);
+    this.#persistence.dropIndex(this.persistId, name);
+  }
+
+  /** `_id_` first, then the secondary indexes in creation order. */
+  indexSpecs(): Doc[] {
+    return [{ ...ID_INDEX_SPEC, key: { _id: 1 } }, ...[...this.indexes.values()].map((index) => index.spec)];
+  }
+
+  #recordsOf(ids: Iterable<string>): StoredRecord[] {
+    const out: StoredRecord[] = [];
+    for (const id of ids) {
+      const record = this.records.get(id);
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
+  #checkWritable(record: StoredRecord, operation: 'insert' | 'update'): Buffer {
+    const bytes = encodeDocument(record.doc);
+    const max = EMBEDDED_MONGO_DEFAULTS.maxBsonObjectSize;
+    if (bytes.length > max) {
+      throw new CommandError(
+        'BSONObjectTooLarge',
+        operation === 'insert'
+          ? `object to insert too large. size in bytes: ${bytes.length}, max size: ${max}`
+          : `Resulting document after update is larger than ${max}`,
+      );
+    }
+    if (this.#validator && !this.#validator.test(record.view)) {
+      throw new CommandError('DocumentValidationFailure', 'Document failed validation', {
+        errInfo: { failingDocumentId: record.doc._id, details: { operatorName: '$and', schemaRulesNotSatisfied: [] } },
+      });
+    }
+    return bytes;
+  }
+
+  #checkUnique(record: StoredRecord): Array<[SecondaryIndex, IndexEntry[]]> {
+    const all: Array<[SecondaryIndex, IndexEntry[]]> = [];
+    for (const index of this.indexes.values()) {
+      const entries = index.entriesFor(record.doc, record.view);
+      const conflict = index.conflictOf(entries, record.idKey);
+      if (conflict) throw duplicateKeyError(this.ns, index.name, index.keyPattern, index.keyValueOf(conflict));
+      all.push([index, entries]);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,109 @@
+import { find, Query } from 'mingo';
+import type { Doc } from '../bson/values.js';
+import { isPlainObject, numberOf, toView } from '../bson/values.js';
+import { CommandError } from '../errors.js';
+import type { Collection } from './collection.js';
+import type { StoredRecord } from './stored-record.js';
+
+export interface FindSpec {
+  filter: Doc;
+  sort?: Doc | undefined;
+  skip?: number | undefined;
+  limit?: number | undefined;
+  projection?: Doc | undefined;
+}
+
+/** Compiles a filter for mingo, turning its errors into mongod's BadValue. */
+export function compileFilter(filter: Doc): Query | undefined {
+  if (Object.keys(filter).length === 0) return undefined;
+  try {
+    return new Query(toView(filter) as Doc);
+  } catch (error) {
+    throw new CommandError('BadValue', (error as Error).message);
+  }
+}
+
+/**
+ * The documents matching a filter in natural order, using an index for equality conditions when
+ * one applies. `stopAfter` ends the search early (updateOne, deleteOne without sort).
+ */
+export function matchRecords(collection: Collection | undefined, filter: Doc, stopAfter = Infinity): StoredRecord[] {
+  if (!collection) return [];
+  const candidates = collection.candidates(filter) ?? collection.records.values();
+  const query = compileFilter(filter);
+  const out: StoredRecord[] = [];
+  for (const record of candidates) {
+    if (out.length >= stopAfter) break;
+    if (!query || testRecord(query, record)) out.push(record);
+  }
+  return out;
+}
+
+function testRecord(query: Query, record: StoredRecord): boolean {
+  try {
+    return query.test(record.view);
+  } catch (error) {
+    throw new CommandError('BadValue', (error as Error).message);
+  }
+}
+
+/** Sorts records with mingo's $sort semantics (arrays by their min/max element, type order). */
+export function sortRecords(records: StoredRecord[], sort: Doc | undefined): StoredRecord[] {
+  const spec = sortSpec(sort);
+  if (!spec || records.length < 2) return records;
+  const byView = new Map<Doc, StoredRecord>(records.map((record) => [record.view, record]));
+  const sorted = find(records.map((record) => record.view), {}).sort(spec).all() as Doc[];
+  return sorted.map((view) => byView.get(view) as StoredRecord);
+}
+
+/** A mingo sort spec from the command's, or undefined when it sorts nothing ($natural included). */
+export function sortSpec(sort: Doc | undefined): Record<string, 1 | -1> | undefined {
+  if (!isPlainObject(sort)) return undefined;
+  const spec: Record<string, 1 | -1> = {};
+  for (const [field, direction] of Object.entries(sort)) {
+    if (field === '$natural') continue;
+    const value = numberOf(direction);
+    if (value !== 1 && value !== -1) {
+      throw new CommandError('BadValue', `$sort key ordering must be 1 (for ascending) or -1 (for descending)`);
+    }
+    spec[field] = value;
+  }
+  return Object.keys(spec).length > 0 ? spec : undefined;
+}
+
+/** Runs a find: filter, sort, skip, limit, then projection. Returns stored-form documents. */
+export function runFind(collection: Collection | undefined, spec: FindSpec): Doc[] {
+  const sorted = sortSpec(spec.sort);
+  const limit = spec.limit && spec.limit > 0 ? spec.limit : Infinity;
+  const skip = spec.skip && spec.skip > 0 ? spec.skip : 0;
+  const stopAfter = sorted ? Infinity : skip + limit;
+  let records = matchRecords(collection, spec.filter, stopAfter);
+  records = sortRecords(records, spec.sort);
+  const page = records.slice(skip, limit === Infinity ? undefined : skip + limit).map((record) => record.doc);
+  return projectDocuments(page, spec.projection);
+}
+
+/** Applies a find projection with mingo, keeping the documents' own field order as mongod does. */
+export function projectDocuments(docs: Doc[], projection: Doc | undefined): Doc[] {
+  if (!isPlainObject(projection) || Object.keys(projection).length === 0 || docs.length === 0) return docs;
+  let projected: Doc[];
+  try {
+    projected = find(docs, {}, toView(projection) as Doc).all() as Doc[];
+  } catch (error) {
+    throw new CommandError('BadValue', (error as Error).message);
+  }
+  return projected.map((doc, i) => orderLike(docs[i] as Doc, doc));
+}
+
+/** Reorders the keys of `projected` to follow `source` (new keys keep their place at the end). */
+function orderLike(source: Doc, projected: Doc): Doc {
+  const out: Doc = {};
+  for (const key of Object.keys(source)) {
+    if (!(key in projected)) continue;
+    const value = projected[key];
+    const original = source[key];
+    out[key] = isPlainObject(value) && isPlainObject(original) ? orderLike(original, value) : value;
+  }
+  for (const key of Object.keys(projected)) if (!(key in out)) out[key] = projected[key];
+  return out;
+}

@@ -1,0 +1,327 @@
+import { Decimal128, Double, Long, ObjectId } from 'bson';
+import { updateOne } from 'mingo';
+import type { Doc } from '../bson/values.js';
+import {
+  bsonTypeOf,
+  cloneStored,
+  encodeDocument,
+  formatValue,
+  getPath,
+  isInt32,
+  isPlainObject,
+  keyOf,
+  numberOf,
+  toView,
+} from '../bson/values.js';
+import { CommandError } from '../errors.js';
+
+/** Update operators mingo applies, plus $setOnInsert which this module handles. */
+const UPDATE_OPERATORS = new Set([
+  '$addToSet',
+  '$bit',
+  '$currentDate',
+  '$inc',
+  '$max',
+  '$min',
+  '$mul',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$push',
+  '$rename',
+  '$set',
+  '$setOnInsert',
+  '$unset',
+]);
+
+const PIPELINE_UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
+
+export type UpdateSpec = Doc | Doc[];
+
+export interface UpdateOptions {
+  /** The query view of the filter, needed by the positional `$` operator. */
+  filterView: Doc;
+  arrayFilters?: Doc[] | undefined;
+  /** True while building an upserted document: $setOnInsert applies. */
+  inserting: boolean;
+}
+
+export interface UpdateOutcome {
+  doc: Doc;
+  modified: boolean;
+}
+
+export function isReplacement(update: UpdateSpec): update is Doc {
+  return !Array.isArray(update) && !Object.keys(update).some((key) => key.startsWith('$'));
+}
+
+/** Rejects malformed update documents with mongod's codes before anything is touched. */
+export function validateUpdate(update: unknown): asserts update is UpdateSpec {
+  if (Array.isArray(update)) {
+    for (const stage of update) {
+      const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
+      if (!name || !PIPELINE_UPDATE_STAGES.has(name)) {
+        throw new CommandError('InvalidOptions', `${String(name)} is not allowed to be used within an update`);
+      }
+    }
+    return;
+  }
+  if (!isPlainObject(update)) {
+    throw new CommandError('FailedToParse', 'Update argument must be either an object or an array');
+  }
+  if (isReplacement(update)) return;
+  for (const [operator, fields] of Object.entries(update)) {
+    if (!UPDATE_OPERATORS.has(operator)) {
+      throw new CommandError(
+        'FailedToParse',
+        `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    }
+    if (!isPlainObject(fields)) {
+      throw new CommandError(
+        'FailedToParse',
+        `Modifiers operate on fields but we found type ${typeName(fields)} instead. For example: {$mod: {<field>: ...}} not {${operator}: ${formatValue(fields)}}`,
+      );
+    }
+  }
+}
+
+/** Applies an update (operators, replacement or pipeline) to a copy of the stored document. */
+export function applyUpdate(original: Doc, update: UpdateSpec, options: UpdateOptions): UpdateOutcome {
+  let doc: Doc;
+  if (Array.isArray(update)) doc = applyPipeline(original, update);
+  else if (isReplacement(update)) doc = replaceDocument(original, update);
+  else doc = applyOperators(original, update, options);
+  if (!options.inserting && keyOf(doc._id) !== keyOf(original._id)) {
+    throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+  }
+  const modified = options.inserting || !encodeDocument(original).equals(encodeDocument(doc));
+  return { doc: withIdFirst(doc), modified };
+}
+
+/**
+ * The document an upsert starts from: the equality conditions of the filter (top level and under
+ * $and), as mongod builds it before applying the update.
+ */
+export function upsertSeed(filter: Doc): Doc {
+  const seed: Doc = {};
+  collectEqualities(filter, seed);
+  return seed;
+}
+
+/** Puts `_id` first, generating an ObjectId when the document has none (as mongod does on insert). */
+export function withIdFirst(doc: Doc): Doc {
+  if (Object.keys(doc)[0] === '_id') return doc;
+  const { _id, ...rest } = doc;
+  return { _id: _id === undefined ? new ObjectId() : _id, ...rest };
+}
+
+function collectEqualities(filter: Doc, seed: Doc): void {
+  for (const [key, condition] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(condition)) {
+      for (const part of condition) if (isPlainObject(part)) collectEqualities(part, seed);
+      continue;
+    }
+    if (key.startsWith('$') || condition instanceof RegExp) continue;
+    if (isPlainObject(condition) && Object.keys(condition).some((name) => name.startsWith('$'))) {
+      const keys = Object.keys(condition);
+      if (keys.length === 1 && keys[0] === '$eq') setPath(seed, key, cloneStored(condition.$eq));
+      continue;
+    }
+    setPath(seed, key, cloneStored(condition));
+  }
+}
+
+function replaceDocument(original: Doc, replacement: Doc): Doc {
+  if ('_id' in replacement && original._id !== undefined && keyOf(replacement._id) !== keyOf(original._id)) {
+    throw new CommandError(
+      'ImmutableField',
+      `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(replacement._id)}`,
+    );
+  }
+  const { _id, ...rest } = cloneStored(replacement);
+  const id = original._id ?? _id;
+  return id === undefined ? rest : { _id: id, ...rest };
+}
+
+function applyPipeline(original: Doc, pipeline: Doc[]): Doc {
+  // Pipelines run on the query view, so wrapped numbers come back as plain numbers.
+  const docs = [cloneStored(toView(original) as Doc)];
+  updateOne(docs, {}, pipeline as never);
+  return docs[0] as Doc;
+}
+
+function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc {
+  const doc = cloneStored(original);
+  const modifier: Doc = {};
+  for (const [operator, fields] of Object.entries(update) as Array<[string, Doc]>) {
+    if (operator === '$setOnInsert') {
+      if (options.inserting) modifier.$set = { ...((modifier.$set as Doc | undefined) ?? {}), ...fields };
+      continue;
+    }
+    const remaining = operator in NUMERIC_OPERATORS ? applyNumeric(doc, operator as NumericOperator, fields) : fields;
+    if (Object.keys(remaining).length > 0) {
+      modifier[operator] = operator === '$set' ? { ...((modifier.$set as Doc | undefined) ?? {}), ...remaining } : remaining;
+    }
+  }
+  if (Object.keys(modifier).length === 0) return doc;
+  const positional = Object.values(modifier).some((fields) =>
+    Object.keys(fields as Doc).some((path) => /(^|\.)\$(\.|$)/.test(path)),
+  );
+  const docs = [doc];
+  try {
+    updateOne(docs, positional ? options.filterView : {}, modifier as never, {
+      arrayFilters: options.arrayFilters?.map((filter) => toView(filter) as Doc),
+      cloneMode: 'deep',
+    });
+  } catch (error) {
+    throw new CommandError('BadValue', (error as Error).message);
+  }
+  return docs[0] as Doc;
+}
+
+// --- numeric operators with BSON type promotion (int32 → int64 on overflow, and so on) ---
+
+const NUMERIC_OPERATORS = { $inc: 'increment', $mul: 'multiply', $min: 'min', $max: 'max' } as const;
+type NumericOperator = keyof typeof NUMERIC_OPERATORS;
+type NumericKind = 'int' | 'long' | 'double' | 'decimal';
+const KIND_RANK: Record<NumericKind, number> = { int: 0, long: 1, double: 2, decimal: 3 };
+
+function kindOf(value: unknown): NumericKind | undefined {
+  if (typeof value === 'number') return isInt32(value) ? 'int' : 'double';
+  switch (bsonTypeOf(value)) {
+    case 'Int32':
+      return 'int';
+    case 'Long':
+      return 'long';
+    case 'Double':
+      return 'double';
+    case 'Decimal128':
+      return 'decimal';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Applies $inc/$mul/$min/$max on plain dotted paths here, keeping mongod's numeric types; returns
+ * the fields left for mingo (positional paths, and $min/$max between non-numbers such as dates).
+ */
+function applyNumeric(doc: Doc, operator: NumericOperator, fields: Doc): Doc {
+  const remaining: Doc = {};
+  for (const [path, operand] of Object.entries(fields)) {
+    if (path.includes('$')) {
+      remaining[path] = toView(operand);
+      continue;
+    }
+    const operandKind = kindOf(operand);
+    const current = getPath(doc, path);
+    const currentKind = kindOf(current);
+    if (operator === '$min' || operator === '$max') {
+      if (current === undefined) setPath(doc, path, operand);
+      else if (operandKind && currentKind) {
+        const a = numberOf(operand) as number;
+        const b = numberOf(current) as number;
+        if (operator === '$min' ? a < b : a > b) setPath(doc, path, operand);
+      } else remaining[path] = operand;
+      continue;
+    }
+    const verb = operator === '$inc' ? 'increment' : 'multiply';
+    if (!operandKind) {
+      throw new CommandError('TypeMismatch', `Cannot ${verb} with non-numeric argument: {${path}: ${formatValue(operand)}}`);
+    }
+    if (current !== undefined && currentKind === undefined) {
+      throw new CommandError(
+        'TypeMismatch',
+        `Cannot apply ${operator} to a value of non-numeric type. {_id: ${formatValue(doc._id)}} has the field '${path.split('.').pop()}' of non-numeric type ${typeName(current)}`,
+      );
+    }
+    const base = current === undefined ? (operator === '$inc' ? 0 : zeroOf(operandKind)) : current;
+    setPath(doc, path, current === undefined && operator === '$mul' ? base : arithmetic(operator, base, operand));
+  }
+  return remaining;
+}
+
+function zeroOf(kind: NumericKind): unknown {
+  switch (kind) {
+    case 'long':
+      return Long.fromNumber(0);
+    case 'double':
+      return new Double(0);
+    case 'decimal':
+      return Decimal128.fromString('0');
+    default:
+      return 0;
+  }
+}
+
+function arithmetic(operator: '$inc' | '$mul', a: unknown, b: unknown): unknown {
+  const kindA = kindOf(a) ?? 'int';
+  const kindB = kindOf(b) ?? 'int';
+  const kind = KIND_RANK[kindA] >= KIND_RANK[kindB] ? kindA : kindB;
+  if (kind === 'long' || kind === 'int') {
+    const x = toBigInt(a);
+    const y = toBigInt(b);
+    const result = operator === '$inc' ? x + y : x * y;
+    if (kind === 'int' && result >= -2_147_483_648n && result <= 2_147_483_647n) return Number(result);
+    return Long.fromBigInt(result);
+  }
+  const x = numberOf(a) as number;
+  const y = numberOf(b) as number;
+  const result = operator === '$inc' ? x + y : x * y;
+  if (kind === 'decimal') return Decimal128.fromString(String(result));
+  return isInt32(result) || Object.is(result, -0) ? new Double(result) : result;
+}
+
+function toBigInt(value: unknown): bigint {
+  if (bsonTypeOf(value) === 'Long') return (value as Long).toBigInt();
+  return BigInt(numberOf(value) as number);
+}
+
+/** Sets a dotted path, creating intermediate documents; refuses to create a field inside a scalar. */
+export function setPath(doc: Doc, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let container: unknown = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i] as string;
+    const next: unknown = Array.isArray(container) ? container[Number(part)] : (container as Doc)[part];
+    if (next === undefined || next === null) {
+      const created: Doc = {};
+      if (Array.isArray(container)) container[Number(part)] = created;
+      else (container as Doc)[part] = created;
+      container = created;
+    } else if (isPlainObject(next) || Array.isArray(next)) {
+      container = next;
+    } else {
+      throw new CommandError(
+        'PathNotViable',
+        `Cannot create field '${parts[i + 1]}' in element {${part}: ${formatValue(next)}}`,
+      );
+    }
+  }
+  const last = parts[parts.length - 1] as string;
+  if (Array.isArray(container)) container[Number(last)] = value;
+  else (container as Doc)[last] = value;
+}
+
+/** mongod's $type alias for a value, used in error messages. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'date';
+  if (value instanceof RegExp) return 'regex';
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return isInt32(value) ? 'int' : 'double';
+    default:
+      break;
+  }
+  const tag = bsonTypeOf(value);
+  if (tag) return ({ ObjectId: 'objectId', Long: 'long', Double: 'double', Decimal128: 'decimal', Binary: 'binData' } as Doc)[tag] as string ?? tag;
+  return isPlainObject(value) ? 'object' : typeof value;
+}
+

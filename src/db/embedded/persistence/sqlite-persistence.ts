@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { deserialize } from 'bson';
+import type { Doc } from '../bson/values.js';
+import { encodeDocument, toStored } from '../bson/values.js';
+import type { Persistence, PersistedCollection } from './persistence.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS collections (
+  id INTEGER PRIMARY KEY,
+  db TEXT NOT NULL,
+  name TEXT NOT NULL,
+  options BLOB NOT NULL,
+  UNIQUE (db, name)
+);
+CREATE TABLE IF NOT EXISTS indexes (
+  collection_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  spec BLOB NOT NULL,
+  PRIMARY KEY (collection_id, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS documents (
+  collection_id INTEGER NOT NULL,
+  id_key TEXT NOT NULL,
+  doc BLOB NOT NULL,
+  UNIQUE (collection_id, id_key)
+);
+`;
+
+/** The SQLite file the store keeps under its data directory. */
+export const DATABASE_FILE = 'embedded-mongo.sqlite';
+
+/**
+ * Documents as BSON blobs in one SQLite file in WAL mode. `synchronous = NORMAL` makes every
+ * committed transaction survive a crash of the process (kill -9); only an OS crash or power cut
+ * can lose the last commits.
+ */
+export class SqlitePersistence implements Persistence {
+  readonly #db: Database.Database;
+  readonly #statements;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.#db = new Database(join(dataDir, DATABASE_FILE));
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(SCHEMA);
+    this.#statements = {
+      insertCollection: this.#db.prepare('INSERT INTO collections (db, name, options) VALUES (?, ?, ?)'),
+      deleteCollection: this.#db.prepare('DELETE FROM collections WHERE id = ?'),
+      deleteCollectionIndexes: this.#db.prepare('DELETE FROM indexes WHERE collection_id = ?'),
+      deleteCollectionDocuments: this.#db.prepare('DELETE FROM documents WHERE collection_id = ?'),
+      putIndex: this.#db.prepare('INSERT OR REPLACE INTO indexes (collection_id, name, spec) VALUES (?, ?, ?)'),
+      deleteIndex: this.#db.prepare('DELETE FROM indexes WHERE collection_id = ? AND name = ?'),
+      putDocument: this.#db.prepare(
+        // An upsert keeps the rowid, so natural (insertion) order survives updates and restarts.
+        'INSERT INTO documents (collection_id, id_key, doc) VALUES (?, ?, ?) ON CONFLICT (collection_id, id_key) DO UPDATE SET doc = excluded.doc',
+      ),
+      deleteDocument: this.#db.prepare('DELETE FROM documents WHERE collection_id = ? AND id_key = ?'),
+      selectCollections: this.#db.prepare('SELECT id, db, name, options FROM collections ORDER BY id'),
+      selectIndexes: this.#db.prepare('SELECT spec FROM indexes WHERE collection_id = ?'),
+      selectDocuments: this.#db.prepare('SELECT doc FROM documents WHERE collection_id = ? ORDER BY rowid'),
+    };
+  }
+
+  load(): PersistedCollection[] {
+    const rows = this.#statements.selectCollections.all() as Array<{ id: number; db: string; name: string; options: Buffer }>;
+    return rows.map((row) => ({
+      id: row.id,
+      db: row.db,
+      name: row.name,
+      options: decode(row.options),
+      indexes: (this.#statements.selectIndexes.all(row.id) as Array<{ spec: Buffer }>).map((index) => decode(index.spec)),
+      documents: (this.#statements.selectDocuments.all(row.id) as Array<{ doc: Buffer }>).map((doc) => doc.doc),
+    }));
+  }
+
+  transaction<T>(work: () => T): T {
+    if (this.#db.inTransaction) return work();
+    return this.#db.transaction(work)();
+  }
+
+  createCollection(db: string, name: string, options: Doc): number {
+    return Number(this.#statements.insertCollection.run(db, name, encodeDocument(options)).lastInsertRowid);
+  }
+
+  dropCollection(collectionId: number): void {
+    this.#statements.deleteCollectionDocuments.run(collectionId);
+    this.#statements.deleteCollectionIndexes.run(collectionId);
+    this.#statements.deleteCollection.run(collectionId);
+  }
+
+  putIndex(collectionId: number, spec: Doc): void {
+    this.#statements.putIndex.run(collectionId, String(spec.name), encodeDocument(spec));
+  }
+
+  dropIndex(collectionId: number, name: string): void {
+    this.#statements.deleteIndex.run(collectionId, name);
+  }
+
+  putDocument(collectionId: number, idKey: string, bytes: Buffer): void {
+    this.#statements.putDocument.run(collectionId, idKey, bytes);
+  }
+
+  deleteDocument(collectionId: number, idKey: string): void {
+    this.#statements.deleteDocument.run(collectionId, idKey);
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function decode(bytes: Buffer): Doc {
+  return toStored(deserialize(bytes, { promoteValues: false })) as Doc;
+}
