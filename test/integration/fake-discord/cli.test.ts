@@ -1,0 +1,61 @@
+import { createServer } from 'node:net';
+import { execa } from 'execa';
+import { describe, expect, test } from 'vitest';
+
+const URL_PATTERN = /http:\/\/127\.0\.0\.1:(\d+)/;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Starts `tsx fake-discord/cli.ts` and resolves with the first URL it prints. */
+async function startCli(env: Record<string, string> = { FAKE_DISCORD_PORT: '' }) {
+  const child = execa('node_modules/.bin/tsx', ['fake-discord/cli.ts'], {
+    env: { ...env, FAKE_DISCORD_LOG_LEVEL: 'warn' },
+    reject: false,
+    buffer: false,
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = URL_PATTERN.exec(seen);
+      if (match) resolve(match[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`fake-discord CLI exited (${code}) before printing its URL:\n${seen}`)));
+  });
+  return { child, url };
+}
+
+describe('fake Discord: the CLI', () => {
+  test('it listens on FAKE_DISCORD_PORT, prints its URL and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const { child, url } = await startCli({ FAKE_DISCORD_PORT: String(port) });
+
+    const stats = await fetch(`${url}/_fake/stats`);
+    child.kill('SIGTERM');
+    const result = await child;
+
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    expect(stats.status).toBe(200);
+    expect(result.exitCode).toBe(0);
+  });
+
+  test('without FAKE_DISCORD_PORT it picks a free port and exits 0 on SIGINT', async () => {
+    const { child, url } = await startCli();
+
+    const root = await fetch(url);
+    child.kill('SIGINT');
+    const result = await child;
+
+    expect(await root.json()).toMatchObject({ name: 'fake-discord', apiUrl: `${url}/api` });
+    expect(result.exitCode).toBe(0);
+  });
+});
