@@ -1,9 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
+import accountRoutes from './accounts/index.js';
+import authRoutes from './auth/index.js';
+import friendRoutes from './friends/index.js';
+import historyRoutes from './history/index.js';
 import systemRoutes from './system/index.js';
 
 /** Every route under /api; one folder per resource. */
 const api: FastifyPluginAsync = async (app) => {
   await app.register(systemRoutes);
+  await app.register(authRoutes, { prefix: '/auth' });
+  await app.register(accountRoutes, { prefix: '/accounts' });
+  await app.register(friendRoutes, { prefix: '/accounts/:id/friends' });
+  await app.register(historyRoutes, { prefix: '/accounts/:id' });
 };
 
 export default api;
