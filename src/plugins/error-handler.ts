@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mongoose from 'mongoose';
 import { AppError } from '../services/errors.js';
+import { SupervisorError, type SupervisorErrorCode } from '../supervisor/errors.js';
 
 /** The one error shape every route answers with. */
 export interface ErrorBody {
@@ -38,9 +39,21 @@ function isDuplicateKey(err: unknown): err is DuplicateKeyError {
   return (code === 11000 || code === 11001) && err instanceof Error && err.name.startsWith('Mongo');
 }
 
+/** Supervisor refusals: a transition that cannot happen now is a conflict, a closing server is unavailable. */
+const SUPERVISOR_STATUS: Partial<Record<SupervisorErrorCode, number>> = {
+  ILLEGAL_TRANSITION: 409,
+  WORKER_NOT_READY: 409,
+  WORKER_NOT_RUNNING: 409,
+  SUPERVISOR_CLOSED: 503,
+  INVALID_REQUEST_BUDGET: 503,
+};
+
 /** Maps any thrown error to an HTTP status and body. Never leaks a 5xx error's internals. */
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof AppError) return body(err.statusCode, err.message, err.code);
+  if (err instanceof SupervisorError && SUPERVISOR_STATUS[err.code]) {
+    return body(SUPERVISOR_STATUS[err.code]!, err.message, err.code);
+  }
   if (err instanceof mongoose.Error.ValidationError) {
     const first = Object.values(err.errors)[0];
     return body(400, first ? `${first.path} ${first.message}` : err.message, 'VALIDATION_ERROR');

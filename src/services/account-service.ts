@@ -91,19 +91,19 @@ export class AccountService {
   async update(ownerId: string, id: string, input: UpdateAccountInput): Promise<AccountView> {
     const current = await this.find(ownerId, id);
     const set: Record<string, unknown> = {};
+    const unset: Record<string, ''> = {};
     if (input.label !== undefined) set.label = input.label;
     if (input.settings !== undefined) set.settings = { ...current.settings, ...input.settings };
     if (input.token !== undefined) {
       set.token = this.cipher.encrypt(input.token);
       set.tokenHint = tokenHint(input.token);
-      // A new token means a new bot identity, learnt again at the next ready.
-      set.botUserId = null;
-      set.botUsername = null;
-      set.lastError = null;
+      // A new token means a new bot identity, learnt again at the next ready. Unset, not null:
+      // the snowflake validator (runValidators) rejects null.
+      Object.assign(unset, { botUserId: '', botUsername: '', lastError: '' });
     }
     const updated = await this.models.DiscordAccount.findOneAndUpdate(
       { _id: current._id, ownerId },
-      { $set: set },
+      { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
       { new: true, runValidators: true },
     ).lean<AccountDoc>();
     if (!updated) throw new NotFoundError('Account');
@@ -127,8 +127,9 @@ export class AccountService {
 
   async start(ownerId: string, id: string): Promise<AccountView> {
     const account = await this.find(ownerId, id);
-    await this.models.DiscordAccount.updateOne({ _id: account._id }, { $set: { desiredState: 'running' } });
+    // Supervisor first: a refused start (the worker is still stopping) must not leave 'running' behind.
     await this.workers.start(id);
+    await this.models.DiscordAccount.updateOne({ _id: account._id }, { $set: { desiredState: 'running' } });
     return this.get(ownerId, id);
   }
 
