@@ -51,7 +51,9 @@ const MIME: Record<string, string> = { '.png': 'image/png', '.gif': 'image/gif' 
 const MAX_COUNT = 50;
 const DEFAULT_SUBREDDIT = 'fixture';
 
-export async function startProviderFixture(options: ProviderFixtureOptions = {}): Promise<ProviderFixture> {
+export async function startProviderFixture(
+  options: ProviderFixtureOptions = {},
+): Promise<ProviderFixture> {
   const slowMs = options.slowMs ?? 30_000;
   const requests: string[] = [];
   const modes = new Map<string, FixtureMode>();
@@ -81,7 +83,12 @@ export async function startProviderFixture(options: ProviderFixtureOptions = {})
     res.end(body);
   };
 
-  const answerGimme = (req: IncomingMessage, res: ServerResponse, subreddit: string | undefined, count: number | undefined) => {
+  const answerGimme = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    subreddit: string | undefined,
+    count: number | undefined,
+  ) => {
     const mode = (subreddit && modes.get(subreddit)) || defaultMode;
     const sub = subreddit ?? DEFAULT_SUBREDDIT;
     const body = () => {
@@ -131,10 +138,12 @@ export async function startProviderFixture(options: ProviderFixtureOptions = {})
     const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (req.method !== 'GET') return send(res, 405, '{"code":405,"message":"GET only"}');
     if (parts[0] === 'media') return void answerMedia(res, parts.slice(1).join('/'));
-    if (parts[0] !== 'gimme' || parts.length > 3) return send(res, 404, '{"code":404,"message":"not found"}');
+    if (parts[0] !== 'gimme' || parts.length > 3)
+      return send(res, 404, '{"code":404,"message":"not found"}');
     const isCount = (s: string | undefined) => s !== undefined && /^\d+$/.test(s);
     if (parts.length === 1) return answerGimme(req, res, undefined, undefined);
-    if (parts.length === 2 && isCount(parts[1])) return answerGimme(req, res, undefined, Number(parts[1]));
+    if (parts.length === 2 && isCount(parts[1]))
+      return answerGimme(req, res, undefined, Number(parts[1]));
     if (parts.length === 2) return answerGimme(req, res, parts[1], undefined);
     if (!isCount(parts[2])) return send(res, 400, '{"code":400,"message":"bad count"}');
     return answerGimme(req, res, parts[1], Number(parts[2]));

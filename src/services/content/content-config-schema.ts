@@ -43,13 +43,20 @@ export const StaticProviderConfig = Type.Object(
     kind: Type.Literal('static'),
     ...providerBase,
     /** http(s) URLs or texts. */
-    items: Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { minItems: 1, maxItems: 1000 }),
+    items: Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), {
+      minItems: 1,
+      maxItems: 1000,
+    }),
   },
   { additionalProperties: false },
 );
 export type StaticProviderConfig = Static<typeof StaticProviderConfig>;
 
-export const ProviderConfig = Type.Union([GimmeProviderConfig, DirectoryProviderConfig, StaticProviderConfig]);
+export const ProviderConfig = Type.Union([
+  GimmeProviderConfig,
+  DirectoryProviderConfig,
+  StaticProviderConfig,
+]);
 export type ProviderConfig = Static<typeof ProviderConfig>;
 export type ProviderKind = ProviderConfig['kind'];
 
@@ -58,7 +65,10 @@ export const ContentConfig = Type.Object(
     providers: Type.Array(ProviderConfig, { maxItems: 10 }),
     /** Whether items marked NSFW may be sent. */
     allowNsfw: Type.Boolean(),
-    /** Whether items marked as spoilers may be sent (hidden behind Discord's spoiler bars). @defaultValue false */
+    /**
+     * Whether items marked as spoilers may be sent (behind Discord's spoiler bars).
+     * @defaultValue false
+     */
     allowSpoilers: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

@@ -22,7 +22,10 @@ export interface ContentServiceOptions {
   registry?: ProviderRegistry;
   /** Items kept ready per provider. @defaultValue CONTENT_DEFAULTS.bufferSize */
   bufferSize?: number;
-  /** Refill a provider's buffer once it holds fewer items. @defaultValue CONTENT_DEFAULTS.lowWater */
+  /**
+   * Refill a provider's buffer once it holds fewer items.
+   * @defaultValue CONTENT_DEFAULTS.lowWater
+   */
   lowWater?: number;
   /** @defaultValue CONTENT_DEFAULTS.providerTimeoutMs */
   providerTimeoutMs?: number;
@@ -273,7 +276,10 @@ export class ContentService {
       if (!this.#current(feed)) return;
       const usable = items.filter((item) => this.#allowed(feed, item));
       if (usable.length === 0) {
-        const why = items.length === 0 ? 'returned nothing' : `returned ${items.length} items, none allowed (NSFW/spoiler)`;
+        const why =
+          items.length === 0
+            ? 'returned nothing'
+            : `returned ${items.length} items, none allowed (NSFW/spoiler)`;
         throw new ProviderError(slot.provider.name, 'EMPTY', why);
       }
       const buffered = new Set(slot.buffer.map((b) => b.item.id));
@@ -292,7 +298,13 @@ export class ContentService {
       slot.retryAt = this.#now() + backoffDelay(slot.failures, this.#backoff, this.#random);
       slot.lastError = (err as Error).message;
       this.#logger?.warn(
-        { provider: slot.provider.name, code: (err as ProviderError).code, failures: slot.failures, retryAt: slot.retryAt, err },
+        {
+          provider: slot.provider.name,
+          code: (err as ProviderError).code,
+          failures: slot.failures,
+          retryAt: slot.retryAt,
+          err,
+        },
         'content provider failed; backing off',
       );
       this.#scheduleRetry(feed, slot);
@@ -300,12 +312,20 @@ export class ContentService {
   }
 
   /** Calls a provider, giving up after the timeout or when the account goes away. */
-  async #callProvider(feed: Feed, provider: ContentProvider, count: number): Promise<ContentItem[]> {
+  async #callProvider(
+    feed: Feed,
+    provider: ContentProvider,
+    count: number,
+  ): Promise<ContentItem[]> {
     const call = new AbortController();
-    const cancel = (): void => call.abort(new ProviderError(provider.name, 'ABORTED', 'account removed'));
+    const cancel = (): void =>
+      call.abort(new ProviderError(provider.name, 'ABORTED', 'account removed'));
     feed.abort.signal.addEventListener('abort', cancel, { once: true });
     const timer = setTimeout(
-      () => call.abort(new ProviderError(provider.name, 'TIMEOUT', `no answer within ${this.#timeoutMs} ms`)),
+      () =>
+        call.abort(
+          new ProviderError(provider.name, 'TIMEOUT', `no answer within ${this.#timeoutMs} ms`),
+        ),
       this.#timeoutMs,
     );
     const givenUp = new Promise<never>((_, reject) => {

@@ -7,7 +7,7 @@ import { readLimitedText } from './read-limited-text.js';
 export interface GimmeHttpProviderOptions {
   /** @defaultValue 'gimme' */
   name?: string;
-  /** Where the API lives, e.g. `https://meme-api.example`; requests go to `${baseUrl}/gimme/...`. */
+  /** Where the API lives, e.g. `https://meme-api.example`; requests go to `${baseUrl}/gimme`. */
   baseUrl: string;
   /**
    * Subreddits to ask for, one per request in turn (`/gimme/{subreddit}/{count}`).
@@ -58,16 +58,27 @@ export class GimmeHttpProvider implements ContentProvider {
       }
       const body = await readLimitedText(res, this.#maxBytes);
       if (body === undefined) {
-        throw new ProviderError(this.name, 'TOO_LARGE', `GET ${url}: answer over ${this.#maxBytes} bytes`);
+        throw new ProviderError(
+          this.name,
+          'TOO_LARGE',
+          `GET ${url}: answer over ${this.#maxBytes} bytes`,
+        );
       }
       return parseGimmeBody(body, this.name);
     } catch (err) {
       if (err instanceof ProviderError) throw err;
       if (timeout.aborted) {
-        throw new ProviderError(this.name, 'TIMEOUT', `GET ${url}: no answer within ${this.#timeoutMs} ms`);
+        throw new ProviderError(
+          this.name,
+          'TIMEOUT',
+          `GET ${url}: no answer within ${this.#timeoutMs} ms`,
+        );
       }
       if (signal.aborted) throw new ProviderError(this.name, 'ABORTED', `GET ${url}: aborted`);
-      const reason = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err);
+      const reason =
+        (err as Error).cause instanceof Error
+          ? ((err as Error).cause as Error).message
+          : String(err);
       throw new ProviderError(this.name, 'NETWORK', `GET ${url} failed: ${reason}`, { cause: err });
     }
   }

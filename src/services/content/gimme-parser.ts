@@ -1,6 +1,7 @@
 /**
  * Parser for the "gimme" JSON format served by meme APIs:
- * one post `{ postLink, subreddit, title, url, nsfw, spoiler, author, ups }`, or `{ memes: [...] }`.
+ * one post `{ postLink, subreddit, title, url, nsfw, spoiler, author, ups }`, or
+ * `{ memes: [...] }`.
  * Pure: unknown JSON in, valid items out. Entries with a missing or mistyped field, or whose
  * `url` is not http(s), are dropped rather than guessed at: an entry whose `nsfw` flag is missing
  * cannot be shown safely.

@@ -20,8 +20,16 @@ export {
   inferTypeFromUrl,
   isHttpUrl,
 } from './item.js';
-export { LocalDirectoryProvider, type LocalDirectoryProviderOptions } from './local-directory-provider.js';
-export { type ContentProvider, type FetchOptions, ProviderError, type ProviderErrorCode } from './provider.js';
+export {
+  LocalDirectoryProvider,
+  type LocalDirectoryProviderOptions,
+} from './local-directory-provider.js';
+export {
+  type ContentProvider,
+  type FetchOptions,
+  ProviderError,
+  type ProviderErrorCode,
+} from './provider.js';
 export {
   createProviderRegistry,
   type DefaultRegistryOptions,

@@ -9,7 +9,7 @@ import { type Random, sample } from './random.js';
 export interface LocalDirectoryProviderOptions {
   /** @defaultValue 'directory' */
   name?: string;
-  /** Folder to serve, searched recursively; relative paths resolve against the working directory. */
+  /** Folder to serve, searched recursively; a relative path resolves against the cwd. */
   path: string;
   /**
    * An http(s) URL where the same folder is published (a CDN, a static file server). With it,
@@ -57,7 +57,9 @@ export class LocalDirectoryProvider implements ContentProvider {
     }
     return entries
       .filter((p) => !isHidden(p))
-      .filter((p) => mediaTypeOfPath(p) !== undefined || TEXT_EXTENSIONS.has(extname(p).toLowerCase()))
+      .filter(
+        (p) => mediaTypeOfPath(p) !== undefined || TEXT_EXTENSIONS.has(extname(p).toLowerCase()),
+      )
       .sort()
       .slice(0, this.#maxFiles);
   }
@@ -79,7 +81,15 @@ export class LocalDirectoryProvider implements ContentProvider {
     const mediaType = mediaTypeOfPath(relative);
     if (mediaType) {
       const url = this.#urlOf(relative);
-      return { id: contentId(url), type: mediaType, url, title: basename(relative), source: this.name, nsfw: false, tags };
+      return {
+        id: contentId(url),
+        type: mediaType,
+        url,
+        title: basename(relative),
+        source: this.name,
+        nsfw: false,
+        tags,
+      };
     }
     const text = await this.#readText(relative);
     if (!text) return undefined;

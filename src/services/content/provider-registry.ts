@@ -24,7 +24,7 @@ export class ProviderConfigError extends Error {
   readonly code = 'INVALID_PROVIDER_CONFIG';
 }
 
-/** Maps each provider `kind` to the factory that builds it; the service only ever calls `create`. */
+/** Maps each provider `kind` to the factory that builds it; the service only calls `create`. */
 export class ProviderRegistry {
   readonly #factories = new Map<string, ProviderFactory<ProviderKind>>();
 
@@ -67,11 +67,18 @@ export function resolveInside(root: string, path: string): string {
 export function createProviderRegistry(options: DefaultRegistryOptions = {}): ProviderRegistry {
   return new ProviderRegistry()
     .register('gimme', (c, ctx) => {
-      return new GimmeHttpProvider({ name: c.name ?? 'gimme', baseUrl: c.baseUrl, subreddits: c.subreddits, timeoutMs: ctx.timeoutMs });
+      return new GimmeHttpProvider({
+        name: c.name ?? 'gimme',
+        baseUrl: c.baseUrl,
+        subreddits: c.subreddits,
+        timeoutMs: ctx.timeoutMs,
+      });
     })
     .register('directory', (c, ctx) => {
       if (!options.contentRoot) {
-        throw new ProviderConfigError('directory providers are disabled: no content root is configured');
+        throw new ProviderConfigError(
+          'directory providers are disabled: no content root is configured',
+        );
       }
       return new LocalDirectoryProvider({
         name: c.name ?? 'directory',
@@ -80,5 +87,9 @@ export function createProviderRegistry(options: DefaultRegistryOptions = {}): Pr
         random: ctx.random,
       });
     })
-    .register('static', (c, ctx) => new StaticListProvider({ name: c.name ?? 'static', items: c.items, random: ctx.random }));
+    .register(
+      'static',
+      (c, ctx) =>
+        new StaticListProvider({ name: c.name ?? 'static', items: c.items, random: ctx.random }),
+    );
 }

@@ -1,5 +1,8 @@
 /** Reads a fetch Response body as UTF-8, refusing answers larger than `maxBytes`. */
-export async function readLimitedText(res: Response, maxBytes: number): Promise<string | undefined> {
+export async function readLimitedText(
+  res: Response,
+  maxBytes: number,
+): Promise<string | undefined> {
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await res.body?.cancel();

@@ -10,7 +10,8 @@ export interface RenderOptions {
 const MAX_CONTENT = 2000;
 const MAX_TITLE = 256;
 
-const truncate = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+const truncate = (s: string, max: number): string =>
+  s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 
 const mentionText = (mention: string | undefined): string | undefined =>
   mention === undefined ? undefined : /^\d{5,25}$/.test(mention) ? `<@${mention}>` : mention;
@@ -24,7 +25,8 @@ function content(mention: string | undefined, body: string): string {
 /** Wraps text in Discord's spoiler bars. */
 const spoiler = (text: string): string => `||${text.replaceAll('||', '|\u200b|')}||`;
 
-const isHttp = (url: string | undefined): url is string => url !== undefined && /^https?:\/\//i.test(url);
+const isHttp = (url: string | undefined): url is string =>
+  url !== undefined && /^https?:\/\//i.test(url);
 
 /** File name at the end of a URL (local items without a public URL are sent as their name). */
 function fileName(url: string): string {
@@ -47,7 +49,8 @@ export function render(item: ContentItem, options: RenderOptions = {}): Outgoing
   const mention = mentionText(options.mention);
   const hide = (s: string): string => (item.spoiler ? spoiler(s) : s);
 
-  if (item.type === 'text') return { content: content(mention, hide(item.text ?? item.title ?? '')) };
+  if (item.type === 'text')
+    return { content: content(mention, hide(item.text ?? item.title ?? '')) };
 
   const url = item.url;
   if (!isHttp(url)) {

@@ -17,7 +17,14 @@ export function staticEntryToItem(entry: string, source: string): ContentItem | 
   const value = entry.trim();
   if (!value) return undefined;
   if (isHttpUrl(value)) {
-    return { id: contentId(value), type: inferTypeFromUrl(value), url: value, source, nsfw: false, tags: [] };
+    return {
+      id: contentId(value),
+      type: inferTypeFromUrl(value),
+      url: value,
+      source,
+      nsfw: false,
+      tags: [],
+    };
   }
   const text = value.slice(0, CONTENT_DEFAULTS.textMaxChars);
   return { id: contentId(text), type: 'text', text, source, nsfw: false, tags: [] };
@@ -42,6 +49,9 @@ export class StaticListProvider implements ContentProvider {
 
   async fetch({ count, signal }: FetchOptions): Promise<ContentItem[]> {
     signal.throwIfAborted();
-    return sample(this.#items, count, this.#random).map((item) => ({ ...item, tags: [...item.tags] }));
+    return sample(this.#items, count, this.#random).map((item) => ({
+      ...item,
+      tags: [...item.tags],
+    }));
   }
 }

@@ -26,7 +26,10 @@ export type RuleDecision = { match: true } | { match: false; reason: RuleRejecti
 /** Whether one trigger matches: every field it sets must match the event. */
 export function triggerMatches(trigger: Trigger, event: ActivityEvent): boolean {
   if (trigger.kinds && !trigger.kinds.includes(event.kind)) return false;
-  if (trigger.activityTypes && !(event.activity && trigger.activityTypes.includes(event.activity.type))) {
+  if (
+    trigger.activityTypes &&
+    !(event.activity && trigger.activityTypes.includes(event.activity.type))
+  ) {
     return false;
   }
   if (trigger.name && !(event.activity && nameMatches(trigger.name, event.activity.name))) {

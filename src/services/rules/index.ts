@@ -11,5 +11,10 @@ export { compileRegexTest, nameMatches, regexProblem } from './name-matcher.js';
 export { isQuietTime } from './quiet-hours.js';
 export { resolveRule } from './resolve-rule.js';
 export * from './rule-schema.js';
-export { parseRule, parseRuleOverride, RuleValidationError, ruleProblems } from './validate-rule.js';
+export {
+  parseRule,
+  parseRuleOverride,
+  RuleValidationError,
+  ruleProblems,
+} from './validate-rule.js';
 export { isValidTimeZone } from './zoned-time.js';

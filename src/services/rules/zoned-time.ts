@@ -70,7 +70,12 @@ function offsetAt(at: number, timeZone: string): number {
  * Two passes settle the offset across a DST change; where midnight itself does not exist
  * (a few zones start DST at 00:00) the answer is the first instant after the gap.
  */
-export function startOfLocalDay(year: number, month: number, day: number, timeZone: string): number {
+export function startOfLocalDay(
+  year: number,
+  month: number,
+  day: number,
+  timeZone: string,
+): number {
   const midnightAsUtc = Date.UTC(year, month - 1, day);
   let at = midnightAsUtc - offsetAt(midnightAsUtc, timeZone);
   at = midnightAsUtc - offsetAt(at, timeZone);

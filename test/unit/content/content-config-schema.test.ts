@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ContentConfigError, parseContentConfig } from '../../../src/services/content/validate-content-config.js';
+import {
+  ContentConfigError,
+  parseContentConfig,
+} from '../../../src/services/content/validate-content-config.js';
 
 const valid = {
   providers: [
-    { kind: 'gimme', weight: 3, baseUrl: 'https://meme-api.example', subreddits: ['wholesomememes', 'aww'] },
+    {
+      kind: 'gimme',
+      weight: 3,
+      baseUrl: 'https://meme-api.example',
+      subreddits: ['wholesomememes', 'aww'],
+    },
     { kind: 'directory', weight: 1, path: 'memes', publicBaseUrl: 'https://cdn.example/memes' },
     { kind: 'static', weight: 1, name: 'cheers', items: ['GG!', 'https://i.example/gg.gif'] },
   ],
@@ -33,7 +41,9 @@ describe('content config schema', () => {
   });
 
   it('rejects a negative weight', () => {
-    expect(problems({ ...valid, providers: [{ kind: 'static', weight: -1, items: ['x'] }] })).not.toEqual([]);
+    expect(
+      problems({ ...valid, providers: [{ kind: 'static', weight: -1, items: ['x'] }] }),
+    ).not.toEqual([]);
   });
 
   it('rejects a base URL that is not http(s)', () => {
@@ -42,16 +52,25 @@ describe('content config schema', () => {
   });
 
   it('rejects subreddit names that could change the request path', () => {
-    const gimme = { kind: 'gimme', weight: 1, baseUrl: 'https://x.example', subreddits: ['../admin'] };
+    const gimme = {
+      kind: 'gimme',
+      weight: 1,
+      baseUrl: 'https://x.example',
+      subreddits: ['../admin'],
+    };
     expect(problems({ ...valid, providers: [gimme] })).not.toEqual([]);
   });
 
   it('rejects an empty static list', () => {
-    expect(problems({ ...valid, providers: [{ kind: 'static', weight: 1, items: [] }] })).not.toEqual([]);
+    expect(
+      problems({ ...valid, providers: [{ kind: 'static', weight: 1, items: [] }] }),
+    ).not.toEqual([]);
   });
 
   it('throws an error with a code and a readable message', () => {
     expect(() => parseContentConfig({})).toThrow(/^invalid content config: /);
-    expect(() => parseContentConfig({})).toThrow(expect.objectContaining({ code: 'INVALID_CONTENT_CONFIG' }));
+    expect(() => parseContentConfig({})).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONTENT_CONFIG' }),
+    );
   });
 });

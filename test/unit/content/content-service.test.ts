@@ -179,7 +179,10 @@ describe('ContentService', () => {
     const lewd = new ScriptedProvider('lewd');
     lewd.nsfw = true;
     const s = setup([safe, lewd]);
-    s.configure(ACCOUNT, { providers: [scripted('safe', 1), scripted('lewd', 100)], allowNsfw: false });
+    s.configure(ACCOUNT, {
+      providers: [scripted('safe', 1), scripted('lewd', 100)],
+      allowNsfw: false,
+    });
     await s.refill(ACCOUNT);
     for (let i = 0; i < 8; i++) expect(itemOf(await s.pick(ACCOUNT, never)).nsfw).toBe(false);
   });
@@ -200,7 +203,11 @@ describe('ContentService', () => {
     s.configure(ACCOUNT, { providers: [scripted('spoilers')], allowNsfw: true });
     await s.refill(ACCOUNT);
     expect(await s.pick(ACCOUNT, never)).toEqual({ skipped: 'no-content' });
-    s.configure(ACCOUNT, { providers: [scripted('spoilers')], allowNsfw: true, allowSpoilers: true });
+    s.configure(ACCOUNT, {
+      providers: [scripted('spoilers')],
+      allowNsfw: true,
+      allowSpoilers: true,
+    });
     await s.refill(ACCOUNT);
     expect(itemOf(await s.pick(ACCOUNT, never)).spoiler).toBe(true);
   });
@@ -211,7 +218,10 @@ describe('ContentService', () => {
     const s = setup([lewd]);
     s.configure(ACCOUNT, { providers: [scripted('lewd')], allowNsfw: false });
     await s.refill(ACCOUNT);
-    expect(s.stats(ACCOUNT)?.[0]).toMatchObject({ failures: 1, lastError: expect.stringMatching(/none allowed/) });
+    expect(s.stats(ACCOUNT)?.[0]).toMatchObject({
+      failures: 1,
+      lastError: expect.stringMatching(/none allowed/),
+    });
   });
 
   it('serves from the other providers while one fails', async () => {
@@ -219,7 +229,10 @@ describe('ContentService', () => {
     const up = new ScriptedProvider('up');
     down.behaviour = 'fail';
     const s = setup([down, up]);
-    s.configure(ACCOUNT, { providers: [scripted('down', 100), scripted('up', 1)], allowNsfw: false });
+    s.configure(ACCOUNT, {
+      providers: [scripted('down', 100), scripted('up', 1)],
+      allowNsfw: false,
+    });
     await s.refill(ACCOUNT);
     expect(itemOf(await s.pick(ACCOUNT, never)).source).toBe('up');
   });
@@ -243,7 +256,12 @@ describe('ContentService', () => {
     let now = 0;
     const down = new ScriptedProvider('down');
     down.behaviour = 'fail';
-    const s = setup([down], { now: () => now, backoffInitialMs: 1000, backoffMaxMs: 3000, backoffJitter: 0 });
+    const s = setup([down], {
+      now: () => now,
+      backoffInitialMs: 1000,
+      backoffMaxMs: 3000,
+      backoffJitter: 0,
+    });
     s.configure(ACCOUNT, { providers: [scripted('down')], allowNsfw: false });
     const waits = [];
     for (let i = 0; i < 4; i++) {
@@ -286,7 +304,10 @@ describe('ContentService', () => {
     s.configure(ACCOUNT, { providers: [scripted('slow')], allowNsfw: false });
     await s.refill(ACCOUNT);
     expect(slow.calls[0]?.signal.aborted).toBe(true);
-    expect(s.stats(ACCOUNT)?.[0]).toMatchObject({ failures: 1, lastError: 'slow: no answer within 30 ms' });
+    expect(s.stats(ACCOUNT)?.[0]).toMatchObject({
+      failures: 1,
+      lastError: 'slow: no answer within 30 ms',
+    });
   });
 
   it('times out a provider that ignores its abort signal', async () => {
@@ -294,7 +315,10 @@ describe('ContentService', () => {
     const up = new ScriptedProvider('up');
     stuck.behaviour = 'hang-ignoring-signal';
     const s = setup([stuck, up], { providerTimeoutMs: 30 });
-    s.configure(ACCOUNT, { providers: [scripted('stuck', 100), scripted('up', 1)], allowNsfw: false });
+    s.configure(ACCOUNT, {
+      providers: [scripted('stuck', 100), scripted('up', 1)],
+      allowNsfw: false,
+    });
     await s.refill(ACCOUNT);
     expect(s.stats(ACCOUNT)?.[0]?.failures).toBe(1);
     expect(itemOf(await s.pick(ACCOUNT, never)).source).toBe('up');
@@ -327,9 +351,9 @@ describe('ContentService', () => {
     const s = setup([a]);
     s.configure(ACCOUNT, { providers: [scripted('a')], allowNsfw: false });
     await s.refill(ACCOUNT);
-    expect(() => s.configure(ACCOUNT, { providers: [scripted('missing')], allowNsfw: false })).toThrow(
-      'no scripted provider missing',
-    );
+    expect(() =>
+      s.configure(ACCOUNT, { providers: [scripted('missing')], allowNsfw: false }),
+    ).toThrow('no scripted provider missing');
     expect(itemOf(await s.pick(ACCOUNT, never)).source).toBe('a');
   });
 

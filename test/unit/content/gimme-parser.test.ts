@@ -44,13 +44,27 @@ describe('gimme parser', () => {
     const { url: _, ...noUrl } = post();
     const { nsfw: __, ...noNsfw } = post();
     const json = {
-      memes: [noUrl, noNsfw, post({ title: 42 }), post({ spoiler: 'yes' }), null, 'x', post({ url: 'https://ok.example/x.png' })],
+      memes: [
+        noUrl,
+        noNsfw,
+        post({ title: 42 }),
+        post({ spoiler: 'yes' }),
+        null,
+        'x',
+        post({ url: 'https://ok.example/x.png' }),
+      ],
     };
     expect(parseGimmeJson(json, 'memes').map((i) => i.url)).toEqual(['https://ok.example/x.png']);
   });
 
   it('drops entries whose URL is not http(s)', () => {
-    const json = { memes: [post({ url: 'javascript:alert(1)' }), post({ url: 'ftp://x.example/a.png' }), post({ url: 'nope' })] };
+    const json = {
+      memes: [
+        post({ url: 'javascript:alert(1)' }),
+        post({ url: 'ftp://x.example/a.png' }),
+        post({ url: 'nope' }),
+      ],
+    };
     expect(parseGimmeJson(json, 'memes')).toEqual([]);
   });
 
@@ -79,7 +93,9 @@ describe('gimme parser', () => {
   });
 
   it('finds nothing in an error answer', () => {
-    expect(parseGimmeJson({ code: 404, message: 'This subreddit does not exist.' }, 'memes')).toEqual([]);
+    expect(
+      parseGimmeJson({ code: 404, message: 'This subreddit does not exist.' }, 'memes'),
+    ).toEqual([]);
   });
 
   it('finds nothing in JSON that is not an object', () => {
@@ -94,7 +110,9 @@ describe('gimme parser', () => {
   it('reports a body that is not JSON as a BAD_JSON provider error', () => {
     const parse = () => parseGimmeBody('<html>502 Bad Gateway</html>', 'memes');
     expect(parse).toThrow(ProviderError);
-    expect(parse).toThrow(/^memes: answer is not JSON \(.*\); it starts with "<html>502 Bad Gateway<\/html>"$/);
+    expect(parse).toThrow(
+      /^memes: answer is not JSON \(.*\); it starts with "<html>502 Bad Gateway<\/html>"$/,
+    );
     try {
       parse();
     } catch (err) {

@@ -25,7 +25,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('local directory provider', () => {
   it('lists media and text files, skipping hidden and other files', async () => {
     const provider = new LocalDirectoryProvider({ path: dir });
-    expect(await provider.list()).toEqual([join('cats', 'tabby cat.png'), 'empty.txt', 'hello.txt', 'huge.txt']);
+    expect(await provider.list()).toEqual([
+      join('cats', 'tabby cat.png'),
+      'empty.txt',
+      'hello.txt',
+      'huge.txt',
+    ]);
   });
 
   it('serves images with a file URL when no public base is configured', async () => {
@@ -41,7 +46,10 @@ describe('local directory provider', () => {
   });
 
   it('serves images under the public base URL when one is configured', async () => {
-    const provider = new LocalDirectoryProvider({ path: dir, publicBaseUrl: 'https://cdn.example/memes/' });
+    const provider = new LocalDirectoryProvider({
+      path: dir,
+      publicBaseUrl: 'https://cdn.example/memes/',
+    });
     const items = await provider.fetch({ count: 10, signal });
     expect(items.find((i) => i.type === 'image')).toMatchObject({
       url: 'https://cdn.example/memes/cats/tabby%20cat.png',
@@ -64,6 +72,8 @@ describe('local directory provider', () => {
   it('reports a missing folder as an UNREADABLE provider error', async () => {
     const provider = new LocalDirectoryProvider({ path: join(dir, 'nope') });
     await expect(provider.fetch({ count: 1, signal })).rejects.toThrow(ProviderError);
-    await expect(provider.fetch({ count: 1, signal })).rejects.toMatchObject({ code: 'UNREADABLE' });
+    await expect(provider.fetch({ count: 1, signal })).rejects.toMatchObject({
+      code: 'UNREADABLE',
+    });
   });
 });

@@ -15,19 +15,34 @@ const context = { timeoutMs: 1000, random: Math.random };
 describe('provider registry', () => {
   it('builds each built-in kind from its config', () => {
     const registry = createProviderRegistry({ contentRoot: '/srv/content' });
-    expect(registry.create({ kind: 'gimme', weight: 1, baseUrl: 'https://api.example', subreddits: ['memes'] }, context)).toBeInstanceOf(GimmeHttpProvider);
-    expect(registry.create({ kind: 'directory', weight: 1, path: 'memes' }, context)).toBeInstanceOf(LocalDirectoryProvider);
-    expect(registry.create({ kind: 'static', weight: 1, items: ['hi'] }, context)).toBeInstanceOf(StaticListProvider);
+    expect(
+      registry.create(
+        { kind: 'gimme', weight: 1, baseUrl: 'https://api.example', subreddits: ['memes'] },
+        context,
+      ),
+    ).toBeInstanceOf(GimmeHttpProvider);
+    expect(
+      registry.create({ kind: 'directory', weight: 1, path: 'memes' }, context),
+    ).toBeInstanceOf(LocalDirectoryProvider);
+    expect(registry.create({ kind: 'static', weight: 1, items: ['hi'] }, context)).toBeInstanceOf(
+      StaticListProvider,
+    );
   });
 
   it('names providers after their kind unless the config names them', () => {
     const registry = createProviderRegistry();
-    expect(registry.create({ kind: 'static', weight: 1, items: ['hi'] }, context).name).toBe('static');
-    expect(registry.create({ kind: 'static', weight: 1, name: 'quotes', items: ['hi'] }, context).name).toBe('quotes');
+    expect(registry.create({ kind: 'static', weight: 1, items: ['hi'] }, context).name).toBe(
+      'static',
+    );
+    expect(
+      registry.create({ kind: 'static', weight: 1, name: 'quotes', items: ['hi'] }, context).name,
+    ).toBe('quotes');
   });
 
   it('refuses a kind nobody registered', () => {
-    expect(() => new ProviderRegistry().create({ kind: 'static', weight: 1, items: ['x'] }, context)).toThrow(ProviderConfigError);
+    expect(() =>
+      new ProviderRegistry().create({ kind: 'static', weight: 1, items: ['x'] }, context),
+    ).toThrow(ProviderConfigError);
   });
 
   it('lets a kind be replaced without touching the service', () => {
@@ -37,13 +52,19 @@ describe('provider registry', () => {
   });
 
   it('refuses directory providers when no content root is configured', () => {
-    expect(() => createProviderRegistry().create({ kind: 'directory', weight: 1, path: '/etc' }, context)).toThrow(/no content root/);
+    expect(() =>
+      createProviderRegistry().create({ kind: 'directory', weight: 1, path: '/etc' }, context),
+    ).toThrow(/no content root/);
   });
 
   it('keeps directory providers inside the content root', () => {
     const registry = createProviderRegistry({ contentRoot: '/srv/content' });
-    expect(() => registry.create({ kind: 'directory', weight: 1, path: '../../etc' }, context)).toThrow(/outside the content root/);
-    expect(() => registry.create({ kind: 'directory', weight: 1, path: '/etc' }, context)).toThrow(ProviderConfigError);
+    expect(() =>
+      registry.create({ kind: 'directory', weight: 1, path: '../../etc' }, context),
+    ).toThrow(/outside the content root/);
+    expect(() => registry.create({ kind: 'directory', weight: 1, path: '/etc' }, context)).toThrow(
+      ProviderConfigError,
+    );
   });
 
   it('resolves relative directory paths against the content root', () => {

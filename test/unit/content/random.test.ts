@@ -19,7 +19,10 @@ describe('weighted choice', () => {
   });
 
   it('never chooses an entry of weight zero', () => {
-    const zeroFirst = [{ id: 'z', w: 0 }, { id: 'y', w: 2 }];
+    const zeroFirst = [
+      { id: 'z', w: 0 },
+      { id: 'y', w: 2 },
+    ];
     expect(pickWeighted(zeroFirst, weight, at(0))?.id).toBe('y');
   });
 
@@ -30,7 +33,7 @@ describe('weighted choice', () => {
 
   it('follows the weights over many draws', () => {
     let seed = 7;
-    const lcg = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const lcg = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const counts = { a: 0, b: 0, c: 0 };
     for (let i = 0; i < 8000; i++) counts[pickWeighted(entries, weight, lcg)?.id as 'a']++;
     expect(counts.b).toBe(0);

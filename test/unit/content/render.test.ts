@@ -3,11 +3,18 @@ import type { ContentItem } from '../../../src/services/content/item.js';
 import { render } from '../../../src/services/content/render.js';
 
 const base = { id: '0123456789abcdef', source: 'test', nsfw: false, tags: [] };
-const image: ContentItem = { ...base, type: 'image', url: 'https://i.example/dog.png', title: 'A good dog' };
+const image: ContentItem = {
+  ...base,
+  type: 'image',
+  url: 'https://i.example/dog.png',
+  title: 'A good dog',
+};
 
 describe('render', () => {
   it('sends an image as an embed showing it, titled', () => {
-    expect(render(image)).toEqual({ embeds: [{ title: 'A good dog', image: { url: 'https://i.example/dog.png' } }] });
+    expect(render(image)).toEqual({
+      embeds: [{ title: 'A good dog', image: { url: 'https://i.example/dog.png' } }],
+    });
   });
 
   it('sends a gif as an embed too', () => {
@@ -17,11 +24,15 @@ describe('render', () => {
   });
 
   it('mentions a user id as a Discord mention beside the embed', () => {
-    expect(render(image, { mention: '123456789012345678' })).toMatchObject({ content: '<@123456789012345678>' });
+    expect(render(image, { mention: '123456789012345678' })).toMatchObject({
+      content: '<@123456789012345678>',
+    });
   });
 
   it('keeps mention text that is already formatted', () => {
-    expect(render({ ...base, type: 'text', text: 'hi' }, { mention: '<@42>' })).toEqual({ content: '<@42> hi' });
+    expect(render({ ...base, type: 'text', text: 'hi' }, { mention: '<@42>' })).toEqual({
+      content: '<@42> hi',
+    });
   });
 
   it('sends text as the message content', () => {
@@ -29,25 +40,37 @@ describe('render', () => {
   });
 
   it('sends a link as content after its title', () => {
-    expect(render({ ...base, type: 'link', url: 'https://example.com/x', title: 'Read this' })).toEqual({
+    expect(
+      render({ ...base, type: 'link', url: 'https://example.com/x', title: 'Read this' }),
+    ).toEqual({
       content: 'Read this\nhttps://example.com/x',
     });
   });
 
   it('sends a video as its URL so Discord plays it inline', () => {
-    expect(render({ ...base, type: 'video', url: 'https://v.example/a.mp4' })).toEqual({ content: 'https://v.example/a.mp4' });
+    expect(render({ ...base, type: 'video', url: 'https://v.example/a.mp4' })).toEqual({
+      content: 'https://v.example/a.mp4',
+    });
   });
 
   it('hides a spoiler image behind spoiler bars instead of embedding it', () => {
-    expect(render({ ...image, spoiler: true })).toEqual({ content: '||A good dog\nhttps://i.example/dog.png||' });
+    expect(render({ ...image, spoiler: true })).toEqual({
+      content: '||A good dog\nhttps://i.example/dog.png||',
+    });
   });
 
   it('hides spoiler text, escaping bars inside it', () => {
-    expect(render({ ...base, type: 'text', text: 'a || b', spoiler: true }).content).toBe('||a |\u200b| b||');
+    expect(render({ ...base, type: 'text', text: 'a || b', spoiler: true }).content).toBe(
+      '||a |\u200b| b||',
+    );
   });
 
   it('sends a local file without a public URL as its name', () => {
-    const local: ContentItem = { ...base, type: 'image', url: 'file:///srv/content/cute%20cat.png' };
+    const local: ContentItem = {
+      ...base,
+      type: 'image',
+      url: 'file:///srv/content/cute%20cat.png',
+    };
     expect(render(local)).toEqual({ content: 'cute cat.png' });
     expect(render({ ...local, title: 'Cute cat' })).toEqual({ content: 'Cute cat' });
   });
@@ -61,6 +84,8 @@ describe('render', () => {
 
   it('never cuts the URL of a link with a long title', () => {
     const url = 'https://example.com/article';
-    expect(render({ ...base, type: 'link', url, title: 'y'.repeat(3000) }).content?.endsWith(url)).toBe(true);
+    expect(
+      render({ ...base, type: 'link', url, title: 'y'.repeat(3000) }).content?.endsWith(url),
+    ).toBe(true);
   });
 });

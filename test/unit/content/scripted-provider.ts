@@ -38,7 +38,9 @@ export class ScriptedProvider implements ContentProvider {
 
   #item(): ContentItem {
     const n = this.#next++;
-    const key = this.fixedIds ? (this.fixedIds[n % this.fixedIds.length] as string) : `${this.name}-${n}`;
+    const key = this.fixedIds
+      ? (this.fixedIds[n % this.fixedIds.length] as string)
+      : `${this.name}-${n}`;
     return {
       id: contentId(key),
       type: 'text',

@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { StaticListProvider, staticEntryToItem } from '../../../src/services/content/static-list-provider.js';
+import {
+  StaticListProvider,
+  staticEntryToItem,
+} from '../../../src/services/content/static-list-provider.js';
 
 const signal = new AbortController().signal;
 
 describe('static list provider', () => {
   it('turns URLs into typed items and other strings into text items', () => {
-    expect(staticEntryToItem('https://i.example/cat.gif', 'static')).toMatchObject({ type: 'gif', url: 'https://i.example/cat.gif' });
-    expect(staticEntryToItem('https://example.com/article', 'static')).toMatchObject({ type: 'link' });
-    expect(staticEntryToItem('  GG, well played!  ', 'static')).toMatchObject({ type: 'text', text: 'GG, well played!' });
+    expect(staticEntryToItem('https://i.example/cat.gif', 'static')).toMatchObject({
+      type: 'gif',
+      url: 'https://i.example/cat.gif',
+    });
+    expect(staticEntryToItem('https://example.com/article', 'static')).toMatchObject({
+      type: 'link',
+    });
+    expect(staticEntryToItem('  GG, well played!  ', 'static')).toMatchObject({
+      type: 'text',
+      text: 'GG, well played!',
+    });
   });
 
   it('treats a non-web scheme as text, never as a link', () => {

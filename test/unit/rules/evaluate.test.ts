@@ -48,13 +48,17 @@ describe('triggers', () => {
   });
 
   it('an exact name matches the whole name ignoring case and surrounding spaces', () => {
-    expect(triggerMatches({ name: { match: 'exact', value: 'elden ring ' } }, gameStart())).toBe(true);
+    expect(triggerMatches({ name: { match: 'exact', value: 'elden ring ' } }, gameStart())).toBe(
+      true,
+    );
     expect(triggerMatches({ name: { match: 'exact', value: 'Elden' } }, gameStart())).toBe(false);
   });
 
   it('a substring name matches part of the name ignoring case', () => {
     expect(triggerMatches({ name: { match: 'substring', value: 'RING' } }, gameStart())).toBe(true);
-    expect(triggerMatches({ name: { match: 'substring', value: 'ringo' } }, gameStart())).toBe(false);
+    expect(triggerMatches({ name: { match: 'substring', value: 'ringo' } }, gameStart())).toBe(
+      false,
+    );
   });
 
   it('a regex name matches case-insensitively', () => {
@@ -68,7 +72,9 @@ describe('triggers', () => {
   });
 
   it('an invalid regex matches nothing instead of throwing', () => {
-    expect(triggerMatches({ name: { match: 'regex', value: '(unclosed' } }, gameStart())).toBe(false);
+    expect(triggerMatches({ name: { match: 'regex', value: '(unclosed' } }, gameStart())).toBe(
+      false,
+    );
   });
 
   it('every field of one trigger must match', () => {
@@ -165,12 +171,18 @@ describe('evaluate', () => {
       dailyCapPerAccount: 1,
     });
     const exhausted = { lastSentAt: NOW.getTime(), sentTodayFriend: 1, sentTodayAccount: 1 };
-    expect(evaluate(wentOnline, { ...r, triggers: [{ kinds: ['offline'] }] }, exhausted, NOW)).toEqual(
-      { match: false, reason: 'no-trigger' },
-    );
-    expect(evaluate(gameStart(), r, exhausted, NOW)).toEqual({ match: false, reason: 'quiet-hours' });
+    expect(
+      evaluate(wentOnline, { ...r, triggers: [{ kinds: ['offline'] }] }, exhausted, NOW),
+    ).toEqual({ match: false, reason: 'no-trigger' });
+    expect(evaluate(gameStart(), r, exhausted, NOW)).toEqual({
+      match: false,
+      reason: 'quiet-hours',
+    });
     const { quietHours: _, ...awake } = r;
-    expect(evaluate(gameStart(), awake, exhausted, NOW)).toEqual({ match: false, reason: 'cooldown' });
+    expect(evaluate(gameStart(), awake, exhausted, NOW)).toEqual({
+      match: false,
+      reason: 'cooldown',
+    });
     expect(evaluate(gameStart(), { ...awake, cooldownSeconds: 0 }, exhausted, NOW)).toEqual({
       match: false,
       reason: 'friend-cap',

@@ -41,7 +41,10 @@ describe('rule validation', () => {
   });
 
   it('rejects an unknown time zone', () => {
-    const rule = { ...DEFAULT_RULE, quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } };
+    const rule = {
+      ...DEFAULT_RULE,
+      quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' },
+    };
     expect(problemsOf(() => parseRule(rule))).toEqual([
       '/quietHours/timeZone: unknown time zone "Mars/Olympus"',
     ]);
@@ -52,17 +55,24 @@ describe('rule validation', () => {
       ...DEFAULT_RULE,
       triggers: [{}, { name: { match: 'regex', value: '([a-z]' } }],
     };
-    expect(problemsOf(() => parseRule(rule))[0]).toMatch(/^\/triggers\/1\/name\/value: invalid regex/);
+    expect(problemsOf(() => parseRule(rule))[0]).toMatch(
+      /^\/triggers\/1\/name\/value: invalid regex/,
+    );
   });
 
   it('rejects a pattern longer than the limit', () => {
-    const rule = { ...DEFAULT_RULE, triggers: [{ name: { match: 'regex', value: 'a'.repeat(201) } }] };
+    const rule = {
+      ...DEFAULT_RULE,
+      triggers: [{ name: { match: 'regex', value: 'a'.repeat(201) } }],
+    };
     expect(problemsOf(() => parseRule(rule)).join()).toMatch(/triggers\/0\/name\/value/);
   });
 
   it('rejects negative cooldowns and fractional caps', () => {
     expect(problemsOf(() => parseRule({ ...DEFAULT_RULE, cooldownSeconds: -1 }))).not.toEqual([]);
-    expect(problemsOf(() => parseRule({ ...DEFAULT_RULE, dailyCapPerFriend: 1.5 }))).not.toEqual([]);
+    expect(problemsOf(() => parseRule({ ...DEFAULT_RULE, dailyCapPerFriend: 1.5 }))).not.toEqual(
+      [],
+    );
   });
 
   it('accepts a partial override with quiet hours removed', () => {
