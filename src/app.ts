@@ -30,8 +30,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     logger: options.logger ?? loggerOptions(String(env.LOG_LEVEL ?? 'info')),
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'reqId',
-    disableRequestLogging: false,
     ajv: {
       // Unknown body fields are rejected (schemas say additionalProperties: false), not stripped.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
