@@ -22,7 +22,9 @@ export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
  * Builds the real app on its own database (the embedded store, or MONGODB_URI when set) and a
  * temporary DATA_DIR, with logs captured in memory. `close()` undoes all of it.
  */
-export async function buildTestApp(options: BuildAppOptions = {}): Promise<TestApp> {
+export async function buildTestApp(
+  options: BuildAppOptions & { beforeReady?: (app: App) => void } = {},
+): Promise<TestApp> {
   const mongo = await startTestMongo();
   const dataDir = await mkdtemp(join(tmpdir(), 'dac-test-'));
   const logs: string[] = [];
@@ -45,6 +47,7 @@ export async function buildTestApp(options: BuildAppOptions = {}): Promise<TestA
     },
     logger: { ...loggerOptions('info'), stream } as never,
   });
+  options.beforeReady?.(app);
   await app.ready();
   return {
     app,
