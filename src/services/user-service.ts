@@ -34,7 +34,7 @@ export class UserService {
   /** One answer for every wrong pair, and the same cost whether or not the email exists. */
   async authenticate(email: string, password: string): Promise<UserView> {
     const user = await this.models.User.findOne({ email: email.trim().toLowerCase() }).lean();
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash));
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !ok) throw new UnauthorizedError();
     return view(user);
   }

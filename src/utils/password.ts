@@ -38,4 +38,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * A real hash of a random password: login checks unknown emails against it, so a wrong email
  * costs the same time as a wrong password and does not reveal which emails exist.
  */
-export const dummyPasswordHash: Promise<string> = hashPassword(randomBytes(16).toString('hex'));
+let dummy: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(16).toString('hex'));
+  return dummy;
+}
