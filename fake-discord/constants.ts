@@ -13,7 +13,7 @@ export const FAKE_DISCORD_DEFAULTS = {
   /** How long a session whose socket dropped can still be resumed. */
   resumeWindowMs: 5 * 60_000,
   /** Dispatches kept per session for RESUME; a client further behind must re-identify. */
-  replayBufferSize: 2_000,
+  replayBufferSize: 1_000,
   /** Largest client frame accepted (Discord's own limit is 4096 bytes). */
   maxFrameBytes: 64 * 1024,
   apiVersion: 10,

@@ -36,7 +36,7 @@ export interface FakeDiscordOptions {
   logger?: Logger;
   /** How long a dropped session stays resumable. @defaultValue 300000 */
   resumeWindowMs?: number;
-  /** Dispatches kept per session for RESUME. @defaultValue 2000 */
+  /** Dispatches kept per session for RESUME. @defaultValue 1000 */
   replayBufferSize?: number;
 }
 

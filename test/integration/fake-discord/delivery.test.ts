@@ -46,6 +46,17 @@ describe('fake Discord: delivering messages with discord.js', () => {
     expect(record).not.toHaveProperty('recipientId');
   });
 
+  test('a message with a file attachment is recorded with its content', async ({ fake, newClient }) => {
+    const { bot, guild } = createWorld(fake);
+    const client = newClient();
+    await loginAndWaitReady(client, bot.token);
+    const channel = client.channels.cache.get(guild.channelId) as TextChannel;
+
+    await channel.send({ content: 'with a file', files: [{ attachment: Buffer.from('meow'), name: 'cat.txt' }] });
+
+    expect(fake.messages({ channelId: guild.channelId }).map((m) => m.content)).toEqual(['with a file']);
+  });
+
   test('an injected 429 is retried after Retry-After and then succeeds', async ({ fake, newClient }) => {
     const { bot, friend } = createWorld(fake);
     const client = newClient();
