@@ -20,6 +20,8 @@ export const CONTENT_DEFAULTS = {
   gimmeMaxCount: 50,
   /** Most files a directory provider lists. */
   directoryMaxFiles: 5_000,
+  /** How far back "sent recently" looks, for the caller's `isRecent` (one week). */
+  recentWindowMs: 7 * 24 * 3600_000,
   /** Longest text a text item may have (Discord's message limit). */
   textMaxChars: 2_000,
 } as const satisfies Record<string, number>;

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ContentService,
@@ -388,5 +389,24 @@ describe('ContentService', () => {
     s.close();
     expect(slow.calls[0]?.signal.aborted).toBe(true);
     expect(() => s.configure(ACCOUNT, { providers: [], allowNsfw: false })).toThrow(/closed/);
+  });
+
+  it('logs a failing provider through pino with its name and error code', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const down = new ScriptedProvider('down');
+    down.behaviour = 'empty';
+    const s = setup([down], { logger });
+    s.configure(ACCOUNT, { providers: [scripted('down')], allowNsfw: false });
+    await s.refill(ACCOUNT);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        provider: 'down',
+        code: 'EMPTY',
+        failures: 1,
+        msg: 'content provider failed; backing off',
+      }),
+    ]);
   });
 });
