@@ -25,11 +25,20 @@ export function withDatabase(uri: string, db: string): string {
   return `${hosts}/${db}${query}`;
 }
 
+/** Options of {@link startTestMongo}; they only affect the embedded store. */
+export interface TestMongoOptions {
+  /**
+   * TTL sweep interval of the embedded store (a real server keeps its own TTL monitor period).
+   * @defaultValue 60000
+   */
+  ttlSweepIntervalMs?: number;
+}
+
 /**
  * With `MONGODB_URI` set, a fresh database on that real server (dropped on stop); otherwise a
  * fresh in-memory embedded store. Integration tests use this so the same suite runs against both.
  */
-export async function startTestMongo(): Promise<TestMongo> {
+export async function startTestMongo(options: TestMongoOptions = {}): Promise<TestMongo> {
   const db = uniqueDatabaseName();
   const realUri = process.env.MONGODB_URI;
   if (realUri) {
@@ -46,6 +55,6 @@ export async function startTestMongo(): Promise<TestMongo> {
       },
     };
   }
-  const store = await startEmbeddedMongo();
+  const store = await startEmbeddedMongo(options);
   return { uri: `${store.uri}/${db}`, stop: () => store.stop() };
 }

@@ -108,7 +108,8 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     throw error;
   }
   const { port } = server.address() as AddressInfo;
-  logger.info({ port, dataDir: options.dataDir ?? null }, 'embedded store listening');
+  const uri = `mongodb://${host}:${port}`;
+  logger.info({ uri, dataDir: options.dataDir ?? null }, `embedded store listening on ${uri}`);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -124,5 +125,5 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     return stopping;
   };
 
-  return { uri: `mongodb://${host}:${port}`, port, stop };
+  return { uri, port, stop };
 }

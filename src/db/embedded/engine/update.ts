@@ -154,7 +154,8 @@ function applyPipeline(original: Doc, pipeline: Doc[]): Doc {
 function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc {
   const doc = cloneStored(original);
   const modifier: Doc = {};
-  for (const [operator, fields] of Object.entries(update) as Array<[string, Doc]>) {
+  for (const [operator, given] of Object.entries(update) as Array<[string, Doc]>) {
+    const fields = options.inserting ? given : withoutIdNoOps(operator, given, doc._id);
     if (operator === '$setOnInsert') {
       if (options.inserting) modifier.$set = { ...((modifier.$set as Doc | undefined) ?? {}), ...fields };
       continue;
@@ -178,6 +179,21 @@ function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc
     throw new CommandError('BadValue', (error as Error).message);
   }
   return docs[0] as Doc;
+}
+
+/**
+ * Drops `$set: {_id: <same value>}` (mongod accepts it as a no-op) and refuses any other change
+ * to `_id` once the document exists.
+ */
+function withoutIdNoOps(operator: string, fields: Doc, id: unknown): Doc {
+  const paths = Object.keys(fields).filter((path) => path === '_id' || path.startsWith('_id.'));
+  if (paths.length === 0 || operator === '$setOnInsert') return fields;
+  const kept = { ...fields };
+  for (const path of paths) {
+    if (operator === '$set' && path === '_id' && keyOf(fields[path]) === keyOf(id)) delete kept[path];
+    else throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+  }
+  return kept;
 }
 
 // --- numeric operators with BSON type promotion (int32 → int64 on overflow, and so on) ---
