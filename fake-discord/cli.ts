@@ -22,12 +22,18 @@ const logger = pino({
   redact: { paths: ['token', '*.token', 'd.token', 'headers.authorization', 'req.headers.authorization'], censor: '[redacted]' },
 });
 
-const fake = await FakeDiscord.start({
-  host: process.env.FAKE_DISCORD_HOST ?? FAKE_DISCORD_DEFAULTS.host,
-  port: integerFromEnv('FAKE_DISCORD_PORT', FAKE_DISCORD_DEFAULTS.port),
-  heartbeatIntervalMs: integerFromEnv('FAKE_DISCORD_HEARTBEAT_MS', FAKE_DISCORD_DEFAULTS.heartbeatIntervalMs),
-  logger,
-});
+let fake: FakeDiscord;
+try {
+  fake = await FakeDiscord.start({
+    host: process.env.FAKE_DISCORD_HOST ?? FAKE_DISCORD_DEFAULTS.host,
+    port: integerFromEnv('FAKE_DISCORD_PORT', FAKE_DISCORD_DEFAULTS.port),
+    heartbeatIntervalMs: integerFromEnv('FAKE_DISCORD_HEARTBEAT_MS', FAKE_DISCORD_DEFAULTS.heartbeatIntervalMs),
+    logger,
+  });
+} catch (err) {
+  logger.fatal({ err }, `fake Discord could not start: ${(err as Error).message}`);
+  process.exit(1);
+}
 
 // Always announced, whatever the level: scripts read the URL from this line.
 logger.child({}, { level: 'info' }).info(

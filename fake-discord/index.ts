@@ -59,7 +59,12 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> implements Cont
   /** Starts the HTTP server (REST, gateway and control API) and resolves once it listens. */
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const fake = new FakeDiscord(options);
-    await fake.#listen(options.host ?? FAKE_DISCORD_DEFAULTS.host, options.port ?? FAKE_DISCORD_DEFAULTS.port);
+    try {
+      await fake.#listen(options.host ?? FAKE_DISCORD_DEFAULTS.host, options.port ?? FAKE_DISCORD_DEFAULTS.port);
+    } catch (err) {
+      await fake.close();
+      throw err;
+    }
     return fake;
   }
 

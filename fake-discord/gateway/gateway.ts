@@ -66,7 +66,8 @@ export class Gateway implements ConnectionHost {
       clientTracking: false,
     });
     this.#wss.on('connection', (socket, request) => this.#onConnection(socket, request));
-    this.#wss.on('error', (err) => this.logger.error({ err }, 'gateway server error'));
+    // ws re-emits the HTTP server's errors (e.g. EADDRINUSE), which start() already reports.
+    this.#wss.on('error', (err) => this.logger.debug({ err }, 'gateway server error'));
   }
 
   get connectionCount(): number {
