@@ -22,7 +22,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
 
   app.get(
-    '/',
+    '',
     {
       schema: {
         tags: ['accounts'],
@@ -39,7 +39,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/',
+    '',
     {
       schema: {
         tags: ['accounts'],

@@ -65,3 +65,31 @@ export async function createFriend(
 export function randomSnowflake(): string {
   return String(10n ** 17n + BigInt(randomBytes(6).readUIntBE(0, 6)));
 }
+
+type Snapshot = NonNullable<ReturnType<App['supervisor']['get']>>;
+
+/** Resolves with the account's worker snapshot once `accept` holds (checked now and at every state event). */
+export function waitForWorker(
+  app: App,
+  accountId: string,
+  accept: (snapshot: Snapshot) => boolean,
+  timeoutMs = 60_000,
+): Promise<Snapshot> {
+  return new Promise((resolve, reject) => {
+    const check = (snapshot: Snapshot | undefined) => {
+      if (snapshot?.accountId !== accountId || !accept(snapshot)) return;
+      cleanup();
+      resolve(snapshot);
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`worker ${accountId} did not reach the expected state; last: ${JSON.stringify(app.supervisor.get(accountId))}`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      app.supervisor.off('state', check);
+    };
+    app.supervisor.on('state', check);
+    check(app.supervisor.get(accountId));
+  });
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../../fake-discord/index.js';
+import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { createAccount, waitForWorker } from './helpers.js';
+
+let fake: FakeDiscord;
+let t: TestApp;
+let user: Awaited<ReturnType<typeof registerAndLogin>>;
+
+/** A bot in a guild with one user, as the fake Discord knows it. */
+function newBot() {
+  const bot = fake.createBot({});
+  const friend = fake.createUser({ username: `friend-of-${bot.username}` });
+  fake.createGuild({ botIds: [bot.id], userIds: [friend.id] });
+  return bot;
+}
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
+  // A child paused with SIGSTOP below must stay in `stopping`: no hang detection, a long grace.
+  t = await buildTestApp({
+    env: { DISCORD_API_URL: fake.apiUrl },
+    supervisor: { heartbeatMissThreshold: 1_000, maxEventLoopLagMs: 600_000, shutdownGraceMs: 60_000 },
+  });
+  user = await registerAndLogin(t.app);
+});
+afterAll(async () => {
+  await t?.close();
+  await fake?.close();
+});
+
+const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  t.app.inject({ method, url, headers: { authorization: user.authorization }, ...(payload ? { payload } : {}) });
+
+describe('starting and stopping an account', () => {
+  it('starts the worker, which reaches ready with the bot identity', async () => {
+    const bot = newBot();
+    const { id } = await createAccount(t.app, user.authorization, { token: bot.token });
+
+    const start = await call('POST', `/api/accounts/${id}/start`);
+    expect(start.statusCode).toBe(200);
+    expect(start.json()).toMatchObject({ id, desiredState: 'running', state: expect.stringMatching(/starting|connecting|ready/) });
+
+    await waitForWorker(t.app, id, (w) => w.state === 'ready');
+    const res = await call('GET', `/api/accounts/${id}`);
+    expect(res.json()).toMatchObject({
+      state: 'ready',
+      desiredState: 'running',
+      botUserId: bot.id,
+      botUsername: bot.username,
+      worker: { state: 'ready', restarts: 0, guildCount: 1, startedAt: expect.any(String), readyAt: expect.any(String) },
+    });
+    expect(res.json().worker).not.toHaveProperty('pid');
+    await call('POST', `/api/accounts/${id}/stop`);
+  });
+
+  it('leaves a running worker alone when started again', async () => {
+    const { id } = await createAccount(t.app, user.authorization, { token: newBot().token });
+    await call('POST', `/api/accounts/${id}/start`);
+    const { pid } = await waitForWorker(t.app, id, (w) => w.state === 'ready');
+
+    const again = await call('POST', `/api/accounts/${id}/start`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ state: 'ready', worker: { restarts: 0 } });
+    expect(t.app.supervisor.get(id)?.pid).toBe(pid);
+    await call('POST', `/api/accounts/${id}/stop`);
+  });
+
+  it('stops the worker and answers once it has exited; stopping again changes nothing', async () => {
+    const { id } = await createAccount(t.app, user.authorization, { token: newBot().token });
+    await call('POST', `/api/accounts/${id}/start`);
+    const { pid } = await waitForWorker(t.app, id, (w) => w.state === 'ready');
+
+    const stop = await call('POST', `/api/accounts/${id}/stop`);
+    expect(stop.statusCode).toBe(200);
+    expect(stop.json()).toMatchObject({ state: 'stopped', desiredState: 'stopped' });
+    expect(() => process.kill(pid!, 0)).toThrow();
+    const again = await call('POST', `/api/accounts/${id}/stop`);
+    expect(again.json()).toMatchObject({ state: 'stopped', desiredState: 'stopped' });
+  });
+
+  it('restarts a running worker with a new token', async () => {
+    const first = newBot();
+    const second = newBot();
+    const { id } = await createAccount(t.app, user.authorization, { token: first.token });
+    await call('POST', `/api/accounts/${id}/start`);
+    await waitForWorker(t.app, id, (w) => w.state === 'ready' && w.botUserId === first.id);
+
+    const put = await call('PUT', `/api/accounts/${id}`, { token: second.token });
+    expect(put.statusCode).toBe(200);
+    await waitForWorker(t.app, id, (w) => w.state === 'ready' && w.botUserId === second.id);
+    expect((await call('GET', `/api/accounts/${id}`)).json()).toMatchObject({ botUserId: second.id, worker: { restarts: 1 } });
+    await call('POST', `/api/accounts/${id}/stop`);
+  });
+
+  it('answers 409 to a start while the worker is still stopping, and keeps it stopped', async () => {
+    const { id } = await createAccount(t.app, user.authorization, { token: newBot().token });
+    await call('POST', `/api/accounts/${id}/start`);
+    const { pid } = await waitForWorker(t.app, id, (w) => w.state === 'ready');
+    // Paused, the child cannot act on `shutdown`, so the worker stays in `stopping`.
+    process.kill(pid!, 'SIGSTOP');
+    try {
+      const stopping = call('POST', `/api/accounts/${id}/stop`);
+      await waitForWorker(t.app, id, (w) => w.state === 'stopping');
+      const start = await call('POST', `/api/accounts/${id}/start`);
+      expect(start.statusCode).toBe(409);
+      expect(start.json()).toMatchObject({ statusCode: 409, error: 'Conflict', code: 'ILLEGAL_TRANSITION' });
+      process.kill(pid!, 'SIGCONT');
+      expect((await stopping).json()).toMatchObject({ state: 'stopped', desiredState: 'stopped' });
+    } finally {
+      try {
+        process.kill(pid!, 'SIGCONT');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+
+  it('shows a fatal error for a token Discord refuses, without restarting', async () => {
+    const { id } = await createAccount(t.app, user.authorization);
+    await call('POST', `/api/accounts/${id}/start`);
+    await waitForWorker(t.app, id, (w) => w.state === 'error');
+    const res = await call('GET', `/api/accounts/${id}`);
+    expect(res.json()).toMatchObject({
+      state: 'error',
+      desiredState: 'running',
+      lastError: { code: 'TOKEN_INVALID', message: expect.any(String), at: expect.any(String) },
+      worker: { state: 'error', restarts: 0 },
+    });
+  });
+});
