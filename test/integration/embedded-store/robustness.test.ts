@@ -47,7 +47,7 @@ function header(length: number, opCode: number, requestId = 1): Buffer {
   return buffer;
 }
 
-function opMsg(body: Buffer, requestId = 7): Buffer {
+function opMsg(body: Uint8Array, requestId = 7): Buffer {
   const payload = Buffer.concat([Buffer.alloc(4), Buffer.from([0]), body]);
   return Buffer.concat([header(16 + payload.length, 2013, requestId), payload]);
 }

@@ -84,6 +84,23 @@ export function validateUpdate(update: unknown): asserts update is UpdateSpec {
       );
     }
   }
+  assertNoConflicts(update);
+}
+
+/** Two operators touching the same path, or a path and its parent, is an error in mongod. */
+function assertNoConflicts(update: Doc): void {
+  const seen: string[] = [];
+  for (const [operator, fields] of Object.entries(update) as Array<[string, Doc]>) {
+    const paths = Object.keys(fields);
+    if (operator === '$rename') paths.push(...Object.values(fields).filter((target): target is string => typeof target === 'string'));
+    for (const path of paths) {
+      const clash = seen.find((other) => other === path || path.startsWith(`${other}.`) || other.startsWith(`${path}.`));
+      if (clash !== undefined) {
+        throw new CommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${clash}'`);
+      }
+      seen.push(path);
+    }
+  }
 }
 
 /** Applies an update (operators, replacement or pipeline) to a copy of the stored document. */
@@ -176,7 +193,11 @@ function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc
       cloneMode: 'deep',
     });
   } catch (error) {
-    throw new CommandError('BadValue', (error as Error).message);
+    const message = (error as Error).message;
+    if (/would create a conflict/i.test(message)) {
+      throw new CommandError('ConflictingUpdateOperators', message.charAt(0).toUpperCase() + message.slice(1));
+    }
+    throw new CommandError('BadValue', message);
   }
   return docs[0] as Doc;
 }
