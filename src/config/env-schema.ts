@@ -38,6 +38,8 @@ export const EnvSchema = Type.Object({
   AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 10, minimum: 1 }),
   ACTIVITY_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1 }),
   METRICS_RETENTION_DAYS: Type.Integer({ default: 7, minimum: 1 }),
+  /** The only folder `directory` content providers may read (relative to the working dir). */
+  CONTENT_DIR: Type.String({ default: './assets' }),
   /** A friend never gets the same content item twice within this many days. */
   NO_REPEAT_DAYS: Type.Integer({ default: 30, minimum: 0 }),
   /** Heap cap of each account worker (`--max-old-space-size`). */

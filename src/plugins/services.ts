@@ -20,7 +20,7 @@ declare module 'fastify' {
 /** The services routes call. Routes never touch models or the supervisor directly. */
 export default fp(
   async function services(app: FastifyInstance) {
-    const { db, supervisor, tokenCipher, friendDirectory, activity } = app;
+    const { db, supervisor, tokenCipher, friendDirectory, activity, pipeline } = app;
     const workers: WorkerControl = {
       start: (id) => supervisor.start(id),
       stop: (id) => supervisor.stop(id),
@@ -32,9 +32,9 @@ export default fp(
         supervisor.updateFriends(id, ids);
       },
     };
-    const accounts = new AccountService(db.models, tokenCipher, workers);
+    const accounts = new AccountService(db.models, tokenCipher, workers, (id) => pipeline.invalidate(id));
     const friends = new FriendService(db.models, accounts, workers);
-    let lastCounts = { at: Date.now(), events: 0 };
+    let lastCounts = { at: Date.now(), events: 0, deliveries: 0 };
     const system = new SystemService({
       models: db.models,
       workers: supervisor,
@@ -42,10 +42,14 @@ export default fp(
         rates() {
           const now = Date.now();
           const events = activity.counts.received;
+          const deliveries = pipeline.delivered;
           const seconds = Math.max((now - lastCounts.at) / 1000, 0.001);
-          const eventsPerSec = (events - lastCounts.events) / seconds;
-          lastCounts = { at: now, events };
-          return { eventsPerSec, deliveriesPerSec: 0 };
+          const rates = {
+            eventsPerSec: (events - lastCounts.events) / seconds,
+            deliveriesPerSec: (deliveries - lastCounts.deliveries) / seconds,
+          };
+          lastCounts = { at: now, events, deliveries };
+          return rates;
         },
       },
       isDbUp: () => db.isUp(),

@@ -2,55 +2,89 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
 import { ActivityService } from '../services/activity-service.js';
+import { type ContentConfig, ContentService, createProviderRegistry } from '../services/content/index.js';
+import { DeliveryPipeline } from '../services/delivery-pipeline.js';
 import { FriendDirectory } from '../services/friend-directory.js';
 import { loadWorkerInit } from '../services/worker-init.js';
-import { Supervisor } from '../supervisor/supervisor.js';
+import { Supervisor, type SupervisorOptions } from '../supervisor/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     supervisor: Supervisor;
     activity: ActivityService;
     friendDirectory: FriendDirectory;
+    content: ContentService;
+    pipeline: DeliveryPipeline;
   }
 }
 
 export interface SupervisorPluginOptions {
   /** Supervisor overrides (tests shorten heartbeats and backoff). */
-  supervisor?: Partial<ConstructorParameters<typeof Supervisor>[0]>;
+  supervisor?: Partial<SupervisorOptions>;
+  /** Pipeline overrides (tests shorten retries). */
+  pipeline?: { maxAttempts?: number; retryBaseMs?: number };
 }
+
+/** What an account without content settings gets: the samples shipped in CONTENT_DIR. */
+const DEFAULT_CONTENT: ContentConfig = {
+  providers: [{ kind: 'directory', weight: 1, path: 'sample-content' }],
+  allowNsfw: false,
+};
 
 /**
  * The account workers and the event path they feed: Supervisor → ActivityService (batched
- * ActivityHistory writes) → content pipeline. On close: stop every child, then store every
- * event received, before the database plugin disconnects.
+ * ActivityHistory writes) → DeliveryPipeline (rules → content → deliver → ContentHistory).
+ * On close: stop every child, store every event received, finish deliveries in progress —
+ * all before the database plugin disconnects.
  */
 export default fp<SupervisorPluginOptions>(
   async function supervisor(app: FastifyInstance, opts) {
     const { config, db, tokenCipher } = app;
+    const logger = app.log;
+    const content = new ContentService({
+      registry: createProviderRegistry({ contentRoot: config.CONTENT_DIR }),
+      logger: logger.child({ component: 'content' }),
+    });
+    const sup = new Supervisor({
+      resolveInit: (accountId) => loadWorkerInit(db.models, tokenCipher, accountId),
+      execArgv: [`--max-old-space-size=${config.WORKER_MAX_HEAP_MB}`],
+      ...(config.DISCORD_API_URL ? { discordApiUrl: config.DISCORD_API_URL } : {}),
+      ...(config.WORKER_SPAWN_CONCURRENCY > 0 ? { spawnConcurrency: config.WORKER_SPAWN_CONCURRENCY } : {}),
+      logger: logger.child({ component: 'supervisor' }) as unknown as Logger,
+      ...opts.supervisor,
+    });
+    const pipeline = new DeliveryPipeline({
+      models: db.models,
+      content,
+      deliver: (accountId, target, message) => sup.deliver(accountId, target, message),
+      logger: logger.child({ component: 'pipeline' }),
+      noRepeatDays: config.NO_REPEAT_DAYS,
+      defaultContent: DEFAULT_CONTENT,
+      ...opts.pipeline,
+    });
     const friendDirectory = new FriendDirectory(db.models);
     const activity = new ActivityService({
       models: db.models,
       friends: friendDirectory,
-      logger: app.log.child({ component: 'activity' }),
-    });
-    const workerHeap = `--max-old-space-size=${config.WORKER_MAX_HEAP_MB}`;
-    const sup = new Supervisor({
-      resolveInit: (accountId) => loadWorkerInit(db.models, tokenCipher, accountId),
-      execArgv: [workerHeap],
-      ...(config.DISCORD_API_URL ? { discordApiUrl: config.DISCORD_API_URL } : {}),
-      ...(config.WORKER_SPAWN_CONCURRENCY > 0 ? { spawnConcurrency: config.WORKER_SPAWN_CONCURRENCY } : {}),
-      logger: app.log.child({ component: 'supervisor' }) as unknown as Logger,
-      ...opts.supervisor,
+      logger: logger.child({ component: 'activity' }),
+      onStored: (batch) => pipeline.handle(batch),
     });
     sup.on('activity', (accountId, event) => activity.record(accountId, event));
+    sup.on('ready', ({ accountId }) => {
+      pipeline.warm(accountId).catch((err: unknown) => logger.warn({ err, accountId }, 'warming content failed'));
+    });
 
     app.decorate('supervisor', sup);
     app.decorate('activity', activity);
     app.decorate('friendDirectory', friendDirectory);
+    app.decorate('content', content);
+    app.decorate('pipeline', pipeline);
 
     app.addHook('onClose', async () => {
       await sup.close();
       await activity.flush();
+      await pipeline.drain();
+      content.close();
     });
   },
   { name: 'supervisor', dependencies: ['config', 'database', 'token-cipher'] },

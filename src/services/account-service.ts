@@ -62,6 +62,8 @@ export class AccountService {
     private readonly models: Pick<Models, 'DiscordAccount' | 'Friend' | 'ActivityHistory' | 'ContentHistory'>,
     private readonly cipher: TokenCipher,
     private readonly workers: WorkerControl,
+    /** Told when an account's settings or existence change (caches downstream reload). */
+    private readonly onChange: (accountId: string) => void = () => {},
   ) {}
 
   async list(ownerId: string, page: { limit: number; cursor?: string }) {
@@ -107,6 +109,7 @@ export class AccountService {
       { new: true, runValidators: true },
     ).lean<AccountDoc>();
     if (!updated) throw new NotFoundError('Account');
+    this.onChange(id);
     if (input.token !== undefined && updated.desiredState === 'running') {
       await this.workers.restart(id);
     }
@@ -123,6 +126,7 @@ export class AccountService {
       this.models.ContentHistory.deleteMany({ accountId: account._id }),
     ]);
     await this.models.DiscordAccount.deleteOne({ _id: account._id, ownerId });
+    this.onChange(id);
   }
 
   async start(ownerId: string, id: string): Promise<AccountView> {

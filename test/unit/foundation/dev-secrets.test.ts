@@ -26,6 +26,7 @@ function env(overrides: Partial<Env> = {}): Env {
     AUTH_RATE_LIMIT_MAX: 10,
     ACTIVITY_RETENTION_DAYS: 30,
     METRICS_RETENTION_DAYS: 7,
+    CONTENT_DIR: './assets',
     NO_REPEAT_DAYS: 30,
     WORKER_MAX_HEAP_MB: 128,
     WORKER_SPAWN_CONCURRENCY: 0,

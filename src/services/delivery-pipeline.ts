@@ -1,0 +1,279 @@
+import { EventEmitter } from 'node:events';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Types } from 'mongoose';
+import type { Models } from '../models/index.js';
+import type { DeliveryTarget, OutgoingMessage } from '../supervisor/protocol.js';
+import { toObjectId } from '../utils/cursor.js';
+import type { StoredActivity } from './activity-service.js';
+import { type ContentConfig, type ContentItem, type ContentService, isSkip, render } from './content/index.js';
+import { capDayWindow, evaluate, type Rule, type RuleOverride, resolveRule } from './rules/index.js';
+import { DeliveryLedger } from './delivery-ledger.js';
+
+/** Sends a rendered message through the account's worker (the supervisor's `deliver`). */
+export type Deliver = (
+  accountId: string,
+  target: DeliveryTarget,
+  message: OutgoingMessage,
+) => Promise<{ messageId: string; channelId: string }>;
+
+export interface DeliveryPipelineOptions {
+  models: Pick<Models, 'DiscordAccount' | 'ContentHistory'>;
+  content: ContentService;
+  deliver: Deliver;
+  logger: FastifyBaseLogger;
+  /** A friend never gets the same item twice within this many days. */
+  noRepeatDays: number;
+  /** Content config of accounts that have none of their own. */
+  defaultContent: ContentConfig;
+  /** Attempts per delivery, the first included. @defaultValue 3 */
+  maxAttempts?: number;
+  /** First retry delay when Discord gave no Retry-After; doubles each attempt. @defaultValue 500 */
+  retryBaseMs?: number;
+  /** @defaultValue Date.now */
+  now?: () => number;
+}
+
+interface AccountContext {
+  target: (recipientId: string) => DeliveryTarget;
+  defaultRules: RuleOverride | null;
+  ledger: DeliveryLedger;
+}
+
+interface RetryableError {
+  retryable?: boolean;
+  retryAfterMs?: number;
+  code?: string;
+  reasonCode?: string | number;
+  message: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** What became of one activity event: one `outcome` event each, for tests and live views. */
+export interface DeliveryOutcome {
+  accountId: string;
+  discordUserId: string;
+  kind: string;
+  status: 'sent' | 'failed' | 'skipped' | 'no-match';
+  /** Why nothing was sent: a rule rejection, a skip reason, or the failure. */
+  reason?: string;
+  itemId?: string;
+  messageId?: string;
+  /** Presence change seen by the worker → message accepted by Discord. */
+  latencyMs?: number;
+}
+
+/**
+ * Activity → rules → ContentService.pick → supervisor.deliver → ContentHistory.
+ *
+ * Events of one friend are handled one at a time, so two quick changes cannot both pass a
+ * cooldown. Caps and cooldowns are counted in memory from a ledger loaded once per account from
+ * ContentHistory, so the hot path makes no counting queries. Nothing here throws to its caller:
+ * every outcome is logged and, where a delivery was attempted or skipped, recorded.
+ */
+export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] }> {
+  readonly #opts: DeliveryPipelineOptions;
+  readonly #now: () => number;
+  readonly #accounts = new Map<string, Promise<AccountContext | null>>();
+  readonly #friendQueues = new Map<string, Promise<void>>();
+  readonly #inFlight = new Set<Promise<void>>();
+  #delivered = 0;
+
+  constructor(opts: DeliveryPipelineOptions) {
+    super();
+    this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** Deliveries that reached Discord since start. */
+  get delivered(): number {
+    return this.#delivered;
+  }
+
+  /** Takes a stored batch; returns at once. */
+  handle(batch: StoredActivity[]): void {
+    for (const activity of batch) {
+      if (!activity.friend.enabled) continue;
+      const key = `${activity.accountId}:${activity.friend.discordUserId}`;
+      const previous = this.#friendQueues.get(key) ?? Promise.resolve();
+      const next = previous.then(() => this.#process(activity));
+      this.#friendQueues.set(key, next);
+      this.#inFlight.add(next);
+      void next.finally(() => {
+        this.#inFlight.delete(next);
+        if (this.#friendQueues.get(key) === next) this.#friendQueues.delete(key);
+      });
+    }
+  }
+
+  /**
+   * Loads an account's settings and fills its content buffers, so its first delivery does not
+   * find them empty. Called when its worker becomes ready; resolves once the buffers are filled.
+   */
+  async warm(accountId: string): Promise<void> {
+    const account = await this.#account(accountId);
+    if (account) await this.#opts.content.refill(accountId);
+  }
+
+  /** Account settings changed (or the account went away): reload them on the next event. */
+  invalidate(accountId: string): void {
+    this.#accounts.delete(accountId);
+    this.#opts.content.remove(accountId);
+  }
+
+  /** Waits for every delivery in progress (shutdown). */
+  async drain(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async #process(activity: StoredActivity): Promise<void> {
+    const { accountId, event, friend } = activity;
+    const log = this.#opts.logger.child({ accountId, discordUserId: friend.discordUserId });
+    const base = { accountId, discordUserId: friend.discordUserId, kind: event.kind };
+    try {
+      const account = await this.#account(accountId);
+      if (!account) return;
+      const rule: Rule = resolveRule(account.defaultRules, friend.rules as RuleOverride | null);
+      const now = this.#now();
+      const day = capDayWindow(rule, new Date(now));
+      const counters = account.ledger.counters(friend.discordUserId, day.start.getTime());
+      const decision = evaluate(event, rule, counters, new Date(now));
+      if (!decision.match) {
+        log.debug({ kind: event.kind, reason: decision.reason }, 'no delivery');
+        this.emit('outcome', { ...base, status: 'no-match', reason: decision.reason });
+        return;
+      }
+      // Reserve the slot before any await, so caps hold across concurrent friends.
+      const reservation = account.ledger.reserve(friend.discordUserId, now);
+      const picked = await this.#opts.content.pick(accountId, {
+        isRecent: (itemId) => this.#sentRecently(friend.friendId, itemId),
+      });
+      if (isSkip(picked)) {
+        account.ledger.release(reservation);
+        await this.#record(activity, { status: 'skipped', reason: picked.skipped });
+        log.info({ reason: picked.skipped }, 'delivery skipped');
+        this.emit('outcome', { ...base, status: 'skipped', reason: picked.skipped });
+        return;
+      }
+      this.emit('outcome', { ...base, ...(await this.#send(activity, account, picked, reservation, log)) });
+    } catch (err) {
+      log.error({ err }, 'delivery pipeline failed');
+      this.emit('outcome', { ...base, status: 'failed', reason: (err as Error).message });
+    }
+  }
+
+  async #send(
+    activity: StoredActivity,
+    account: AccountContext,
+    item: ContentItem,
+    reservation: number,
+    log: FastifyBaseLogger,
+  ): Promise<Pick<DeliveryOutcome, 'status' | 'reason' | 'itemId' | 'messageId' | 'latencyMs'>> {
+    const recipientId = activity.friend.discordUserId;
+    const target = account.target(recipientId);
+    const message = render(item, target.mode === 'channel' ? { mention: recipientId } : {});
+    try {
+      const sent = await this.#deliverWithRetry(activity.accountId, target, message);
+      this.#delivered++;
+      const latencyMs = this.#now() - activity.event.at;
+      await this.#record(activity, { status: 'sent', item, discordMessageId: sent.messageId, latencyMs });
+      log.info({ itemId: item.id, messageId: sent.messageId, latencyMs }, 'content delivered');
+      return { status: 'sent', itemId: item.id, messageId: sent.messageId, latencyMs };
+    } catch (err) {
+      account.ledger.release(reservation);
+      const e = err as RetryableError;
+      const reason = [e.code, e.reasonCode].filter(Boolean).join(' ') || 'DELIVERY_FAILED';
+      const text = `${reason}: ${e.message}`.slice(0, 500);
+      await this.#record(activity, { status: 'failed', item, reason: text });
+      log.warn({ err, itemId: item.id }, 'delivery failed');
+      return { status: 'failed', itemId: item.id, reason: text };
+    }
+  }
+
+  async #deliverWithRetry(accountId: string, target: DeliveryTarget, message: OutgoingMessage) {
+    const attempts = this.#opts.maxAttempts ?? 3;
+    const base = this.#opts.retryBaseMs ?? 500;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#opts.deliver(accountId, target, message);
+      } catch (err) {
+        const e = err as RetryableError;
+        if (!e.retryable || attempt >= attempts) throw err;
+        await new Promise((r) => setTimeout(r, e.retryAfterMs ?? base * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  async #sentRecently(friendId: Types.ObjectId, itemId: string): Promise<boolean> {
+    if (this.#opts.noRepeatDays <= 0) return false;
+    const since = new Date(this.#now() - this.#opts.noRepeatDays * DAY_MS);
+    const hit = await this.#opts.models.ContentHistory.exists({
+      friendId,
+      'item.id': itemId,
+      status: 'sent',
+      at: { $gte: since },
+    });
+    return hit !== null;
+  }
+
+  #record(
+    activity: StoredActivity,
+    outcome: {
+      status: 'sent' | 'failed' | 'skipped';
+      item?: ContentItem;
+      reason?: string;
+      discordMessageId?: string;
+      latencyMs?: number;
+    },
+  ) {
+    const { item, ...rest } = outcome;
+    return this.#opts.models.ContentHistory.create({
+      accountId: toObjectId(activity.accountId),
+      friendId: activity.friend.friendId,
+      discordUserId: activity.friend.discordUserId,
+      ...(item
+        ? { item: { id: item.id, type: item.type, url: item.url, text: item.text, title: item.title, source: item.source } }
+        : {}),
+      ...rest,
+      at: new Date(this.#now()),
+    });
+  }
+
+  #account(accountId: string): Promise<AccountContext | null> {
+    let ctx = this.#accounts.get(accountId);
+    if (!ctx) {
+      ctx = this.#loadAccount(accountId);
+      this.#accounts.set(accountId, ctx);
+      ctx.catch(() => this.#accounts.delete(accountId));
+    }
+    return ctx;
+  }
+
+  async #loadAccount(accountId: string): Promise<AccountContext | null> {
+    const _id = toObjectId(accountId);
+    const account = _id ? await this.#opts.models.DiscordAccount.findById(_id, { settings: 1 }).lean() : null;
+    if (!account) return null;
+    const settings = (account.settings ?? {}) as {
+      deliveryMode?: 'dm' | 'channel';
+      channelId?: string;
+      content?: ContentConfig;
+      defaultRules?: RuleOverride;
+    };
+    this.#opts.content.configure(accountId, settings.content ?? this.#opts.defaultContent);
+    const since = new Date(this.#now() - DAY_MS - 3_600_000);
+    const sent = await this.#opts.models.ContentHistory.find(
+      { accountId: _id, status: 'sent', at: { $gte: since } },
+      { discordUserId: 1, at: 1 },
+    ).lean();
+    const ledger = new DeliveryLedger(sent.map((s) => ({ discordUserId: s.discordUserId, at: s.at.getTime() })));
+    const { deliveryMode, channelId } = settings;
+    return {
+      target: (recipientId) =>
+        deliveryMode === 'channel' && channelId
+          ? { mode: 'channel', recipientId, channelId }
+          : { mode: 'dm', recipientId },
+      defaultRules: settings.defaultRules ?? null,
+      ledger,
+    };
+  }
+}
