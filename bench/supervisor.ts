@@ -189,6 +189,8 @@ interface MassStart {
   closeMs: number;
   restarts: number;
   orphans: number;
+  /** CPU time the parent itself used (user + system), ms. */
+  parentCpuMs: number;
 }
 
 async function massStart(apiUrl: string, bots: Bot[], mode: 'queue' | 'unbounded'): Promise<MassStart> {
@@ -198,6 +200,7 @@ async function massStart(apiUrl: string, bots: Bot[], mode: 'queue' | 'unbounded
     accounts,
     mode === 'queue' ? {} : { spawnConcurrency: Number.POSITIVE_INFINITY },
   );
+  const cpu0 = process.cpuUsage();
   const pending = new Set(accounts.keys());
   const allReady = new Promise<void>((resolve) => {
     supervisor.on('ready', (s) => {
@@ -213,8 +216,11 @@ async function massStart(apiUrl: string, bots: Bot[], mode: 'queue' | 'unbounded
   const allReadyMs = performance.now() - t0;
   delay.disable();
 
+  const cpu = process.cpuUsage(cpu0);
   const pids = supervisor.list().map((s) => s.pid ?? -1);
   const restarts = supervisor.list().reduce((n, s) => n + s.restarts, 0);
+  const causes = supervisor.list().filter((s) => s.restarts > 0).map((s) => s.lastError?.code);
+  if (causes.length > 0) console.error(`  ${mode}: restarted workers, last errors: ${causes.join(', ')}`);
   const c0 = performance.now();
   await supervisor.close();
   const closeMs = performance.now() - c0;
@@ -227,6 +233,7 @@ async function massStart(apiUrl: string, bots: Bot[], mode: 'queue' | 'unbounded
     closeMs,
     restarts,
     orphans: pids.filter(isAlive).length,
+    parentCpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 
@@ -245,6 +252,7 @@ async function idle(durationMs: number): Promise<MassStart> {
     closeMs: 0,
     restarts: 0,
     orphans: 0,
+    parentCpuMs: 0,
   };
 }
 
@@ -268,8 +276,8 @@ async function benchMassStart(apiUrl: string, bots: Bot[]): Promise<void> {
   console.log(
     `\n### Starting ${CHILDREN} workers: parent event-loop stall (delay beyond the ${RESOLUTION_MS} ms sampling interval; ${ROUNDS} runs per mode, ABBA order; ms, median (range))\n`,
   );
-  console.log('| mode | stall p50 | stall p99 | stall max | all ready | close() | restarts | orphans | p99 ratio |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| mode | stall p50 | stall p99 | stall max | all ready | parent CPU | close() | restarts | orphans | p99 ratio |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const labels = {
     idle: 'idle parent, no spawning (machine noise)',
     unbounded: 'baseline: unbounded forking',
@@ -280,8 +288,8 @@ async function benchMassStart(apiUrl: string, bots: Bot[]): Promise<void> {
     const label = labels[mode];
     const spawning =
       mode === 'idle'
-        ? '— | — | — | —'
-        : `${ms(med(rs, 'allReadyMs'))} (${spread(rs, 'allReadyMs')}) | ${ms(med(rs, 'closeMs'))} | ${med(rs, 'restarts')} | ${Math.max(...rs.map((r) => r.orphans))}`;
+        ? '— | — | — | — | —'
+        : `${ms(med(rs, 'allReadyMs'))} (${spread(rs, 'allReadyMs')}) | ${ms(med(rs, 'parentCpuMs'))} | ${ms(med(rs, 'closeMs'))} | ${med(rs, 'restarts')} | ${Math.max(...rs.map((r) => r.orphans))}`;
     console.log(
       `| ${label} | ${ms(med(rs, 'p50'))} | ${ms(med(rs, 'p99'))} (${spread(rs, 'p99')}) | ${ms(med(rs, 'max'))} (${spread(rs, 'max')}) | ${spawning} | ${(med(rs, 'p99') / med(base, 'p99')).toFixed(2)} |`,
     );

@@ -2,17 +2,16 @@ import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import PQueue from 'p-queue';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { NO_RESTART_CODES, SPAWN_PRIORITY, SUPERVISOR_DEFAULTS } from './constants.js';
 import { DeliveryFailedError, SupervisorError } from './errors.js';
-import { InvalidRequestBudget, type InvalidRequestBudgetOptions } from './invalid-request-budget.js';
+import { InvalidRequestBudget } from './invalid-request-budget.js';
 import {
   type ChildMessage,
   type DeliverMessage,
   type DeliveryTarget,
   type FatalMessage,
   type FriendsUpdateMessage,
-  type GatewayState,
   type HeartbeatMessage,
   type InitMessage,
   message as ipcMessage,
@@ -22,16 +21,17 @@ import {
   WORKER_INTENTS,
   type WorkerInitSettings,
 } from './protocol.js';
-import { EMPTY_HISTORY, planRestart, type RestartHistory, type RestartPolicy } from './restart-policy.js';
+import { EMPTY_HISTORY, planRestart } from './restart-policy.js';
+import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import type {
   SupervisorEvents,
   SupervisorOptions,
   WorkerHeartbeat,
   WorkerInit,
-  WorkerLastError,
   WorkerSnapshot,
 } from './types.js';
 import { WorkerHandle, type WorkerExit } from './worker-handle.js';
+import { type ExitIntent, type WorkerRecord, createRecord, toSnapshot } from './worker-record.js';
 import {
   RESTING_STATES,
   type WorkerState,
@@ -41,68 +41,9 @@ import {
   emptyStateCounts,
 } from './worker-state.js';
 
-/** Why the supervisor is waiting for the current child to exit. */
-type ExitIntent = 'stop' | 'restart' | 'error' | 'replace';
-
-/** Everything the supervisor knows about one account, across its successive processes. */
-interface WorkerRecord {
-  readonly accountId: string;
-  state: WorkerState;
-  handle?: WorkerHandle;
-  /** Bumped to cancel a queued spawn or a backoff timer that no longer applies. */
-  generation: number;
-  exitIntent?: ExitIntent;
-  restarts: number;
-  history: RestartHistory;
-  backoffTimer?: NodeJS.Timeout;
-  retryAt?: number;
-  /** Friends sent with `updateFriends` while the init was being resolved. */
-  friendsOverride?: string[];
-  heartbeatTimeoutMs: number;
-  botUserId?: string;
-  botUsername?: string;
-  guildCount?: number;
-  gatewayState?: GatewayState;
-  lastError?: WorkerLastError;
-  lastHeartbeat?: WorkerHeartbeat;
-  startedAt?: number;
-  readyAt?: number;
-}
-
-interface ResolvedConfig {
-  resolveInit: (accountId: string) => Promise<WorkerInit>;
-  workerPath: string;
-  execArgv: readonly string[];
-  env: NodeJS.ProcessEnv;
-  discordApiUrl: string | undefined;
-  heartbeatIntervalMs: number;
-  heartbeatMissThreshold: number;
-  maxEventLoopLagMs: number;
-  startTimeoutMs: number;
-  readyTimeoutMs: number;
-  requestTimeoutMs: number;
-  shutdownGraceMs: number;
-  maxRssBytes: number;
-  restart: RestartPolicy;
-  random: () => number;
-}
-
 export interface DeliveryResult {
   messageId: string;
   channelId: string;
-}
-
-/** The default log: pino NDJSON on stdout, with tokens redacted should one ever be logged. */
-function defaultLogger(): Logger {
-  return pino({ redact: ['token', '*.token', 'init.token'] });
-}
-
-function allowlistedEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const key of SUPERVISOR_DEFAULTS.childEnvAllowlist) {
-    if (process.env[key] !== undefined) env[key] = process.env[key];
-  }
-  return env;
 }
 
 function errorMessage(err: unknown): string {
@@ -117,7 +58,7 @@ function errorMessage(err: unknown): string {
  * It never touches the database and never speaks HTTP: services call it, and it emits events.
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
-  readonly #config: ResolvedConfig;
+  readonly #config: ResolvedOptions;
   readonly #log: Logger;
   readonly #records = new Map<string, WorkerRecord>();
   readonly #queue: PQueue;
@@ -129,28 +70,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   constructor(options: SupervisorOptions) {
     super();
-    const d = SUPERVISOR_DEFAULTS;
-    this.#config = {
-      resolveInit: options.resolveInit,
-      workerPath: options.workerPath ?? d.workerPath,
-      execArgv: options.execArgv ?? d.execArgv,
-      env: options.env ?? allowlistedEnv(),
-      discordApiUrl: options.discordApiUrl,
-      heartbeatIntervalMs: options.heartbeatIntervalMs ?? d.heartbeatIntervalMs,
-      heartbeatMissThreshold: options.heartbeatMissThreshold ?? d.heartbeatMissThreshold,
-      maxEventLoopLagMs: options.maxEventLoopLagMs ?? d.maxEventLoopLagMs,
-      startTimeoutMs: options.startTimeoutMs ?? d.startTimeoutMs,
-      readyTimeoutMs: options.readyTimeoutMs ?? d.readyTimeoutMs,
-      requestTimeoutMs: options.requestTimeoutMs ?? d.requestTimeoutMs,
-      shutdownGraceMs: options.shutdownGraceMs ?? d.shutdownGraceMs,
-      maxRssBytes: options.maxRssBytes ?? d.maxRssBytes,
-      restart: { ...d.restart, ...options.restart },
-      random: options.random ?? Math.random,
-    };
-    this.#log = (options.logger ?? defaultLogger()).child({ component: 'supervisor' });
-    this.#queue = new PQueue({ concurrency: options.spawnConcurrency ?? d.spawnConcurrency });
-    const budget: InvalidRequestBudgetOptions = { ...d.invalidRequests, ...options.invalidRequests };
-    this.#budget = new InvalidRequestBudget(budget);
+    this.#config = resolveOptions(options);
+    this.#log = this.#config.logger.child({ component: 'supervisor' });
+    this.#queue = new PQueue({ concurrency: this.#config.spawnConcurrency });
+    this.#budget = new InvalidRequestBudget(this.#config.invalidRequests);
   }
 
   // ─── public API ─────────────────────────────────────────────────────────────────────────────
@@ -342,14 +265,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // ─── spawning ───────────────────────────────────────────────────────────────────────────────
 
   #createRecord(accountId: string): WorkerRecord {
-    const rec: WorkerRecord = {
-      accountId,
-      state: 'stopped',
-      generation: 0,
-      restarts: 0,
-      history: EMPTY_HISTORY,
-      heartbeatTimeoutMs: this.#config.heartbeatIntervalMs * this.#config.heartbeatMissThreshold,
-    };
+    const rec = createRecord(accountId, this.#config.heartbeatIntervalMs * this.#config.heartbeatMissThreshold);
     this.#records.set(accountId, rec);
     return rec;
   }
@@ -718,23 +634,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   #snapshot(rec: WorkerRecord): WorkerSnapshot {
-    const snapshot: WorkerSnapshot = { accountId: rec.accountId, state: rec.state, restarts: rec.restarts };
-    const optional = {
-      pid: rec.handle?.pid,
-      botUserId: rec.botUserId,
-      botUsername: rec.botUsername,
-      guildCount: rec.guildCount,
-      gatewayState: rec.gatewayState,
-      lastError: rec.lastError === undefined ? undefined : { ...rec.lastError },
-      lastHeartbeat: rec.lastHeartbeat === undefined ? undefined : { ...rec.lastHeartbeat },
-      startedAt: rec.startedAt,
-      readyAt: rec.readyAt,
-      retryAt: rec.retryAt,
-    };
-    for (const [key, value] of Object.entries(optional)) {
-      if (value !== undefined) (snapshot as unknown as Record<string, unknown>)[key] = value;
-    }
-    return snapshot;
+    return toSnapshot(rec);
   }
 
   #accountLog(accountId: string): Logger {

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { createRecord, toSnapshot } from '../../../src/supervisor/worker-record.js';
+
+describe('toSnapshot', () => {
+  it('leaves out fields that are not known yet', () => {
+    expect(toSnapshot(createRecord('a1', 6000))).toEqual({ accountId: 'a1', state: 'stopped', restarts: 0 });
+  });
+
+  it('copies nested objects so callers cannot change the record', () => {
+    const rec = createRecord('a1', 6000);
+    rec.lastError = { code: 'EXITED', message: 'x', at: 1 };
+    const snapshot = toSnapshot(rec);
+    snapshot.lastError!.code = 'CHANGED';
+    expect(rec.lastError.code).toBe('EXITED');
+  });
+});
