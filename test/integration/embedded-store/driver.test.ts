@@ -124,6 +124,12 @@ describe('cursors', () => {
     expect(docs).toEqual([{ i: 242 }, { i: 240 }, { i: 238 }, { i: 236 }]);
   });
 
+  it('projects the array element the positional operator matched', async () => {
+    await db.collection('orders').insertOne({ _id: 'o1', lines: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }] } as never);
+    const doc = await db.collection('orders').findOne({ 'lines.sku': 'b' }, { projection: { 'lines.$': 1 } });
+    expect(doc).toEqual({ _id: 'o1', lines: [{ sku: 'b', qty: 2 }] });
+  });
+
   it('returns a single document for findOne', async () => {
     expect(await db.collection('many').findOne({ i: 7 }, { projection: { _id: 0 } })).toEqual({ i: 7, even: false });
   });

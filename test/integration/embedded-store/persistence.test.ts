@@ -105,6 +105,11 @@ describe('persistence', () => {
     expect(await reopened.findOne({ i: 99 })).toBeNull();
   });
 
+  it('refuses to open a data directory another store is using', async () => {
+    await startStore();
+    await expect(startEmbeddedMongo({ dataDir })).rejects.toThrow(/in use by another embedded store/);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const { child, uri } = await spawnStoreProcess();
     const client = await connect(uri);

@@ -56,6 +56,17 @@ describe('SecondaryIndex', () => {
     expect(index.lookup({ a: 1, b: 1 })).toEqual(new Set(['1']));
   });
 
+  it('answers equality on the leading fields of a compound index', () => {
+    const index = indexWith({ key: { account: 1, at: -1, _id: -1 } }, [
+      ['1', { _id: 1, account: 'a', at: 1 }],
+      ['2', { _id: 2, account: 'a', at: 2 }],
+      ['3', { _id: 3, account: 'b', at: 1 }],
+    ]);
+    expect(index.lookup({ account: 'a' })).toEqual(new Set(['1', '2']));
+    expect(index.lookup({ account: 'a', at: 2 })).toEqual(new Set(['2']));
+    expect(index.lookup({ at: 1 })).toBeUndefined();
+  });
+
   it('forgets a document that is removed', () => {
     const doc = { email: 'a' };
     const index = indexWith({ key: { email: 1 } }, [['1', doc]]);

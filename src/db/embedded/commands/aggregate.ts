@@ -13,6 +13,8 @@ import type { CommandContext, CommandHandler } from './command-context.js';
 import { firstBatchReply } from './cursor-reply.js';
 
 const KNOWN_STAGES = new Set([...Object.keys(pipelineOperators), '$out']);
+/** Stages mingo knows but that cannot work here: $merge would write into a copy, not the store. */
+const UNSUPPORTED_STAGES = new Set(['$merge']);
 
 function parsePipeline(command: Doc): Doc[] {
   const pipeline = requiredArray(command, 'pipeline', 'aggregate');
@@ -22,6 +24,7 @@ function parsePipeline(command: Doc): Doc[] {
       throw new CommandError('Location40323', 'A pipeline stage specification object must contain exactly one field.');
     }
     const name = names[0] as string;
+    if (UNSUPPORTED_STAGES.has(name)) throw new CommandError('CommandNotSupported', `${name} is not supported by the embedded store`);
     if (!KNOWN_STAGES.has(name)) throw new CommandError('Location40324', `Unrecognized pipeline stage name: '${name}'`);
     if (name === '$out' && i !== pipeline.length - 1) {
       throw new CommandError('Location40601', '$out can only be the final stage in the pipeline');

@@ -79,16 +79,32 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Doc
   const stopAfter = sorted ? Infinity : skip + limit;
   let records = matchRecords(collection, spec.filter, stopAfter);
   records = sortRecords(records, spec.sort);
-  const page = records.slice(skip, limit === Infinity ? undefined : skip + limit).map((record) => record.doc);
-  return projectDocuments(page, spec.projection);
+  const page = records.slice(skip, limit === Infinity ? undefined : skip + limit);
+  if (hasPositionalProjection(spec.projection)) {
+    // The positional `$` needs the filter to pick the array element, so mingo evaluates it on the
+    // query views (Long and Decimal128 values in these results come back as plain numbers).
+    return projectDocuments(
+      page.map((record) => record.view),
+      spec.projection,
+      toView(spec.filter) as Doc,
+    );
+  }
+  return projectDocuments(
+    page.map((record) => record.doc),
+    spec.projection,
+  );
+}
+
+function hasPositionalProjection(projection: Doc | undefined): boolean {
+  return isPlainObject(projection) && Object.keys(projection).some((path) => path.endsWith('.$'));
 }
 
 /** Applies a find projection with mingo, keeping the documents' own field order as mongod does. */
-export function projectDocuments(docs: Doc[], projection: Doc | undefined): Doc[] {
+export function projectDocuments(docs: Doc[], projection: Doc | undefined, filterView: Doc = {}): Doc[] {
   if (!isPlainObject(projection) || Object.keys(projection).length === 0 || docs.length === 0) return docs;
   let projected: Doc[];
   try {
-    projected = find(docs, {}, toView(projection) as Doc).all() as Doc[];
+    projected = find(docs, filterView, toView(projection) as Doc).all() as Doc[];
   } catch (error) {
     throw new CommandError('BadValue', (error as Error).message);
   }

@@ -10,9 +10,10 @@ export interface IndexEntry {
 }
 
 /**
- * An index other than `_id_`: a map from key to the `_id` keys of the documents holding it, so
- * equality lookups and unique checks never scan the collection. Multikey (array) fields contribute
- * one entry per element, as in mongod.
+ * An index other than `_id_`: maps from key to the `_id` keys of the documents holding it, so
+ * equality lookups and unique checks never scan the collection. A compound index keeps one map per
+ * key prefix (`a`, `a|b`, `a|b|c`), so equality on its leading fields is answered too. Multikey
+ * (array) fields contribute one entry per element, as in mongod.
  */
 export class SecondaryIndex {
   readonly spec: Doc;
@@ -23,7 +24,8 @@ export class SecondaryIndex {
   readonly sparse: boolean;
   readonly expireAfterSeconds: number | undefined;
   readonly #partial: Query | undefined;
-  readonly #entries = new Map<string, Set<string>>();
+  /** `#levels[k]` maps the key of the first k + 1 fields to the documents holding it. */
+  readonly #levels: Array<Map<string, Set<string>>>;
 
   constructor(spec: Doc) {
     this.spec = spec;
@@ -34,6 +36,11 @@ export class SecondaryIndex {
     this.sparse = spec.sparse === true;
     this.expireAfterSeconds = spec.expireAfterSeconds === undefined ? undefined : numberOf(spec.expireAfterSeconds);
     this.#partial = spec.partialFilterExpression ? new Query(toView(spec.partialFilterExpression) as Doc) : undefined;
+    this.#levels = this.fields.map(() => new Map());
+  }
+
+  get #full(): Map<string, Set<string>> {
+    return this.#levels[this.#levels.length - 1] as Map<string, Set<string>>;
   }
 
   /** The entries a document contributes; none when sparse or partial rules leave it out. */
@@ -53,53 +60,64 @@ export class SecondaryIndex {
   conflictOf(entries: IndexEntry[], idKey: string): IndexEntry | undefined {
     if (!this.unique) return undefined;
     for (const entry of entries) {
-      const holders = this.#entries.get(entry.key);
+      const holders = this.#full.get(entry.key);
       if (holders) for (const holder of holders) if (holder !== idKey) return entry;
     }
     return undefined;
   }
 
   add(idKey: string, entries: IndexEntry[]): void {
-    for (const { key } of entries) {
-      let holders = this.#entries.get(key);
-      if (!holders) {
-        holders = new Set();
-        this.#entries.set(key, holders);
+    this.#levels.forEach((level, depth) => {
+      for (const key of this.#prefixKeys(entries, depth)) {
+        let holders = level.get(key);
+        if (!holders) {
+          holders = new Set();
+          level.set(key, holders);
+        }
+        holders.add(idKey);
       }
-      holders.add(idKey);
-    }
+    });
   }
 
   remove(idKey: string, entries: IndexEntry[]): void {
-    for (const { key } of entries) {
-      const holders = this.#entries.get(key);
-      if (!holders) continue;
-      holders.delete(idKey);
-      if (holders.size === 0) this.#entries.delete(key);
-    }
+    this.#levels.forEach((level, depth) => {
+      for (const key of this.#prefixKeys(entries, depth)) {
+        const holders = level.get(key);
+        if (!holders) continue;
+        holders.delete(idKey);
+        if (holders.size === 0) level.delete(key);
+      }
+    });
   }
 
   clear(): void {
-    this.#entries.clear();
+    for (const level of this.#levels) level.clear();
+  }
+
+  #prefixKeys(entries: IndexEntry[], depth: number): Set<string> {
+    if (depth === this.fields.length - 1) return new Set(entries.map((entry) => entry.key));
+    return new Set(entries.map((entry) => entry.values.slice(0, depth + 1).map(keyOf).join(KEY_SEPARATOR)));
   }
 
   /**
-   * The `_id` keys of every document that can match the filter, or undefined when the filter has
-   * no equality on every field of this index (the caller then scans).
+   * The `_id` keys of every document that can match the filter, from equality conditions on the
+   * leading fields of the index; undefined when the first field has none (the caller then scans).
    */
   lookup(filter: Doc): Set<string> | undefined {
     if (this.#partial) return undefined;
     const perField: string[][] = [];
     for (const field of this.fields) {
-      if (!(field in filter)) return undefined;
+      if (!(field in filter)) break;
       const keys = equalityKeys(filter[field]);
       // A sparse index holds no entry for documents missing the field, which {field: null} matches.
-      if (!keys || (this.sparse && keys.includes('N'))) return undefined;
+      if (!keys || (this.sparse && keys.includes('N'))) break;
       perField.push(keys);
     }
+    if (perField.length === 0) return undefined;
+    const level = this.#levels[perField.length - 1] as Map<string, Set<string>>;
     const ids = new Set<string>();
     for (const combo of product(perField)) {
-      const holders = this.#entries.get(combo.join(KEY_SEPARATOR));
+      const holders = level.get(combo.join(KEY_SEPARATOR));
       if (holders) for (const id of holders) ids.add(id);
     }
     return ids;

@@ -42,10 +42,23 @@ export class SqlitePersistence implements Persistence {
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    this.#db = new Database(join(dataDir, DATABASE_FILE));
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.exec(SCHEMA);
+    this.#db = new Database(join(dataDir, DATABASE_FILE), { timeout: 0 });
+    try {
+      // One store process per data directory: the store serves from memory, so a second process
+      // writing the same file would silently diverge. The exclusive lock taken by the first
+      // write below is held until close; a second process fails here with SQLITE_BUSY.
+      this.#db.pragma('locking_mode = EXCLUSIVE');
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+      this.#db.exec(SCHEMA);
+      this.#db.exec('BEGIN IMMEDIATE; COMMIT;');
+    } catch (error) {
+      this.#db.close();
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new Error(`data directory ${dataDir} is in use by another embedded store process`, { cause: error });
+      }
+      throw error;
+    }
     this.#statements = {
       insertCollection: this.#db.prepare('INSERT INTO collections (db, name, options) VALUES (?, ?, ?)'),
       deleteCollection: this.#db.prepare('DELETE FROM collections WHERE id = ?'),
