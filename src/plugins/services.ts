@@ -17,9 +17,18 @@ declare module 'fastify' {
   }
 }
 
+export interface ServicesPluginOptions {
+  /**
+   * Start the workers of accounts whose desired state is `running` once the app is ready.
+   * One-shot scripts on the server's database (`npm run seed`) turn it off.
+   * @defaultValue true
+   */
+  restoreRunning?: boolean;
+}
+
 /** The services routes call. Routes never touch models or the supervisor directly. */
-export default fp(
-  async function services(app: FastifyInstance) {
+export default fp<ServicesPluginOptions>(
+  async function services(app: FastifyInstance, opts) {
     const { db, supervisor, tokenCipher, friendDirectory, activity, pipeline } = app;
     const workers: WorkerControl = {
       start: (id) => supervisor.start(id),
@@ -65,7 +74,7 @@ export default fp(
       });
     });
 
-    app.decorate('users', new UserService(db.models));
+    app.decorate('users', new UserService(db.models, app.config.ADMIN_EMAILS.split(',')));
     app.decorate('accounts', accounts);
     app.decorate('friends', friends);
     app.decorate('history', new HistoryService(db.models, accounts));
@@ -73,6 +82,7 @@ export default fp(
 
     app.addHook('onReady', async () => {
       system.startSampling();
+      if (opts.restoreRunning === false) return;
       const restored = await accounts.restoreRunning();
       if (restored > 0) app.log.info({ restored }, 'restarting accounts that were running');
     });

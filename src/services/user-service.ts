@@ -16,10 +16,19 @@ function view(u: UserDoc): UserView {
 }
 
 export class UserService {
-  constructor(private readonly models: Pick<Models, 'User'>) {}
+  readonly #adminEmails: Set<string>;
 
-  async register(email: string, password: string, role: UserView['role'] = 'user'): Promise<UserView> {
+  /** @param adminEmails emails that get the admin role when they register */
+  constructor(
+    private readonly models: Pick<Models, 'User'>,
+    adminEmails: string[] = [],
+  ) {
+    this.#adminEmails = new Set(adminEmails.map((e) => e.trim().toLowerCase()).filter(Boolean));
+  }
+
+  async register(email: string, password: string): Promise<UserView> {
     const passwordHash = await hashPassword(password);
+    const role = this.#adminEmails.has(email.trim().toLowerCase()) ? 'admin' : 'user';
     try {
       const user = await this.models.User.create({ email, passwordHash, role });
       return view(user);
