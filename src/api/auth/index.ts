@@ -63,7 +63,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'The user the access token belongs to',
         security: [{ bearerAuth: [] }],
-        response: { 200: User, ...errors(401) },
+        response: { 200: User, ...errors(401, 429) },
       },
     },
     async (request) => {

@@ -32,7 +32,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: IdParams,
         querystring: ListFriendsQuery,
-        response: { 200: FriendPage, ...errors(400, 401, 404) },
+        response: { 200: FriendPage, ...errors(400, 401, 404, 429) },
       },
     },
     async (request) => {
@@ -50,7 +50,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: IdParams,
         body: CreateFriend,
-        response: { 201: Friend, ...errors(400, 401, 404, 409, 413, 415) },
+        response: { 201: Friend, ...errors(400, 401, 404, 409, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -68,7 +68,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One friend',
         security,
         params: FriendParams,
-        response: { 200: Friend, ...errors(401, 404) },
+        response: { 200: Friend, ...errors(401, 404, 429) },
       },
     },
     async (request) => presentFriend(await app.friends.get(request.user.sub, request.params.id, request.params.friendId)),
@@ -83,7 +83,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: FriendParams,
         body: UpdateFriend,
-        response: { 200: Friend, ...errors(400, 401, 404, 409, 413, 415) },
+        response: { 200: Friend, ...errors(400, 401, 404, 409, 413, 415, 429) },
       },
     },
     async (request) => {
@@ -102,7 +102,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: "The friend's activity and content history stay until the account is deleted or they expire.",
         security,
         params: FriendParams,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...errors(401, 404) },
+        response: { 204: Type.Null({ description: 'Deleted' }), ...errors(401, 404, 429) },
       },
     },
     async (request, reply) => {

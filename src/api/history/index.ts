@@ -24,7 +24,7 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: IdParams,
         querystring: ActivityQuery,
-        response: { 200: ActivityPage, ...errors(400, 401, 404) },
+        response: { 200: ActivityPage, ...errors(400, 401, 404, 429) },
       },
     },
     async (request) => {
@@ -42,7 +42,7 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: IdParams,
         querystring: ContentQuery,
-        response: { 200: ContentPage, ...errors(400, 401, 404) },
+        response: { 200: ContentPage, ...errors(400, 401, 404, 429) },
       },
     },
     async (request) => {
