@@ -7,13 +7,13 @@ import configPlugin, { type ConfigPluginOptions } from './plugins/config.js';
 import databasePlugin from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
-import servicesPlugin from './plugins/services.js';
+import servicesPlugin, { type ServicesPluginOptions } from './plugins/services.js';
 import supervisorPlugin, { type SupervisorPluginOptions } from './plugins/supervisor.js';
 import swaggerPlugin from './plugins/swagger.js';
 import tokenCipherPlugin from './plugins/token-cipher.js';
 import { loggerOptions } from './logger.js';
 
-export interface BuildAppOptions extends ConfigPluginOptions, SupervisorPluginOptions {
+export interface BuildAppOptions extends ConfigPluginOptions, SupervisorPluginOptions, ServicesPluginOptions {
   /** Fastify's logger option. @defaultValue pino NDJSON at LOG_LEVEL, with secrets redacted */
   logger?: FastifyServerOptions['logger'];
 }
@@ -48,7 +48,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(databasePlugin);
   await app.register(tokenCipherPlugin);
   await app.register(supervisorPlugin, options);
-  await app.register(servicesPlugin);
+  await app.register(servicesPlugin, { restoreRunning: options.restoreRunning ?? true });
   await app.register(authPlugin);
   await app.register(rateLimitPlugin);
   await app.register(swaggerPlugin);
