@@ -107,6 +107,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     persistence.close();
     throw error;
   }
+  server.on('error', (error) => logger.error({ err: error }, 'embedded store server error'));
   const { port } = server.address() as AddressInfo;
   const uri = `mongodb://${host}:${port}`;
   logger.info({ uri, dataDir: options.dataDir ?? null }, `embedded store listening on ${uri}`);

@@ -44,8 +44,12 @@ export class WireConnection {
         this.#handle(frame);
       }
     } catch (error) {
-      if (!(error instanceof WireProtocolError)) throw error;
-      this.#logger.warn({ reason: error.message }, 'malformed wire message; closing connection');
+      if (error instanceof WireProtocolError) {
+        this.#logger.warn({ reason: error.message }, 'malformed wire message; closing connection');
+      } else {
+        // A bug must cost this connection, never the process that serves everyone else.
+        this.#logger.error({ err: error }, 'unexpected error on connection; closing it');
+      }
       this.#socket.destroy();
     }
   }
