@@ -31,7 +31,7 @@ export const SUPERVISOR_DEFAULTS = {
   heartbeatIntervalMs: 2_000,
   /** 3 missed beats at 2 s → a hung child is killed 6 s after its last beat (target ≤ 8 s). */
   heartbeatMissThreshold: 3,
-  /** A child reporting an event-loop delay p99 above this is treated as hung. */
+  /** A child reporting an event-loop delay p99 above this, `heartbeatMissThreshold` times in a row, is hung. */
   maxEventLoopLagMs: 5_000,
   /** From fork to the child's first message (module loading; slow when many children start). */
   startTimeoutMs: 30_000,

@@ -340,15 +340,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       readyAt: undefined,
       gatewayState: undefined,
       lastHeartbeat: undefined,
+      laggingBeats: 0,
       heartbeatTimeoutMs: settings.heartbeatIntervalMs * this.#config.heartbeatMissThreshold,
     });
-    this.#accountLog(rec.accountId).info({ pid: handle.pid }, 'worker forked');
+    this.#accountLog(rec.accountId).info({ workerPid: handle.pid }, 'worker forked');
     this.#emitState(rec);
-    handle.arm('start', this.#config.startTimeoutMs, () =>
-      this.#killHung(rec, handle, 'START_TIMEOUT', `no message from the worker within ${this.#config.startTimeoutMs} ms`),
+    const { startTimeoutMs, readyTimeoutMs } = this.#config;
+    handle.arm('start', startTimeoutMs, () =>
+      this.#killIfStillStuck(rec, handle, () => handle.messageCount === 0, 'START_TIMEOUT', `no message from the worker within ${startTimeoutMs} ms`),
     );
-    handle.arm('ready', this.#config.readyTimeoutMs, () =>
-      this.#killHung(rec, handle, 'READY_TIMEOUT', `worker not ready within ${this.#config.readyTimeoutMs} ms`),
+    handle.arm('ready', readyTimeoutMs, () =>
+      this.#killIfStillStuck(rec, handle, () => rec.readyAt === undefined, 'READY_TIMEOUT', `worker not ready within ${readyTimeoutMs} ms`),
     );
     const initMessage = ipcMessage<InitMessage>({
       type: 'init',
@@ -430,14 +432,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Any message proves the child's event loop runs: the first one ends the start timer. */
   #noteAlive(rec: WorkerRecord, handle: WorkerHandle): void {
     if (rec.state === 'stopping') return;
-    if (handle.isArmed('start')) {
-      handle.disarm('start');
-      handle.arm('heartbeat', rec.heartbeatTimeoutMs, () =>
-        this.#killHung(rec, handle, 'HEARTBEAT_TIMEOUT', `no heartbeat for ${rec.heartbeatTimeoutMs} ms`),
-      );
-    } else {
-      handle.refresh('heartbeat');
-    }
+    handle.disarm('start');
+    if (handle.isArmed('heartbeat')) handle.refresh('heartbeat');
+    else this.#watchHeartbeats(rec, handle);
+  }
+
+  /** Kills the child when no message at all arrives for the heartbeat timeout. */
+  #watchHeartbeats(rec: WorkerRecord, handle: WorkerHandle): void {
+    const timeoutMs = rec.heartbeatTimeoutMs;
+    handle.arm('heartbeat', timeoutMs, () => {
+      const seen = handle.messageCount;
+      this.#killIfStillStuck(rec, handle, () => handle.messageCount === seen, 'HEARTBEAT_TIMEOUT', `no heartbeat for ${timeoutMs} ms`);
+    });
   }
 
   #onHeartbeat(rec: WorkerRecord, handle: WorkerHandle, msg: HeartbeatMessage): void {
@@ -452,8 +458,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (rec.state === 'starting') this.#setState(rec, 'connecting');
     this.#emit('heartbeat', rec.accountId, beat);
     if (rec.state === 'stopping') return;
-    if (msg.eventLoopLagMs > this.#config.maxEventLoopLagMs) {
-      this.#killHung(rec, handle, 'EVENT_LOOP_STALLED', `event-loop delay ${Math.round(msg.eventLoopLagMs)} ms`);
+    // Several beats in a row: one slow interval is what a starved (not hung) child looks like.
+    rec.laggingBeats = msg.eventLoopLagMs > this.#config.maxEventLoopLagMs ? rec.laggingBeats + 1 : 0;
+    if (rec.laggingBeats >= this.#config.heartbeatMissThreshold) {
+      this.#killHung(rec, handle, 'EVENT_LOOP_STALLED', `event-loop delay ${Math.round(msg.eventLoopLagMs)} ms in ${rec.laggingBeats} heartbeats in a row`);
     } else if (msg.rss > this.#config.maxRssBytes) {
       this.#recordError(rec, 'MEMORY_LIMIT', `rss ${msg.rss} bytes over the ${this.#config.maxRssBytes} cap`);
       this.#accountLog(rec.accountId).warn({ rss: msg.rss }, 'worker over its memory cap; replacing it');
@@ -501,7 +509,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#setState(rec, 'stopping');
     for (const timer of ['start', 'ready', 'heartbeat'] as const) handle.disarm(timer);
     handle.arm('kill', this.#config.shutdownGraceMs, () => {
-      this.#accountLog(rec.accountId).warn({ pid: handle.pid }, 'worker ignored shutdown; SIGKILL');
+      this.#accountLog(rec.accountId).warn({ workerPid: handle.pid }, 'worker ignored shutdown; SIGKILL');
       handle.kill('SIGKILL');
     });
     handle.send(ipcMessage<ShutdownMessage>({ type: 'shutdown', reason })).catch(() => {
@@ -510,10 +518,28 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return handle.exited;
   }
 
+  /**
+   * Kills a child whose timer ran out, unless a message that was already waiting in the IPC
+   * socket proves it alive: after a stall of the parent itself, timers run before pending I/O is
+   * read, so the verdict waits for one poll phase (setImmediate runs after it).
+   */
+  #killIfStillStuck(
+    rec: WorkerRecord,
+    handle: WorkerHandle,
+    stillStuck: () => boolean,
+    code: string,
+    reason: string,
+  ): void {
+    // A message read meanwhile has re-armed the watchdog through #noteAlive.
+    setImmediate(() => {
+      if (stillStuck()) this.#killHung(rec, handle, code, reason);
+    });
+  }
+
   #killHung(rec: WorkerRecord, handle: WorkerHandle, code: string, reason: string): void {
     if (rec.handle !== handle || rec.state === 'stopping') return;
     this.#recordError(rec, code, reason);
-    this.#accountLog(rec.accountId).warn({ pid: handle.pid, code, reason }, 'worker unresponsive; SIGKILL');
+    this.#accountLog(rec.accountId).warn({ workerPid: handle.pid, code, reason }, 'worker unresponsive; SIGKILL');
     handle.kill('SIGKILL');
   }
 
@@ -522,7 +548,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     rec.handle = undefined;
     const intent = rec.exitIntent;
     rec.exitIntent = undefined;
-    this.#accountLog(rec.accountId).info({ pid: handle.pid, ...exit, intent }, 'worker exited');
+    this.#accountLog(rec.accountId).info({ workerPid: handle.pid, ...exit, intent }, 'worker exited');
     this.#emit('exit', rec.accountId, exit.code, exit.signal);
 
     if (this.#closed || intent === 'stop') {

@@ -37,7 +37,10 @@ export interface SupervisorOptions {
   heartbeatIntervalMs?: number;
   /** Missed heartbeats before a child is declared hung and killed. @defaultValue 3 */
   heartbeatMissThreshold?: number;
-  /** Reported event-loop delay above which a child is declared hung. @defaultValue 5000 */
+  /**
+   * A child reporting an event-loop delay above this in `heartbeatMissThreshold` heartbeats in a
+   * row is declared hung. @defaultValue 5000
+   */
   maxEventLoopLagMs?: number;
   /** From fork to the child's first message. @defaultValue 30000 */
   startTimeoutMs?: number;

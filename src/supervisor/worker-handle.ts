@@ -47,6 +47,7 @@ export class WorkerHandle {
   readonly #logger: Logger;
   #exit: WorkerExit | undefined;
   #heardFrom = false;
+  #messageCount = 0;
   #resolveHeard!: () => void;
   /** Resolves on the child's first well-formed message, or when it exits. */
   readonly heardFrom: Promise<void>;
@@ -109,6 +110,11 @@ export class WorkerHandle {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Well-formed messages received so far. */
+  get messageCount(): number {
+    return this.#messageCount;
   }
 
   get hasExited(): boolean {
@@ -194,6 +200,7 @@ export class WorkerHandle {
       this.#logger.warn({ preview: preview(raw, options.secrets) }, 'malformed IPC message from worker dropped');
       return;
     }
+    this.#messageCount += 1;
     if (!this.#heardFrom) {
       this.#heardFrom = true;
       this.#resolveHeard();

@@ -23,6 +23,8 @@ export interface WorkerRecord {
   /** Friends sent with `updateFriends` while the init was being resolved. */
   friendsOverride?: string[];
   heartbeatTimeoutMs: number;
+  /** Consecutive heartbeats of the current child reporting an event-loop delay over the cap. */
+  laggingBeats: number;
   botUserId?: string;
   botUsername?: string;
   guildCount?: number;
@@ -34,7 +36,7 @@ export interface WorkerRecord {
 }
 
 export function createRecord(accountId: string, heartbeatTimeoutMs: number): WorkerRecord {
-  return { accountId, state: 'stopped', generation: 0, restarts: 0, history: EMPTY_HISTORY, heartbeatTimeoutMs };
+  return { accountId, state: 'stopped', generation: 0, restarts: 0, history: EMPTY_HISTORY, heartbeatTimeoutMs, laggingBeats: 0 };
 }
 
 /** A detached copy for events and the API; absent fields are left out, not undefined. */

@@ -56,6 +56,36 @@ describe('Supervisor health checks and restarts', () => {
     expect(supervisor.get('a1')?.lastError?.code).toBe('EVENT_LOOP_STALLED');
   });
 
+  it('keeps a worker that reports one slow interval among normal ones', async () => {
+    const { supervisor } = fixtureSupervisor({ a1: 'fixture:lag-once' });
+    await supervisor.start('a1');
+    const { pid } = await stateOf(supervisor, 'a1', 'ready');
+    let beats = 0;
+    await nextEvent(supervisor, 'heartbeat', (id) => id === 'a1' && ++beats === 6);
+    expect(supervisor.get('a1')).toMatchObject({ state: 'ready', pid, restarts: 0 });
+  });
+
+  it('does not kill a healthy worker because the parent itself stalled', async () => {
+    const { supervisor } = fixtureSupervisor();
+    await supervisor.start('a1');
+    const { pid } = await stateOf(supervisor, 'a1', 'ready');
+    // Block this process longer than the heartbeat timeout (4 × 500 ms) while the child beats,
+    // from a check-phase callback: the loop then runs due timers before it reads pending IPC.
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const until = Date.now() + 3_000;
+        while (Date.now() < until) {
+          // busy
+        }
+        resolve();
+      }),
+    );
+    // A beat sent well after the stall: by the same child if it survived, by a replacement if not.
+    const after = Date.now() + 1_000;
+    await nextEvent(supervisor, 'heartbeat', (id, beat) => id === 'a1' && beat.at > after);
+    expect(supervisor.get('a1')).toMatchObject({ state: 'ready', pid, restarts: 0 });
+  });
+
   it('kills a child that never says anything once its start timeout passes', async () => {
     const { supervisor } = fixtureSupervisor({ a1: 'fixture:silent' }, { startTimeoutMs: 300 });
     await supervisor.start('a1');
