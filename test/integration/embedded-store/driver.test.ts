@@ -292,6 +292,15 @@ describe('aggregation', () => {
     expect(String(doc?.big)).toBe('9007199254740993');
   });
 
+  it('leaves stored documents untouched by stages that rewrite nested fields', async () => {
+    await db.collection('nested').insertOne({ _id: 'n1', inner: { a: 1 }, list: [] } as never);
+    await db
+      .collection('nested')
+      .aggregate([{ $addFields: { 'inner.b': 2 } }, { $unwind: { path: '$list', preserveNullAndEmptyArrays: true, includeArrayIndex: 'i' } }])
+      .toArray();
+    expect(await db.collection('nested').findOne({ _id: 'n1' } as never)).toEqual({ _id: 'n1', inner: { a: 1 }, list: [] });
+  });
+
   it('answers distinct with each value once', async () => {
     expect((await db.collection('orders').distinct('customer')).sort()).toEqual(['ann', 'bob', 'cat']);
     expect((await db.collection('orders').distinct('items')).sort()).toEqual(['ink', 'pad', 'pen']);

@@ -34,9 +34,43 @@ function parsePipeline(command: Doc): Doc[] {
 }
 
 /**
- * Runs a pipeline with mingo over copies of the query views (mingo may change its input in place).
- * A leading $match is answered first, through an index when one applies. Documents that come out
- * unchanged are swapped back for their stored form so that their BSON types survive.
+ * Stages mingo runs without changing its input documents or anything reachable from them.
+ * (`$addFields`/`$set` write into shared sub-documents, `$unwind` edits documents in place.)
+ */
+const READ_ONLY_STAGES = new Set([
+  '$match',
+  '$sort',
+  '$skip',
+  '$limit',
+  '$count',
+  '$group',
+  '$sortByCount',
+  '$project',
+  '$bucket',
+  '$bucketAuto',
+  '$sample',
+  '$lookup',
+]);
+
+/** Whether every stage (and every $facet branch) leaves its input untouched. */
+export function isReadOnlyPipeline(stages: Doc[]): boolean {
+  return stages.every((stage) => {
+    const [name, spec] = Object.entries(stage)[0] ?? [];
+    if (name === '$facet' && isPlainObject(spec)) {
+      return Object.values(spec).every((branch) => Array.isArray(branch) && isReadOnlyPipeline(branch as Doc[]));
+    }
+    if (name === '$lookup' && isPlainObject(spec) && Array.isArray(spec.pipeline)) {
+      return isReadOnlyPipeline(spec.pipeline as Doc[]);
+    }
+    return name !== undefined && READ_ONLY_STAGES.has(name);
+  });
+}
+
+/**
+ * Runs a pipeline with mingo over the query views. A leading $match is answered first, through an
+ * index when one applies. Pipelines with a stage that edits documents in place get copies, so the
+ * stored data is never touched. Documents that come out unchanged are swapped back for their
+ * stored form so that their BSON types survive.
  */
 export function runPipeline(catalog: Catalog, db: string, collectionName: string | undefined, pipeline: Doc[]): Doc[] {
   const collection = collectionName === undefined ? undefined : catalog.collection(db, collectionName);
@@ -49,13 +83,15 @@ export function runPipeline(catalog: Catalog, db: string, collectionName: string
   } else {
     records = collection?.all() ?? [];
   }
+  const readOnly = isReadOnlyPipeline(stages);
+  const prepare = readOnly ? (view: Doc): Doc => view : (view: Doc): Doc => cloneStored(view);
   const origins = new Map<Doc, StoredRecord>();
   const input = records.map((record) => {
-    const copy = cloneStored(record.view);
-    origins.set(copy, record);
-    return copy;
+    const view = prepare(record.view);
+    origins.set(view, record);
+    return view;
   });
-  const resolve = (name: string): Doc[] => (catalog.collection(db, name)?.all() ?? []).map((record) => cloneStored(record.view));
+  const resolve = (name: string): Doc[] => (catalog.collection(db, name)?.all() ?? []).map((record) => prepare(record.view));
   let output: Doc[];
   try {
     output = stages.length === 0 ? input : (makeAggregator(toView(stages) as Doc[], resolve).run(input) as Doc[]);
@@ -65,7 +101,8 @@ export function runPipeline(catalog: Catalog, db: string, collectionName: string
   }
   return output.map((doc) => {
     const origin = origins.get(doc);
-    return origin && isEqual(doc, origin.view) ? origin.doc : doc;
+    if (!origin) return doc;
+    return readOnly || isEqual(doc, origin.view) ? origin.doc : doc;
   });
 }
 
@@ -76,7 +113,7 @@ function writeOut(context: CommandContext, target: unknown, docs: Doc[]): void {
   if (typeof name !== 'string') throw new CommandError('FailedToParse', '$out target must be a collection name');
   const { collection } = context.catalog.ensureCollection(db, name);
   for (const record of collection.all()) collection.remove(record);
-  for (const doc of docs) collection.insert(withIdFirst(doc));
+  for (const doc of docs) collection.insert(withIdFirst(cloneStored(doc)));
 }
 
 const aggregate: CommandHandler = (command, context) => {
