@@ -1,8 +1,10 @@
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { deserialize, serialize } from 'bson';
 import { MongoClient } from 'mongodb';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedMongo } from '../../../src/db/embedded/index.js';
 import { startEmbeddedMongo } from '../../../src/db/embedded/index.js';
@@ -11,9 +13,19 @@ import { startEmbeddedMongo } from '../../../src/db/embedded/index.js';
 
 let store: EmbeddedMongo;
 let client: MongoClient;
+/** Emits `line` with each parsed log entry of the store. */
+const logEvents = new EventEmitter();
 
 beforeAll(async () => {
-  store = await startEmbeddedMongo();
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        logEvents.emit('line', JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  store = await startEmbeddedMongo({ logger: pino({ level: 'warn' }, sink) });
   client = await new MongoClient(`${store.uri}/robust`).connect();
 });
 
@@ -78,6 +90,14 @@ describe('malformed input on the wire', () => {
   it('closes a connection that sends HTTP instead of the wire protocol', async () => {
     await expectClosedAfter(Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'));
     await serverStillAnswers();
+  });
+
+  it('logs why it closed a connection', async () => {
+    const logged = once(logEvents, 'line');
+    await expectClosedAfter(header(48_000_001, 2013));
+    const [entry] = (await logged) as [Record<string, unknown>];
+    expect(entry).toMatchObject({ msg: 'malformed wire message; closing connection', reason: 'invalid messageLength 48000001' });
+    expect(entry.connectionId).toEqual(expect.any(Number));
   });
 
   it('closes a connection that announces a message larger than 48 MB', async () => {
