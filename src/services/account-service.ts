@@ -106,7 +106,7 @@ export class AccountService {
     const updated = await this.models.DiscordAccount.findOneAndUpdate(
       { _id: current._id, ownerId },
       { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
-      { new: true, runValidators: true },
+      { returnDocument: 'after', runValidators: true },
     ).lean<AccountDoc>();
     if (!updated) throw new NotFoundError('Account');
     this.onChange(id);

@@ -81,7 +81,7 @@ export class FriendService {
     const updated = await this.models.Friend.findOneAndUpdate(
       { _id: friend._id, accountId: friend.accountId },
       { $set: input },
-      { new: true, runValidators: true },
+      { returnDocument: 'after', runValidators: true },
     ).lean<FriendDoc>();
     if (!updated) throw new NotFoundError('Friend');
     await this.pushFriends(friend.accountId);
