@@ -1,9 +1,6 @@
-import { createServer } from 'node:net';
-import type { Socket } from 'node:net';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import type { Logger } from 'pino';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import pino, { type Logger } from 'pino';
 import { Dispatcher } from './commands/dispatcher.js';
 import { EMBEDDED_MONGO_DEFAULTS } from './constants.js';
 import { Catalog } from './engine/catalog.js';

@@ -341,6 +341,17 @@ export function setPath(doc: Doc, path: string, value: unknown): void {
   else (container as Doc)[last] = value;
 }
 
+const BSON_TYPE_ALIASES: Record<string, string> = {
+  ObjectId: 'objectId',
+  Long: 'long',
+  Double: 'double',
+  Int32: 'int',
+  Decimal128: 'decimal',
+  Binary: 'binData',
+  UUID: 'binData',
+  Timestamp: 'timestamp',
+};
+
 /** mongod's $type alias for a value, used in error messages. */
 export function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -358,7 +369,7 @@ export function typeName(value: unknown): string {
       break;
   }
   const tag = bsonTypeOf(value);
-  if (tag) return ({ ObjectId: 'objectId', Long: 'long', Double: 'double', Decimal128: 'decimal', Binary: 'binData' } as Doc)[tag] as string ?? tag;
+  if (tag) return BSON_TYPE_ALIASES[tag] ?? tag;
   return isPlainObject(value) ? 'object' : typeof value;
 }
 

@@ -39,6 +39,7 @@ export const DATABASE_FILE = 'embedded-mongo.sqlite';
 export class SqlitePersistence implements Persistence {
   readonly #db: Database.Database;
   readonly #statements;
+  #inUnit = false;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -74,6 +75,9 @@ export class SqlitePersistence implements Persistence {
       selectCollections: this.#db.prepare('SELECT id, db, name, options FROM collections ORDER BY id'),
       selectIndexes: this.#db.prepare('SELECT spec FROM indexes WHERE collection_id = ?'),
       selectDocuments: this.#db.prepare('SELECT doc FROM documents WHERE collection_id = ? ORDER BY rowid'),
+      begin: this.#db.prepare('BEGIN'),
+      commit: this.#db.prepare('COMMIT'),
+      rollback: this.#db.prepare('ROLLBACK'),
     };
   }
 
@@ -89,34 +93,59 @@ export class SqlitePersistence implements Persistence {
     }));
   }
 
+  /**
+   * Runs one command's work as a unit. The SQLite transaction begins at the first write, so
+   * commands that only read cost no BEGIN/COMMIT; it commits before the caller replies.
+   */
   transaction<T>(work: () => T): T {
-    if (this.#db.inTransaction) return work();
-    return this.#db.transaction(work)();
+    if (this.#inUnit) return work();
+    this.#inUnit = true;
+    try {
+      const result = work();
+      if (this.#db.inTransaction) this.#statements.commit.run();
+      return result;
+    } catch (error) {
+      if (this.#db.inTransaction) this.#statements.rollback.run();
+      throw error;
+    } finally {
+      this.#inUnit = false;
+    }
+  }
+
+  /** Called before every write: opens the unit's transaction on first use. */
+  #write(): void {
+    if (this.#inUnit && !this.#db.inTransaction) this.#statements.begin.run();
   }
 
   createCollection(db: string, name: string, options: Doc): number {
+    this.#write();
     return Number(this.#statements.insertCollection.run(db, name, encodeDocument(options)).lastInsertRowid);
   }
 
   dropCollection(collectionId: number): void {
+    this.#write();
     this.#statements.deleteCollectionDocuments.run(collectionId);
     this.#statements.deleteCollectionIndexes.run(collectionId);
     this.#statements.deleteCollection.run(collectionId);
   }
 
   putIndex(collectionId: number, spec: Doc): void {
+    this.#write();
     this.#statements.putIndex.run(collectionId, String(spec.name), encodeDocument(spec));
   }
 
   dropIndex(collectionId: number, name: string): void {
+    this.#write();
     this.#statements.deleteIndex.run(collectionId, name);
   }
 
   putDocument(collectionId: number, idKey: string, bytes: Buffer): void {
+    this.#write();
     this.#statements.putDocument.run(collectionId, idKey, bytes);
   }
 
   deleteDocument(collectionId: number, idKey: string): void {
+    this.#write();
     this.#statements.deleteDocument.run(collectionId, idKey);
   }
 
