@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
-import { afterIdCursor, toObjectId, toPage } from '../utils/cursor.js';
+import { afterIdCursor, decodeCursor, toObjectId, toPage } from '../utils/cursor.js';
+import { AccountCache, type AccountCacheOptions } from './account-cache.js';
 import { type TokenCipher, tokenHint } from '../utils/token-cipher.js';
 import { NotFoundError } from './errors.js';
 import type { WorkerControl, WorkerView } from './worker-control.js';
@@ -58,21 +59,40 @@ interface AccountDoc {
  * supervisor. Every query carries `ownerId`, so another user's account is simply "not found".
  */
 export class AccountService {
+  readonly #cache: AccountCache<AccountDoc>;
+
   constructor(
     private readonly models: Pick<Models, 'DiscordAccount' | 'Friend' | 'ActivityHistory' | 'ContentHistory'>,
     private readonly cipher: TokenCipher,
     private readonly workers: WorkerControl,
     /** Told when an account's settings or existence change (caches downstream reload). */
     private readonly onChange: (accountId: string) => void = () => {},
-  ) {}
+    cacheOptions: AccountCacheOptions = {},
+  ) {
+    this.#cache = new AccountCache(
+      (ownerId, max) =>
+        this.models.DiscordAccount.find({ ownerId }, { token: 0 }).sort({ _id: -1 }).limit(max).lean<AccountDoc[]>(),
+      cacheOptions,
+    );
+  }
 
   async list(ownerId: string, page: { limit: number; cursor?: string }) {
-    const rows = await this.models.DiscordAccount.find({ ownerId, ...afterIdCursor(page.cursor) })
-      .sort({ _id: -1 })
-      .limit(page.limit + 1)
-      .lean<AccountDoc[]>();
+    const cached = await this.#cache.get(ownerId);
+    const rows = cached
+      ? this.#after(cached, page.cursor).slice(0, page.limit + 1)
+      : await this.models.DiscordAccount.find({ ownerId, ...afterIdCursor(page.cursor) }, { token: 0 })
+          .sort({ _id: -1 })
+          .limit(page.limit + 1)
+          .lean<AccountDoc[]>();
     const { items, nextCursor } = toPage(rows, page.limit);
     return { items: items.map((a) => this.view(a)), nextCursor };
+  }
+
+  /** Rows (newest first) after a cursor, the in-memory twin of `afterIdCursor`. */
+  #after(rows: AccountDoc[], cursor: string | undefined): AccountDoc[] {
+    if (!cursor) return rows;
+    const { id } = decodeCursor(cursor);
+    return rows.filter((r) => r._id.toHexString() < id.toHexString());
   }
 
   async create(ownerId: string, input: CreateAccountInput): Promise<AccountView> {
@@ -83,6 +103,7 @@ export class AccountService {
       tokenHint: tokenHint(input.token),
       settings: input.settings ?? {},
     });
+    this.#cache.invalidateOwner(ownerId);
     return this.view(doc.toObject() as AccountDoc);
   }
 
@@ -108,6 +129,7 @@ export class AccountService {
       { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
       { returnDocument: 'after', runValidators: true },
     ).lean<AccountDoc>();
+    this.#cache.invalidateOwner(ownerId);
     if (!updated) throw new NotFoundError('Account');
     this.onChange(id);
     if (input.token !== undefined && updated.desiredState === 'running') {
@@ -126,6 +148,7 @@ export class AccountService {
       this.models.ContentHistory.deleteMany({ accountId: account._id }),
     ]);
     await this.models.DiscordAccount.deleteOne({ _id: account._id, ownerId });
+    this.#cache.invalidateOwner(ownerId);
     this.onChange(id);
   }
 
@@ -134,12 +157,14 @@ export class AccountService {
     // Supervisor first: a refused start (the worker is still stopping) must not leave 'running' behind.
     await this.workers.start(id);
     await this.models.DiscordAccount.updateOne({ _id: account._id }, { $set: { desiredState: 'running' } });
+    this.#cache.invalidateOwner(ownerId);
     return this.get(ownerId, id);
   }
 
   async stop(ownerId: string, id: string): Promise<AccountView> {
     const account = await this.find(ownerId, id);
     await this.models.DiscordAccount.updateOne({ _id: account._id }, { $set: { desiredState: 'stopped' } });
+    this.#cache.invalidateOwner(ownerId);
     await this.workers.stop(id);
     return this.get(ownerId, id);
   }
@@ -160,12 +185,17 @@ export class AccountService {
     if (worker.botUsername) set.botUsername = worker.botUsername;
     if (worker.lastError) set.lastError = { ...worker.lastError, at: new Date(worker.lastError.at) };
     await this.models.DiscordAccount.updateOne({ _id }, { $set: set });
+    this.#cache.invalidateAccount(accountId);
   }
 
   /** Loads an account the caller owns; anything else is "not found". */
   async find(ownerId: string, id: string): Promise<AccountDoc> {
     const _id = toObjectId(id);
-    const account = _id ? await this.models.DiscordAccount.findOne({ _id, ownerId }).lean<AccountDoc>() : null;
+    if (!_id) throw new NotFoundError('Account');
+    const cached = await this.#cache.get(ownerId);
+    const account = cached
+      ? cached.find((a) => a._id.equals(_id))
+      : await this.models.DiscordAccount.findOne({ _id, ownerId }, { token: 0 }).lean<AccountDoc>();
     if (!account) throw new NotFoundError('Account');
     return account;
   }
