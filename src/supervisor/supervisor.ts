@@ -66,6 +66,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Monotonic request ids, unique across all children of this supervisor. */
   #requestCounter = 0;
   #closed = false;
+  /** Serialises forks, one per event-loop turn (see #nextForkTurn). */
+  #forkGate: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
 
   constructor(options: SupervisorOptions) {
@@ -300,10 +302,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (stillWanted()) this.#enterError(rec, 'INIT_FAILED', `could not prepare the worker: ${errorMessage(err)}`);
       return;
     }
+    await this.#nextForkTurn();
     if (!stillWanted()) return;
     const handle = this.#fork(rec, init);
     // Holding the slot until the child has loaded keeps the parent's event loop responsive.
     await handle?.heardFrom;
+  }
+
+  /**
+   * Resolves on an event-loop turn of its own for each caller in turn. fork() blocks the parent
+   * until the child has exec'd — tens of ms on a busy machine — so forks run back to back (as
+   * when several slots free at once) would add up to one long stall; spread over turns, the
+   * server answers requests in between.
+   */
+  #nextForkTurn(): Promise<void> {
+    const turn = this.#forkGate.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.#forkGate = turn;
+    return turn;
   }
 
   #fork(rec: WorkerRecord, init: WorkerInit): WorkerHandle | undefined {

@@ -69,11 +69,11 @@ describe('Supervisor health checks and restarts', () => {
     const { supervisor } = fixtureSupervisor();
     await supervisor.start('a1');
     const { pid } = await stateOf(supervisor, 'a1', 'ready');
-    // Block this process longer than the heartbeat timeout (4 × 500 ms) while the child beats,
+    // Block this process longer than the heartbeat timeout (6 × 500 ms) while the child beats,
     // from a check-phase callback: the loop then runs due timers before it reads pending IPC.
     await new Promise<void>((resolve) =>
       setImmediate(() => {
-        const until = Date.now() + 3_000;
+        const until = Date.now() + 4_500;
         while (Date.now() < until) {
           // busy
         }

@@ -53,9 +53,9 @@ export function fixtureSupervisor(
     workerPath: FIXTURE_CHILD,
     execArgv: [],
     // Short enough for quick hung-child tests, long enough that a busy shared machine does not
-    // make a healthy child look hung (2 s without a beat).
+    // make a healthy child look hung (3 s without a beat).
     heartbeatIntervalMs: 500,
-    heartbeatMissThreshold: 4,
+    heartbeatMissThreshold: 6,
     startTimeoutMs: 10_000,
     readyTimeoutMs: 20_000,
     shutdownGraceMs: 3_000,
