@@ -43,6 +43,11 @@ export class WireConnection {
         if (this.#socket.destroyed) return;
         this.#handle(frame);
       }
+      // A client that sends faster than it reads replies waits until they drain.
+      if (this.#socket.writableNeedDrain) {
+        this.#socket.pause();
+        this.#socket.once('drain', () => this.#socket.resume());
+      }
     } catch (error) {
       if (error instanceof WireProtocolError) {
         this.#logger.warn({ reason: error.message }, 'malformed wire message; closing connection');

@@ -153,6 +153,32 @@ describe('malformed input on the wire', () => {
     }
   });
 
+  it('answers pipelined commands in order, each to its own request id', async () => {
+    const socket = await openSocket();
+    try {
+      const count = 300;
+      const responseTos: number[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        let buffered = Buffer.alloc(0);
+        socket.on('data', (chunk: Buffer) => {
+          buffered = Buffer.concat([buffered, chunk]);
+          while (buffered.length >= 4 && buffered.length >= buffered.readInt32LE(0)) {
+            const length = buffered.readInt32LE(0);
+            responseTos.push(buffered.readInt32LE(8));
+            buffered = buffered.subarray(length);
+          }
+          if (responseTos.length === count) resolve();
+        });
+        socket.once('close', () => reject(new Error('closed early')));
+      });
+      socket.write(Buffer.concat(Array.from({ length: count }, (_, i) => opMsg(serialize({ ping: 1, $db: 'admin' }), 1000 + i))));
+      await done;
+      expect(responseTos).toEqual(Array.from({ length: count }, (_, i) => 1000 + i));
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('answers a message delivered one byte at a time', async () => {
     const socket = await openSocket();
     try {
