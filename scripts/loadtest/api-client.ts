@@ -1,0 +1,118 @@
+import { JsonClient, type JsonResponse } from './json-client.js';
+
+/** The fields of an account the harness reads (docs/api.md has the full shape). */
+export interface ApiAccount {
+  id: string;
+  label: string;
+  state: string;
+  botUserId: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+  worker: {
+    state: string;
+    restarts: number;
+    startedAt?: string;
+    readyAt?: string;
+    lastHeartbeat?: { rss: number; heapUsed: number; eventLoopLagMs: number };
+  } | null;
+}
+
+export interface ApiActivity {
+  id: string;
+  discordUserId: string;
+  kind: string;
+  activity: { name: string; type: string | null } | null;
+  at: string;
+}
+
+export interface ApiContent {
+  id: string;
+  discordUserId: string;
+  status: 'sent' | 'failed' | 'skipped';
+  reason: string | null;
+  discordMessageId: string | null;
+  latencyMs: number | null;
+  at: string;
+}
+
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+const PAGE_LIMIT = 100;
+
+/** The server's REST API as one user of it, over keep-alive HTTP. */
+export class ApiClient {
+  readonly #http: JsonClient;
+  #authorization = '';
+
+  constructor(readonly baseUrl: string) {
+    this.#http = new JsonClient(baseUrl, { maxSockets: 16, timeoutMs: 60_000 });
+  }
+
+  /** Registers (first run) and logs in; later calls carry the token. */
+  async signIn(email: string, password: string): Promise<void> {
+    const registered = await this.#http.send('POST', '/api/auth/register', { email, password });
+    if (registered.status !== 201 && registered.status !== 409) {
+      throw new Error(`register → ${registered.status} ${JSON.stringify(registered.body)}`);
+    }
+    const { accessToken } = await this.#http.json<{ accessToken: string }>('POST', '/api/auth/login', { email, password });
+    this.#authorization = `Bearer ${accessToken}`;
+  }
+
+  createAccount(body: object): Promise<ApiAccount> {
+    return this.#call('POST', '/api/accounts', body);
+  }
+
+  addFriend(accountId: string, discordUserId: string, displayName: string): Promise<{ id: string }> {
+    return this.#call('POST', `/api/accounts/${accountId}/friends`, { discordUserId, displayName });
+  }
+
+  start(accountId: string): Promise<ApiAccount> {
+    return this.#call('POST', `/api/accounts/${accountId}/start`);
+  }
+
+  account(accountId: string): Promise<ApiAccount> {
+    return this.#call('GET', `/api/accounts/${accountId}`);
+  }
+
+  /** Every account of the user, all pages. */
+  accounts(): Promise<ApiAccount[]> {
+    return this.#allPages<ApiAccount>('/api/accounts');
+  }
+
+  /** Every ActivityHistory entry of one account, all pages. */
+  activity(accountId: string): Promise<ApiActivity[]> {
+    return this.#allPages<ApiActivity>(`/api/accounts/${accountId}/activity`);
+  }
+
+  /** Every ContentHistory entry of one account, all pages. */
+  contentHistory(accountId: string): Promise<ApiContent[]> {
+    return this.#allPages<ApiContent>(`/api/accounts/${accountId}/content-history`);
+  }
+
+  /** One authenticated GET, any status: the read load times these. */
+  get(path: string): Promise<JsonResponse<unknown>> {
+    return this.#http.send('GET', path, undefined, { authorization: this.#authorization });
+  }
+
+  close(): void {
+    this.#http.close();
+  }
+
+  #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.#http.json<T>(method, path, body, { authorization: this.#authorization });
+  }
+
+  async #allPages<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `?limit=${PAGE_LIMIT}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page: Page<T> = await this.#call<Page<T>>('GET', `${path}${query}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  }
+}

@@ -1,0 +1,589 @@
+/**
+ * The system under load and everything that measures it, set up once and driven in one or more
+ * phases: the load test runs one phase, the benchmarks several rounds on the same accounts.
+ *
+ * start():    fake Discord, provider fixture, server (with the probe) and, optionally, the
+ *             baseline observer; a user, N bots with M friends each, all started → ready curve.
+ * runPhase(): presence changes at a rate, reads, resource sampling and chaos; then waits for the
+ *             server to store and deliver what it received; latencies of that phase.
+ * finish():   reads every ActivityHistory and ContentHistory entry back through the API and
+ *             reconciles them with what was sent; final worker states and memory.
+ * close():    stops every process it started (the server gracefully, timed) and removes DATA_DIR.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import PQueue from 'p-queue';
+import { type ProviderFixture, startProviderFixture } from '../../test/support/provider-fixture.js';
+import { type ApiAccount, ApiClient } from './api-client.js';
+import { eventKey, INITIAL_PRESENCE } from './change-plan.js';
+import { ChaosMonkey } from './chaos.js';
+import { FakeControl, type FakeMessage } from './fake-control.js';
+import type { LoadTestOptions } from './options.js';
+import { rulesFor } from './options.js';
+import { type DriverAccount, PresenceDriver } from './presence-driver.js';
+import type { OutcomeRecord, StoredRecord } from './probe-log.js';
+import { buildProbe } from './probe-build.js';
+import {
+  type BaselineProcess,
+  ensureBuilt,
+  type FakeDiscordProcess,
+  PROJECT_ROOT,
+  type ServerProcess,
+  startBaselineObserver,
+  startFakeDiscord,
+  startServer,
+} from './processes.js';
+import type { MemoryFigures } from './proc-stats.js';
+import { ReadLoad, type ReadSample } from './read-load.js';
+import { reconcile, type SentChange, type StoredEvent } from './reconcile.js';
+import { type MemorySample, ResourceSampler } from './resource-sampler.js';
+import type {
+  LoadTestResult,
+  MemoryTotals,
+  PhaseLatencies,
+  PhaseResult,
+  ReadLatency,
+  SetupResult,
+  TimelinePoint,
+  WorkerMemoryFinal,
+} from './result-types.js';
+import { perSecond, spread, summarize } from './stats.js';
+
+export interface PhaseOptions {
+  rate: number;
+  durationS: number;
+  chaos: boolean;
+}
+
+/** One line a second while a phase runs. */
+export interface Progress {
+  elapsedS: number;
+  durationS: number;
+  sent: number;
+  /** Changes sent in the last second. */
+  sentLastSecond: number;
+  stored: number;
+  delivered: number;
+  /** p99 of sent → stored over the changes stored in the last second, ms. */
+  storedP99: number;
+  deliveredP99: number;
+  ready: number;
+  accounts: number;
+  restarts: number;
+  /** Latest memory sample, summed over workers. */
+  rss: number;
+  pss: number;
+  serverCpuPct: number;
+  chaosActions: number;
+}
+
+interface RigAccount {
+  accountId: string;
+  botId: string;
+  userIds: string[];
+}
+
+const LOAD_USER = { email: 'loadtest@example.com', password: 'load test password 1234' };
+/** Setup calls in flight at once (fake control API and server API). */
+const SETUP_CONCURRENCY = 8;
+/** How often the API is polled while accounts start. */
+const READY_POLL_MS = 500;
+/** The server has gone quiet when the probe reported nothing for this long. */
+const QUIET_MS = 1_500;
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const queue = new PQueue({ concurrency: limit });
+  return Promise.all(items.map((item, i) => queue.add(() => fn(item, i), { throwOnTimeout: true })));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function readLatency(samples: readonly ReadSample[]): ReadLatency {
+  return { ...summarize(samples.map((s) => s.ms)), errors: samples.filter((s) => s.status < 200 || s.status >= 300).length };
+}
+
+function totalsOf(sample: MemorySample | undefined): MemoryTotals {
+  const sum = (f: keyof MemoryFigures) => (sample?.workers ?? []).reduce((acc, w) => acc + w[f], 0);
+  return { at: sample?.at ?? Date.now(), workers: sample?.workers.length ?? 0, rss: sum('rss'), pss: sum('pss'), uss: sum('uss'), server: sample?.server ?? null };
+}
+
+export class LoadRig {
+  readonly options: LoadTestOptions;
+  readonly outDir: string;
+  setup!: SetupResult;
+  readonly phases: PhaseResult[] = [];
+  readonly #log: (line: string) => void;
+  readonly #cleanups: Array<() => Promise<void>> = [];
+  readonly #loadAverageStart = loadavg();
+  #fake!: FakeControl;
+  #fakeProcess!: FakeDiscordProcess;
+  #fixture!: ProviderFixture;
+  #server!: ServerProcess;
+  #api!: ApiClient;
+  #baseline: BaselineProcess | undefined;
+  #baselineBot: { id: string; token: string } | undefined;
+  #accounts: RigAccount[] = [];
+  #driverAccounts: DriverAccount[] = [];
+  readonly #sent: SentChange[] = [];
+  readonly #sentByKey = new Map<string, SentChange>();
+  readonly #accountOfUser = new Map<string, string>();
+  /** Per friend, stored events waiting for their pipeline outcome (the pipeline keeps per-friend order). */
+  readonly #awaitingOutcome = new Map<string, StoredRecord[]>();
+  readonly #pairedOutcomes: Array<{ key: string; outcome: OutcomeRecord; mismatch: boolean }> = [];
+  readonly #kills: Array<{ accountId: string; killAt: number; readyAt: number | null }> = [];
+  #shutdownMs: number | null = null;
+
+  private constructor(options: LoadTestOptions, log: (line: string) => void) {
+    this.options = options;
+    this.outDir = resolve(PROJECT_ROOT, options.out);
+    this.#log = log;
+  }
+
+  /** Starts every process, creates the accounts and starts them; resolves once all are ready. */
+  static async start(options: LoadTestOptions, log: (line: string) => void = () => undefined): Promise<LoadRig> {
+    const rig = new LoadRig(options, log);
+    try {
+      await rig.#startProcesses();
+      await rig.#createAccounts();
+      await rig.#startAccounts();
+    } catch (err) {
+      await rig.close().catch(() => undefined);
+      throw err;
+    }
+    return rig;
+  }
+
+  get serverPid(): number {
+    return this.#server.pid;
+  }
+
+  /** Drives one phase of load and returns its figures. */
+  async runPhase(phase: PhaseOptions, onProgress?: (p: Progress) => void): Promise<PhaseResult> {
+    const firstChange = this.#sent.length;
+    const firstOutcome = this.#pairedOutcomes.length;
+    const firstBaseline = this.#baseline?.reports.length ?? 0;
+    const storedBefore = this.#server.probe.stored.length;
+    const sampler = new ResourceSampler({
+      serverPid: this.#server.pid,
+      accountOfPid: (pid) => this.#server.probe.accountOfPid(pid),
+      memoryIntervalMs: this.options.memoryIntervalMs,
+    });
+    const reads = new ReadLoad(this.#api, this.#accounts.map((a) => a.accountId), this.options.readRate);
+    const chaos = phase.chaos
+      ? new ChaosMonkey({
+          fake: this.#fake,
+          probe: this.#server.probe,
+          targets: this.#accounts.map((a) => ({ accountId: a.accountId, botId: a.botId })),
+          intervalMs: this.options.chaosIntervalMs,
+        })
+      : undefined;
+    const driver = new PresenceDriver(this.#fake, this.#driverAccounts, (change) => {
+      this.#sent.push(change);
+      this.#sentByKey.set(change.key, change);
+    });
+
+    const startedAt = Date.now();
+    sampler.start();
+    reads.start();
+    chaos?.start();
+    const progress = onProgress ? this.#progressTimer(phase, startedAt, firstChange, sampler, chaos, onProgress) : undefined;
+    const driverStats = await driver.run(phase.rate, phase.durationS * 1000);
+    const loadEndedAt = Date.now();
+    await reads.stop();
+    await chaos?.stop(60_000);
+    if (chaos) this.#kills.push(...chaos.kills());
+    await this.#drain(firstChange);
+    clearInterval(progress);
+    await sampler.sampleMemory();
+    await sampler.stop();
+
+    const changes = this.#sent.slice(firstChange);
+    const messages = await this.#fake.messages();
+    const storedInPhase = this.#server.probe.stored.length - storedBefore;
+    const outcomes = this.#pairedOutcomes.slice(firstOutcome);
+    const result: PhaseResult = {
+      rate: phase.rate,
+      durationS: phase.durationS,
+      chaos: phase.chaos,
+      startedAt,
+      driver: driverStats,
+      storedRate: storedInPhase / Math.max((loadEndedAt - startedAt) / 1000, 0.001),
+      latency: this.#latencies(changes, outcomes, messages, firstBaseline),
+      timeline: this.#timeline(changes, outcomes, messages, startedAt),
+      outcomes: outcomes.reduce<Record<string, number>>((acc, o) => {
+        acc[o.outcome.status] = (acc[o.outcome.status] ?? 0) + 1;
+        return acc;
+      }, {}),
+      correlationErrors: outcomes.filter((o) => o.mismatch).length,
+      reads: {
+        accounts: readLatency(reads.samples.filter((s) => s.route === 'accounts')),
+        activity: readLatency(reads.samples.filter((s) => s.route === 'activity')),
+      },
+      cpu: {
+        serverMeanPct: spread(sampler.cpu.map((c) => c.serverPct)).median,
+        serverMaxPct: Math.max(0, ...sampler.cpu.map((c) => c.serverPct)),
+        workersMeanPct: spread(sampler.cpu.map((c) => c.workersPct)).median,
+      },
+      memory: sampler.memory.map(totalsOf),
+      chaosEvents: chaos?.events ?? [],
+      baselineErrors: this.#baseline?.errors.slice() ?? [],
+    };
+    this.phases.push(result);
+    return result;
+  }
+
+  /** Reads everything back through the API, reconciles, samples final memory and states. */
+  async finish(): Promise<LoadTestResult> {
+    const accounts = await this.#api.accounts();
+    const ours = new Set(this.#accounts.map((a) => a.accountId));
+    const finalWorkers = accounts
+      .filter((a) => ours.has(a.id))
+      .map((a) => ({ accountId: a.id, state: a.state, restarts: a.worker?.restarts ?? 0 }));
+    const stored: StoredEvent[] = [];
+    const content = { sent: 0, failed: 0, skipped: 0, messagesInFake: 0 };
+    await mapLimit(this.#accounts, 4, async (account) => {
+      for (const row of await this.#api.activity(account.accountId)) {
+        stored.push({ accountId: account.accountId, discordUserId: row.discordUserId, kind: row.kind, name: row.activity?.name ?? null });
+      }
+      for (const row of await this.#api.contentHistory(account.accountId)) content[row.status]++;
+    });
+    const botIds = new Set(this.#accounts.map((a) => a.botId));
+    content.messagesInFake = (await this.#fake.messages()).filter((m) => botIds.has(m.botId)).length;
+    const reconciliation = reconcile({
+      sent: this.#sent,
+      stored,
+      received: new Set(this.#server.probe.received.map((r) => r.key)),
+      kills: this.#kills,
+      loadStart: this.phases[0]?.startedAt ?? this.setup.startAt,
+    });
+
+    const sampler = new ResourceSampler({ serverPid: this.#server.pid, accountOfPid: (pid) => this.#server.probe.accountOfPid(pid) });
+    const sample = await sampler.sampleMemory();
+    const workers: WorkerMemoryFinal[] = sample.workers.map(({ accountId, rss, pss, uss }) => ({ accountId, rss, pss, uss }));
+    const median = (f: keyof MemoryFigures) => spread(workers.map((w) => w[f])).median;
+
+    const allReady = finalWorkers.length === this.#accounts.length && finalWorkers.every((w) => w.state === 'ready');
+    const problems: string[] = [];
+    if (reconciliation.lost > 0) problems.push(`${reconciliation.lost} events lost (e.g. ${reconciliation.examples.lost.slice(0, 3).join(', ')})`);
+    if (reconciliation.duplicated > 0) problems.push(`${reconciliation.duplicated} events duplicated`);
+    if (reconciliation.unexpected > 0) problems.push(`${reconciliation.unexpected} unexpected events`);
+    if (!allReady) problems.push(`workers not all ready at the end: ${finalWorkers.filter((w) => w.state !== 'ready').map((w) => `${w.accountId}=${w.state}`).join(', ')}`);
+    for (const phase of this.phases) {
+      if (phase.correlationErrors > 0) problems.push(`${phase.correlationErrors} pipeline outcomes did not pair with their events`);
+      for (const e of phase.chaosEvents) if (e.action !== 'ratelimit' && e.recoveredAt === null) problems.push(`${e.action} of ${e.accountId} never recovered`);
+    }
+
+    return {
+      options: this.options,
+      machine: { cpus: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.version, loadAverageStart: this.#loadAverageStart, loadAverageEnd: loadavg() },
+      setup: this.setup,
+      phases: this.phases,
+      reconciliation,
+      workers: { final: finalWorkers, allReady, restarts: finalWorkers.reduce((acc, w) => acc + w.restarts, 0) },
+      memory: {
+        workers,
+        server: sample.server ?? null,
+        perWorkerMedian: { rss: median('rss'), pss: median('pss'), uss: median('uss') },
+        totals: totalsOf(sample),
+      },
+      content,
+      fake: await this.#fake.stats(),
+      shutdownMs: this.#shutdownMs,
+      problems,
+    };
+  }
+
+  /** Server shutdown time measured here is reported by `finish()` only if called before it. */
+  get shutdownMs(): number | null {
+    return this.#shutdownMs;
+  }
+
+  /** Stops every process this rig started, newest first; the server's shutdown is timed. */
+  async close(): Promise<void> {
+    while (this.#cleanups.length > 0) {
+      const cleanup = this.#cleanups.pop() as () => Promise<void>;
+      await cleanup().catch((err: unknown) => this.#log(`cleanup failed: ${(err as Error).message}`));
+    }
+  }
+
+  // ─── setup ──────────────────────────────────────────────────────────────────────────────
+
+  async #startProcesses(): Promise<void> {
+    await mkdir(this.outDir, { recursive: true });
+    await ensureBuilt(this.options.build, this.#log, this.options.serverEntry);
+    const dataDir = await mkdtemp(join(tmpdir(), 'dac-loadtest-'));
+    this.#cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const probePath = await buildProbe(dataDir);
+
+    this.#fixture = await startProviderFixture();
+    this.#cleanups.push(() => this.#fixture.close());
+    this.#fakeProcess = await startFakeDiscord({ logDir: this.outDir, heartbeatMs: this.options.heartbeatMs });
+    this.#cleanups.push(() => this.#fakeProcess.stop());
+    this.#fake = new FakeControl(this.#fakeProcess.url);
+    this.#cleanups.push(async () => this.#fake.close());
+    this.#log(`fake Discord at ${this.#fakeProcess.url}, content fixture at ${this.#fixture.url}`);
+
+    const env: Record<string, string> = {};
+    if (this.options.spawnConcurrency > 0) env.WORKER_SPAWN_CONCURRENCY = String(this.options.spawnConcurrency);
+    if (this.options.mongodbUri) env.MONGODB_URI = this.options.mongodbUri;
+    this.#server = await startServer({
+      logDir: this.outDir,
+      dataDir,
+      probePath,
+      discordApiUrl: this.#fake.apiUrl,
+      logLevel: this.options.logLevel,
+      env,
+      serverEntry: this.options.serverEntry,
+    });
+    this.#cleanups.push(async () => {
+      const started = Date.now();
+      await this.#server.stop();
+      this.#shutdownMs = Date.now() - started;
+    });
+    this.#api = new ApiClient(this.#server.baseUrl);
+    this.#cleanups.push(async () => this.#api.close());
+    this.#log(`server at ${this.#server.baseUrl} (pid ${this.#server.pid})`);
+  }
+
+  async #createAccounts(): Promise<void> {
+    const { accounts, friends, baseline } = this.options;
+    if (baseline !== 'off') this.#baselineBot = await this.#fake.createBot('baseline');
+    const baselineBot = this.#baselineBot?.id;
+    this.#log(`creating ${accounts} bots with ${friends} friends each in the fake Discord…`);
+    const bots = await mapLimit(Array.from({ length: accounts }, (_, i) => i), SETUP_CONCURRENCY, async (i) => {
+      const bot = await this.#fake.createBot(`loadbot${i}`);
+      const userIds: string[] = [];
+      for (let j = 0; j < friends; j++) userIds.push((await this.#fake.createUser(`friend${i}_${j}`)).id);
+      // Online and idle-handed before any worker connects: the silent baseline every change starts from.
+      for (const userId of userIds) await this.#fake.setPresence(userId, INITIAL_PRESENCE);
+      await this.#fake.createGuild(`load guild ${i}`, baselineBot ? [bot.id, baselineBot] : [bot.id], userIds);
+      return { bot, userIds };
+    });
+
+    await this.#api.signIn(LOAD_USER.email, LOAD_USER.password);
+    this.#log(`creating ${accounts} accounts and ${accounts * friends} friends through the API…`);
+    const settings = {
+      deliveryMode: 'dm',
+      content: { providers: [{ kind: 'gimme', weight: 1, baseUrl: this.#fixture.url, subreddits: ['memes'] }], allowNsfw: false },
+      defaultRules: rulesFor(this.options.deliver),
+    };
+    this.#accounts = await mapLimit(bots, SETUP_CONCURRENCY, async ({ bot, userIds }, i) => {
+      const account = await this.#api.createAccount({ label: `load ${i}`, token: bot.token, settings });
+      for (const [j, userId] of userIds.entries()) await this.#api.addFriend(account.id, userId, `friend ${i}.${j}`);
+      return { accountId: account.id, botId: bot.id, userIds };
+    });
+    for (const account of this.#accounts) for (const userId of account.userIds) this.#accountOfUser.set(userId, account.accountId);
+    this.#driverAccounts = this.#accounts.map((a) => ({
+      accountId: a.accountId,
+      friends: a.userIds.map((userId) => ({ userId, seq: 0, retired: false })),
+      busy: false,
+      nextFriend: 0,
+    }));
+    this.#server.probe.on('stored', (batch) => this.#queueForOutcomes(batch));
+    this.#server.probe.on('outcome', (batch) => this.#pairOutcomes(batch));
+  }
+
+  async #startAccounts(): Promise<void> {
+    await this.#startBaseline();
+    const startAt = Date.now();
+    this.#log(`starting ${this.#accounts.length} accounts…`);
+    await mapLimit(this.#accounts, SETUP_CONCURRENCY, (a) => this.#api.start(a.accountId));
+    const deadline = startAt + this.options.readyTimeoutMs;
+    const ours = new Set(this.#accounts.map((a) => a.accountId));
+    let accounts: ApiAccount[] = [];
+    for (;;) {
+      accounts = (await this.#api.accounts()).filter((a) => ours.has(a.id));
+      const ready = accounts.filter((a) => a.state === 'ready').length;
+      const failed = accounts.filter((a) => a.state === 'error' || a.state === 'crashed');
+      if (failed.length > 0) throw new Error(`accounts failed to start: ${failed.map((a) => `${a.id} ${a.state} ${a.lastError?.code ?? ''}`).join(', ')}`);
+      if (ready === this.#accounts.length) break;
+      if (Date.now() > deadline) throw new Error(`only ${ready} of ${this.#accounts.length} accounts ready after ${this.options.readyTimeoutMs} ms`);
+      await sleep(READY_POLL_MS);
+    }
+    const readyMs = accounts.map((a) => Date.parse(a.worker?.readyAt ?? '') - startAt).sort((a, b) => a - b);
+    this.setup = { startAt, readyMs, allReadyMs: readyMs[readyMs.length - 1] ?? 0 };
+    this.#log(`all ${accounts.length} accounts ready after ${(this.setup.allReadyMs / 1000).toFixed(1)} s`);
+    // Content is prefetched when a worker becomes ready; wait for one fixture call per account.
+    const warmDeadline = Date.now() + 15_000;
+    while (this.options.deliver !== 'none' && this.#fixture.requests.filter((p) => p.startsWith('/gimme')).length < this.#accounts.length && Date.now() < warmDeadline) {
+      await sleep(100);
+    }
+  }
+
+  /** The bare client joins after the guilds exist, so its READY lists all of them. */
+  async #startBaseline(): Promise<void> {
+    if (!this.#baselineBot) return;
+    this.#log('starting the baseline discord.js client…');
+    const observer = await startBaselineObserver({
+      logDir: this.outDir,
+      token: this.#baselineBot.token,
+      apiUrl: this.#fake.apiUrl,
+      reply: this.options.baseline === 'reply',
+    });
+    this.#baseline = observer;
+    this.#cleanups.push(() => observer.stop());
+  }
+
+  // ─── measuring ──────────────────────────────────────────────────────────────────────────
+
+  #queueForOutcomes(batch: StoredRecord[]): void {
+    for (const record of batch) {
+      const friend = `${record.accountId}|${record.discordUserId}`;
+      let queue = this.#awaitingOutcome.get(friend);
+      if (!queue) this.#awaitingOutcome.set(friend, (queue = []));
+      queue.push(record);
+    }
+  }
+
+  #pairOutcomes(batch: OutcomeRecord[]): void {
+    for (const outcome of batch) {
+      const stored = this.#awaitingOutcome.get(`${outcome.accountId}|${outcome.discordUserId}`)?.shift();
+      if (!stored) continue;
+      this.#pairedOutcomes.push({ key: stored.key, outcome, mismatch: stored.kind !== outcome.kind });
+    }
+  }
+
+  /** Waits until the server has stored what it received and the pipeline has an outcome for each. */
+  async #drain(firstChange: number): Promise<void> {
+    const probe = this.#server.probe;
+    const deadline = Date.now() + this.options.drainTimeoutMs;
+    const storedKeys = () => new Set(probe.stored.map((s) => s.key));
+    while (Date.now() < deadline) {
+      const keys = storedKeys();
+      const allStored = this.#sent.slice(firstChange).every((c) => !c.ok || keys.has(c.key));
+      const pipelineDone = probe.outcomes.length >= probe.stored.length;
+      const quiet = Date.now() - probe.lastActivityAt > QUIET_MS;
+      if (pipelineDone && (allStored || quiet)) return;
+      await sleep(100);
+    }
+    this.#log(`the server was still busy ${this.options.drainTimeoutMs} ms after the load ended`);
+  }
+
+  #latencies(changes: readonly SentChange[], outcomes: ReadonlyArray<{ key: string; outcome: OutcomeRecord }>, messages: readonly FakeMessage[], firstBaseline: number): PhaseLatencies {
+    const probe = this.#server.probe;
+    const inPhase = new Map(changes.map((c) => [c.key, c]));
+    const firstOf = <T extends { key: string }>(records: readonly T[]): Map<string, T> => {
+      const map = new Map<string, T>();
+      for (const r of records) if (inPhase.has(r.key) && !map.has(r.key)) map.set(r.key, r);
+      return map;
+    };
+    const since = (key: string, at: number) => at - (inPhase.get(key) as SentChange).sentAt;
+    const stored = firstOf(probe.stored);
+    const received = firstOf(probe.received);
+    const messageAt = new Map(messages.map((m) => [m.id, Date.parse(m.at)]));
+    const delivered: number[] = [];
+    const serverDelivery: number[] = [];
+    for (const { key, outcome } of outcomes) {
+      if (outcome.status !== 'sent' || !inPhase.has(key)) continue;
+      const at = outcome.messageId ? messageAt.get(outcome.messageId) : undefined;
+      if (at !== undefined) delivered.push(since(key, at));
+      if (outcome.latencyMs !== null) serverDelivery.push(outcome.latencyMs);
+    }
+    const latencies: PhaseLatencies = {
+      observed: summarize([...stored.values()].map((s) => since(s.key, s.eventAt))),
+      received: summarize([...received.values()].map((r) => since(r.key, r.receivedAt))),
+      stored: summarize([...stored.values()].map((s) => since(s.key, s.storedAt))),
+      delivered: summarize(delivered),
+      serverDelivery: summarize(serverDelivery),
+    };
+    if (this.#baseline) {
+      const seen = new Map<string, number>();
+      for (const r of this.#baseline.reports.slice(firstBaseline)) {
+        const accountId = this.#accountOfUser.get(r.userId);
+        const key = accountId ? eventKey(accountId, r.userId, r.kind, r.name) : '';
+        if (inPhase.has(key) && !seen.has(key)) seen.set(key, since(key, r.at));
+      }
+      latencies.baseline = summarize([...seen.values()]);
+      if (this.options.baseline === 'reply') {
+        const replies: number[] = [];
+        for (const m of messages) {
+          const match = m.botId === this.#baselineBot?.id ? /^baseline (\d+) (\S+) (\S+)$/.exec(m.content) : null;
+          if (!match) continue;
+          const [, userId, kind, name] = match as unknown as [string, string, string, string];
+          const key = eventKey(this.#accountOfUser.get(userId) ?? '', userId, kind, name);
+          if (inPhase.has(key)) replies.push(since(key, Date.parse(m.at)));
+        }
+        latencies.baselineDelivered = summarize(replies);
+      }
+    }
+    return latencies;
+  }
+
+  #timeline(changes: readonly SentChange[], outcomes: ReadonlyArray<{ key: string; outcome: OutcomeRecord }>, messages: readonly FakeMessage[], origin: number): TimelinePoint[] {
+    const byKey = new Map(changes.map((c) => [c.key, c]));
+    const storedAt = new Map<string, number>();
+    for (const s of this.#server.probe.stored) if (byKey.has(s.key) && !storedAt.has(s.key)) storedAt.set(s.key, s.storedAt);
+    const messageAt = new Map(messages.map((m) => [m.id, Date.parse(m.at)]));
+    const storedSamples = [...storedAt].map(([key, at]) => {
+      const sentAt = (byKey.get(key) as SentChange).sentAt;
+      return { at: sentAt, value: at - sentAt };
+    });
+    const deliveredSamples = outcomes.flatMap(({ key, outcome }) => {
+      const change = byKey.get(key);
+      const at = outcome.messageId ? messageAt.get(outcome.messageId) : undefined;
+      return change && at !== undefined ? [{ at: change.sentAt, value: at - change.sentAt }] : [];
+    });
+    const sentPerSecond = perSecond(changes.map((c) => ({ at: c.sentAt, value: 0 })), origin);
+    const stored = new Map(perSecond(storedSamples, origin).map((s) => [s.second, s]));
+    const delivered = new Map(perSecond(deliveredSamples, origin).map((s) => [s.second, s]));
+    return sentPerSecond.map(({ second, count }) => ({
+      second,
+      sent: count,
+      storedP50: stored.get(second)?.p50 ?? Number.NaN,
+      storedP99: stored.get(second)?.p99 ?? Number.NaN,
+      deliveredP50: delivered.get(second)?.p50 ?? Number.NaN,
+      deliveredP99: delivered.get(second)?.p99 ?? Number.NaN,
+    }));
+  }
+
+  #progressTimer(
+    phase: PhaseOptions,
+    startedAt: number,
+    firstChange: number,
+    sampler: ResourceSampler,
+    chaos: ChaosMonkey | undefined,
+    onProgress: (p: Progress) => void,
+  ): NodeJS.Timeout {
+    const probe = this.#server.probe;
+    let storedSeen = probe.stored.length;
+    let outcomesSeen = this.#pairedOutcomes.length;
+    let sentSeen = this.#sent.length;
+    const firstStored = probe.stored.length;
+    const firstOutcome = this.#pairedOutcomes.length;
+    return setInterval(() => {
+      const storedLatencies = probe.stored.slice(storedSeen).flatMap((s) => {
+        const change = this.#sentByKey.get(s.key);
+        return change ? [s.storedAt - change.sentAt] : [];
+      });
+      const messageLatencies = this.#pairedOutcomes.slice(outcomesSeen).flatMap(({ key, outcome }) => {
+        const change = this.#sentByKey.get(key);
+        // The fake's own timestamp is read after the phase; the server's is close enough live.
+        return change && outcome.status === 'sent' ? [outcome.at - change.sentAt] : [];
+      });
+      const latest = new Map<string, { state: string; restarts: number }>();
+      for (const s of probe.states) latest.set(s.accountId, s);
+      const memory = totalsOf(sampler.memory[sampler.memory.length - 1]);
+      onProgress({
+        elapsedS: (Date.now() - startedAt) / 1000,
+        durationS: phase.durationS,
+        sent: this.#sent.length - firstChange,
+        sentLastSecond: this.#sent.length - sentSeen,
+        stored: probe.stored.length - firstStored,
+        delivered: this.#pairedOutcomes.slice(firstOutcome).filter((o) => o.outcome.status === 'sent').length,
+        storedP99: summarize(storedLatencies).p99,
+        deliveredP99: summarize(messageLatencies).p99,
+        ready: [...latest.values()].filter((s) => s.state === 'ready').length,
+        accounts: this.#accounts.length,
+        restarts: [...latest.values()].reduce((acc, s) => acc + s.restarts, 0),
+        rss: memory.rss,
+        pss: memory.pss,
+        serverCpuPct: sampler.cpu[sampler.cpu.length - 1]?.serverPct ?? Number.NaN,
+        chaosActions: chaos?.events.length ?? 0,
+      });
+      storedSeen = probe.stored.length;
+      outcomesSeen = this.#pairedOutcomes.length;
+      sentSeen = this.#sent.length;
+    }, 1000);
+  }
+}

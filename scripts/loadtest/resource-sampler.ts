@@ -1,0 +1,102 @@
+import { childPids, commandLine, cpuSecondsOf, type MemoryFigures, memoryOf } from './proc-stats.js';
+
+export interface CpuSample {
+  at: number;
+  /** Server process CPU over the last interval, % of one core. */
+  serverPct: number;
+  /** All worker processes together, % of one core. */
+  workersPct: number;
+}
+
+export interface WorkerMemory extends MemoryFigures {
+  pid: number;
+  accountId: string | undefined;
+}
+
+export interface MemorySample {
+  at: number;
+  server: MemoryFigures | undefined;
+  workers: WorkerMemory[];
+}
+
+export interface ResourceSamplerOptions {
+  serverPid: number;
+  /** Which account a worker pid belongs to (from the probe). */
+  accountOfPid: (pid: number) => string | undefined;
+  /** @defaultValue 1000 */
+  cpuIntervalMs?: number;
+  /** Reading smaps_rollup of 100 processes costs real CPU, so memory is sampled less often. @defaultValue 5000 */
+  memoryIntervalMs?: number;
+}
+
+/** The worker processes: children of the server running the worker bundle. */
+export async function workerPids(serverPid: number): Promise<number[]> {
+  const pids: number[] = [];
+  for (const pid of await childPids(serverPid)) {
+    if ((await commandLine(pid)).includes('worker.cjs')) pids.push(pid);
+  }
+  return pids;
+}
+
+/** Samples server and worker CPU every second and memory every few seconds, from /proc. */
+export class ResourceSampler {
+  readonly cpu: CpuSample[] = [];
+  readonly memory: MemorySample[] = [];
+  readonly #opts: Required<ResourceSamplerOptions>;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #last: { at: number; server: number; workers: Map<number, number> } | undefined;
+  #sampling: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: ResourceSamplerOptions) {
+    this.#opts = { cpuIntervalMs: 1000, memoryIntervalMs: 5000, ...opts };
+  }
+
+  start(): void {
+    void this.#sampleCpu();
+    void this.sampleMemory();
+    this.#timers.push(setInterval(() => void this.#sampleCpu(), this.#opts.cpuIntervalMs));
+    this.#timers.push(setInterval(() => void this.sampleMemory(), this.#opts.memoryIntervalMs));
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers.length = 0;
+    await this.#sampling;
+  }
+
+  /** Takes one memory sample now (also used for the final figures). */
+  async sampleMemory(): Promise<MemorySample> {
+    const run = (async () => {
+      const pids = await workerPids(this.#opts.serverPid);
+      const workers: WorkerMemory[] = [];
+      for (const pid of pids) {
+        const figures = await memoryOf(pid);
+        if (figures) workers.push({ pid, accountId: this.#opts.accountOfPid(pid), ...figures });
+      }
+      const sample = { at: Date.now(), server: await memoryOf(this.#opts.serverPid), workers };
+      this.memory.push(sample);
+      return sample;
+    })();
+    this.#sampling = Promise.allSettled([this.#sampling, run]);
+    return run;
+  }
+
+  /** CPU % of the server and of all workers since the previous sample. */
+  async #sampleCpu(): Promise<void> {
+    const at = Date.now();
+    const server = (await cpuSecondsOf(this.#opts.serverPid)) ?? 0;
+    const workers = new Map<number, number>();
+    for (const pid of await workerPids(this.#opts.serverPid)) {
+      const seconds = await cpuSecondsOf(pid);
+      if (seconds !== undefined) workers.set(pid, seconds);
+    }
+    const last = this.#last;
+    this.#last = { at, server, workers };
+    if (!last) return;
+    const seconds = Math.max((at - last.at) / 1000, 0.001);
+    let workerDelta = 0;
+    // A worker forked since the last sample counts from zero; one that died drops out.
+    for (const [pid, now] of workers) workerDelta += now - (last.workers.get(pid) ?? 0);
+    this.cpu.push({ at, serverPct: ((server - last.server) / seconds) * 100, workersPct: (workerDelta / seconds) * 100 });
+  }
+}

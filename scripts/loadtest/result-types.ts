@@ -1,0 +1,110 @@
+import type { ChaosEvent } from './chaos.js';
+import type { FakeStats } from './fake-control.js';
+import type { DriverStats } from './presence-driver.js';
+import type { LoadTestOptions } from './options.js';
+import type { Reconciliation } from './reconcile.js';
+import type { MemoryFigures } from './proc-stats.js';
+import type { LatencySummary } from './stats.js';
+
+/**
+ * Latencies of one load phase, each from the moment the harness sent the presence change
+ * (just before writing the PUT to the fake Discord) to:
+ */
+export interface PhaseLatencies {
+  /** …the worker saw it: ActivityHistory `at`, stamped by the worker. */
+  observed: LatencySummary;
+  /** …the server received it over IPC (the supervisor's `activity` event). */
+  received: LatencySummary;
+  /** …its ActivityHistory insert was acknowledged by the database. */
+  stored: LatencySummary;
+  /** …the fake Discord stored the message the server sent for it. */
+  delivered: LatencySummary;
+  /** The server's own ContentHistory `latencyMs`: worker saw it → Discord answered the send. */
+  serverDelivery: LatencySummary;
+  /** …a bare discord.js client's `presenceUpdate` fired (baseline). */
+  baseline?: LatencySummary;
+  /** …the fake Discord stored the bare client's reply (baseline, reply mode). */
+  baselineDelivered?: LatencySummary;
+}
+
+export interface TimelinePoint {
+  /** Seconds since the phase started, by send time. */
+  second: number;
+  sent: number;
+  storedP50: number;
+  storedP99: number;
+  deliveredP50: number;
+  deliveredP99: number;
+}
+
+export interface ReadLatency extends LatencySummary {
+  errors: number;
+}
+
+export interface MemoryTotals {
+  at: number;
+  workers: number;
+  /** Summed over workers, bytes. */
+  rss: number;
+  pss: number;
+  uss: number;
+  server: MemoryFigures | null;
+}
+
+export interface PhaseResult {
+  rate: number;
+  durationS: number;
+  chaos: boolean;
+  startedAt: number;
+  driver: DriverStats;
+  /** Events stored per second during the phase (probe). */
+  storedRate: number;
+  latency: PhaseLatencies;
+  timeline: TimelinePoint[];
+  /** Pipeline outcomes of the phase's events by status (sent, failed, skipped, no-match). */
+  outcomes: Record<string, number>;
+  /** Outcomes whose kind did not match the event they were paired with: must be 0. */
+  correlationErrors: number;
+  reads: { accounts: ReadLatency; activity: ReadLatency };
+  cpu: { serverMeanPct: number; serverMaxPct: number; workersMeanPct: number };
+  memory: MemoryTotals[];
+  /** Chaos actions taken (empty without --chaos), with their recovery times. */
+  chaosEvents: ChaosEvent[];
+  /** Baseline observer reply failures (reply mode). */
+  baselineErrors: string[];
+}
+
+export interface SetupResult {
+  /** When the first start request was sent. */
+  startAt: number;
+  /** Start request → worker ready (server's readyAt), ms, one per account, ascending. */
+  readyMs: number[];
+  /** Until the last account was ready, ms. */
+  allReadyMs: number;
+}
+
+export interface WorkerFinal {
+  accountId: string;
+  state: string;
+  restarts: number;
+}
+
+export interface WorkerMemoryFinal extends MemoryFigures {
+  accountId: string | undefined;
+}
+
+export interface LoadTestResult {
+  options: LoadTestOptions;
+  machine: { cpus: number; memoryGiB: number; node: string; loadAverageStart: number[]; loadAverageEnd: number[] };
+  setup: SetupResult;
+  phases: PhaseResult[];
+  reconciliation: Reconciliation;
+  workers: { final: WorkerFinal[]; allReady: boolean; restarts: number };
+  memory: { workers: WorkerMemoryFinal[]; server: MemoryFigures | null; perWorkerMedian: MemoryFigures; totals: MemoryTotals };
+  content: { sent: number; failed: number; skipped: number; messagesInFake: number };
+  fake: FakeStats;
+  /** SIGTERM → server exited (graceful shutdown with every worker), ms. */
+  shutdownMs: number | null;
+  /** Empty when every check passed. */
+  problems: string[];
+}

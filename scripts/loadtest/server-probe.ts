@@ -1,0 +1,111 @@
+/**
+ * A read-only measurement probe preloaded into the real server (`node --import probe.mjs
+ * dist/server.js`), the way APM agents attach: the server's code is not changed. It finds the
+ * Fastify instance through Fastify's `fastify.initialization` diagnostics channel and, once the
+ * app is ready, reports with timestamps taken on the server's clock:
+ *
+ * - `r`: every activity event the supervisor received from a worker (the `activity` event);
+ * - `s`: every ActivityHistory batch once `insertMany` is acknowledged (wrapping the model's
+ *   static method, which ActivityService calls through the same model object);
+ * - `o`: every content-pipeline outcome (the pipeline's `outcome` event);
+ * - `w`: every worker state or gateway-state change, with its pid (the supervisor's `state`);
+ * - `listening`: the port, once the server listens.
+ *
+ * Lines of JSON go to file descriptor LOADTEST_PROBE_FD (3), batched every 20 ms; the
+ * timestamps inside are taken when each thing happens, so batching does not skew them.
+ * Compiled to a standalone file by the harness (scripts/loadtest/probe-build.ts): node
+ * built-ins only.
+ */
+import diagnostics from 'node:diagnostics_channel';
+import { createWriteStream } from 'node:fs';
+
+interface ActivityEventLike {
+  discordUserId: string;
+  kind: string;
+  activity?: { name?: string } | null;
+  at: number;
+}
+interface EmitterLike {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+}
+interface AppLike {
+  supervisor?: EmitterLike;
+  pipeline?: EmitterLike;
+  db?: { models?: { ActivityHistory?: { insertMany: (...args: unknown[]) => Promise<unknown> } } };
+  server?: { address(): unknown };
+  addHook(name: string, hook: (this: AppLike) => Promise<void>): unknown;
+}
+
+const FLUSH_MS = 20;
+const out = createWriteStream('', { fd: Number(process.env.LOADTEST_PROBE_FD ?? 3) });
+out.on('error', () => {
+  // The harness went away; the server must not notice.
+});
+let lines: string[] = [];
+let received: unknown[] = [];
+let outcomes: unknown[] = [];
+
+function emit(record: object): void {
+  lines.push(JSON.stringify(record));
+}
+
+function flush(): void {
+  if (received.length > 0) emit({ t: 'r', e: received });
+  if (outcomes.length > 0) emit({ t: 'o', e: outcomes });
+  received = [];
+  outcomes = [];
+  if (lines.length === 0) return;
+  out.write(`${lines.join('\n')}\n`);
+  lines = [];
+}
+setInterval(flush, FLUSH_MS).unref();
+
+function attach(app: AppLike): void {
+  const model = app.db?.models?.ActivityHistory;
+  if (!app.supervisor || !app.pipeline || !model) {
+    emit({ t: 'error', message: 'the app has no supervisor, pipeline or ActivityHistory model to observe' });
+    return;
+  }
+  app.supervisor.on('activity', ((accountId: string, event: ActivityEventLike) => {
+    received.push([accountId, event.discordUserId, event.kind, event.activity?.name ?? null, event.at, Date.now()]);
+  }) as never);
+  app.supervisor.on('state', ((s: { accountId: string; state: string; gatewayState?: string; pid?: number; restarts: number }) => {
+    const { accountId, state, gatewayState, restarts } = s;
+    emit({ t: 'w', at: Date.now(), accountId, state, gatewayState: gatewayState ?? null, pid: s.pid ?? null, restarts });
+  }) as never);
+  app.pipeline.on('outcome', ((o: { accountId: string; discordUserId: string; kind: string; status: string; messageId?: string; latencyMs?: number; reason?: string }) => {
+    outcomes.push([o.accountId, o.discordUserId, o.kind, o.status, o.messageId ?? null, o.latencyMs ?? null, Date.now(), o.reason ?? null]);
+  }) as never);
+  const insertMany = model.insertMany;
+  model.insertMany = async function probedInsertMany(this: unknown, ...args: unknown[]) {
+    const result = await insertMany.apply(this, args);
+    const storedAt = Date.now();
+    const docs = Array.isArray(args[0]) ? (args[0] as Array<Record<string, unknown>>) : [];
+    emit({
+      t: 's',
+      at: storedAt,
+      e: docs.map((d) => [
+        String(d.accountId),
+        d.discordUserId,
+        d.kind,
+        (d.activity as { name?: string } | undefined)?.name ?? null,
+        d.at instanceof Date ? d.at.getTime() : null,
+      ]),
+    });
+    return result;
+  };
+  emit({ t: 'attached', pid: process.pid });
+}
+
+diagnostics.subscribe('fastify.initialization', (message) => {
+  const app = (message as { fastify: AppLike }).fastify;
+  app.addHook('onReady', async function onReady(this: AppLike) {
+    attach(this);
+    flush();
+  });
+  app.addHook('onListen', async function onListen(this: AppLike) {
+    const address = this.server?.address() as { port?: number } | null;
+    emit({ t: 'listening', port: address?.port ?? null });
+    flush();
+  });
+});

@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LoadTestResult, runLoadTest } from '../../scripts/loadtest/run-load-test.js';
+
+// A short load test through the harness, with chaos: the real server bundle and its workers,
+// the fake Discord in its own process, 10 accounts, presence changes for 25 s while workers are
+// SIGKILLed, gateway connections dropped and 429s injected. Every event must be stored exactly
+// once (or, for a killed worker, be provably unobservable), and every worker must end ready.
+
+let out: string;
+let result: LoadTestResult;
+
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'dac-loadtest-e2e-'));
+  result = await runLoadTest(
+    {
+      accounts: 10,
+      friends: 3,
+      rate: 100,
+      duration: 25,
+      chaos: true,
+      chaosIntervalMs: 2_000,
+      readRate: 5,
+      logLevel: 'warn',
+      out,
+    },
+    { writeFiles: true },
+  );
+}, 240_000);
+
+afterAll(async () => {
+  // Kept for a look when something failed: result.json, report.md and the process logs.
+  if (result?.problems.length === 0) await rm(out, { recursive: true, force: true });
+});
+
+describe('the load test with chaos', () => {
+  it('kills workers and drops gateway connections, and each recovers', () => {
+    const events = result.phases.flatMap((p) => p.chaosEvents);
+    const kills = events.filter((e) => e.action === 'kill');
+    const drops = events.filter((e) => e.action === 'drop');
+    expect(kills.length).toBeGreaterThanOrEqual(2);
+    expect(drops.length).toBeGreaterThanOrEqual(2);
+    expect(events.filter((e) => e.action !== 'ratelimit' && e.recoveredAt === null)).toEqual([]);
+  });
+
+  it('stores an event for every presence change the workers could see', () => {
+    const r = result.reconciliation;
+    expect(r.expected).toBeGreaterThan(1_000);
+    expect(r.lost).toBe(0);
+    expect(r.matched + r.unobservedDuringRestart).toBe(r.expected);
+  });
+
+  it('stores no event twice and none that did not happen', () => {
+    expect(result.reconciliation.duplicated).toBe(0);
+    expect(result.reconciliation.unexpected).toBe(0);
+  });
+
+  it('ends with every worker ready', () => {
+    expect(result.workers.final).toHaveLength(10);
+    expect(result.workers.final.filter((w) => w.state !== 'ready')).toEqual([]);
+  });
+
+  it('restarts exactly the workers it killed', () => {
+    const kills = result.phases.flatMap((p) => p.chaosEvents).filter((e) => e.action === 'kill');
+    expect(result.workers.restarts).toBe(kills.length);
+  });
+});
