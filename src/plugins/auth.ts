@@ -30,6 +30,9 @@ export default fp(
     await app.register(fastifyJwt, {
       secret: app.config.JWT_SECRET,
       sign: { expiresIn: app.config.JWT_EXPIRES_IN },
+      // Verified tokens are cached (LRU, keyed by a hash of the token, bounded by their expiry):
+      // a client polling the API is verified once, not on every request.
+      verify: { cache: 10_000, cacheTTL: 300_000 },
     });
     app.decorate('authenticate', async (request: FastifyRequest) => {
       try {
