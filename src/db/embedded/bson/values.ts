@@ -1,4 +1,4 @@
-import { calculateObjectSize, Decimal128, Double, Long, ObjectId, serializeWithBufferAndIndex } from 'bson';
+import { calculateObjectSize, type Decimal128, type Double, Long, type ObjectId, serializeWithBufferAndIndex } from 'bson';
 
 /** A BSON document as held in memory. */
 export type Doc = Record<string, unknown>;
@@ -125,10 +125,6 @@ export function encodeDocument(doc: Doc): Buffer {
 /** Marks a Long so callers can produce int64 ids from counters. */
 export function toLong(value: bigint | number): Long {
   return typeof value === 'bigint' ? Long.fromBigInt(value) : Long.fromNumber(value);
-}
-
-export function newObjectId(): ObjectId {
-  return new ObjectId();
 }
 
 /**

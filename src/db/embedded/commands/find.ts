@@ -1,5 +1,4 @@
 import type { Long } from 'bson';
-import type { Doc } from '../bson/values.js';
 import { bsonTypeOf, numberOf, toLong } from '../bson/values.js';
 import { CommandError } from '../errors.js';
 import { runFind } from '../engine/query.js';
