@@ -2,6 +2,8 @@
  * Child process entry: one Discord account per process, forked by the supervisor with an IPC
  * channel. The token arrives in the `init` message only. Bundled into `dist/worker.cjs`.
  */
+// First: it must apply before discord.js allocates anything.
+import './lib/v8-tuning.js';
 import { WORKER_EXIT_CODES } from '../src/supervisor/protocol.js';
 import { AccountWorker } from './lib/account-worker.js';
 import { openIpcChannel } from './lib/ipc-channel.js';

@@ -54,6 +54,8 @@ export function createDiscordClient({ intents, apiUrl, maxRateLimitWaitMs }: Cli
     sweepers: { threads: { interval: 3600, lifetime: 14400 } },
     rest: {
       ...(apiUrl && { api: apiUrl }),
+      // Node's fetch: the worker bundle carries no undici of its own (lib/undici-builtin.ts).
+      makeRequest: fetch,
       rejectOnRateLimit: (limit: RateLimitData) => limit.retryAfter > maxRateLimitWaitMs,
     },
   };

@@ -1,0 +1,232 @@
+/**
+ * `npm run bench:worker`: what one account worker costs, side by side with a minimal discord.js
+ * client (same intents, same fake Discord, told its token over IPC the same way, same Node
+ * flags as the supervisor forks with), bundled like the worker and unbundled.
+ *
+ * Each group of N processes is forked at once, as the supervisor forks a batch; start-up is the
+ * time from fork() to the process saying it is ready (discord.js `clientReady`), memory is read
+ * from /proc/PID/smaps_rollup once the whole group is ready and has settled. Groups run one after
+ * the other so they do not compete for the CPU, in a rotating order over the rounds. Memory is
+ * bimodal for a default Node process (see docs/performance.md), hence means beside medians.
+ *
+ *   BENCH_WORKERS  processes per group (default 20)
+ *   BENCH_ROUNDS   rounds over the three groups (default 2)
+ *   BENCH_SETTLE_MS  wait between "all ready" and reading memory (default 3000)
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeDiscord } from '../fake-discord/index.js';
+import { SUPERVISOR_DEFAULTS } from '../src/supervisor/constants.js';
+import { type InitMessage, message, WORKER_INTENTS } from '../src/supervisor/protocol.js';
+import { buildWorkerBundles } from './worker-build.js';
+
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3_000);
+/** Users sharing each bot's guild; the worker watches them all. */
+const USERS_PER_GUILD = 10;
+const READY_TIMEOUT_MS = 120_000;
+
+interface Kind {
+  name: string;
+  file: string;
+  execArgv: string[];
+  role: 'worker' | 'baseline';
+}
+
+interface Sample {
+  startMs: number;
+  rssKiB: number;
+  pssKiB: number;
+  ussKiB: number;
+}
+
+interface GroupResult {
+  samples: Sample[];
+  allReadyMs: number;
+}
+
+/** Rss, Pss and private (USS) memory of one process, in KiB. */
+async function readMemory(pid: number): Promise<Omit<Sample, 'startMs'>> {
+  const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    rssKiB: field('Rss'),
+    pssKiB: field('Pss'),
+    ussKiB: field('Private_Clean') + field('Private_Dirty'),
+  };
+}
+
+function waitForReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error('a process was not ready in time')), READY_TIMEOUT_MS);
+    child.on('message', (msg: { type?: unknown }) => {
+      if (msg.type !== 'ready') return;
+      clearTimeout(timer);
+      resolvePromise();
+    });
+    child.once('exit', (code) => reject(new Error(`a process exited with ${code} before it was ready`)));
+  });
+}
+
+async function runGroup(fake: FakeDiscord, kind: Kind): Promise<GroupResult> {
+  const accounts = Array.from({ length: WORKERS }, (_, i) => {
+    const bot = fake.createBot({ username: `bench-${i}` });
+    const users = Array.from({ length: USERS_PER_GUILD }, (_, j) => fake.createUser({ username: `u-${i}-${j}` }));
+    fake.createGuild({ botIds: [bot.id], userIds: users.map((u) => u.id) });
+    for (const [j, user] of users.entries()) {
+      fake.setPresence(user.id, { status: j % 2 ? 'online' : 'idle', activities: [{ name: `game ${j}`, type: 0 }] });
+    }
+    return { bot, friends: users.map((u) => u.id) };
+  });
+
+  const groupStart = performance.now();
+  const running = accounts.map(({ bot, friends }, i) => {
+    const forkedAt = performance.now();
+    const child = fork(kind.file, [], {
+      serialization: 'json',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      execArgv: kind.execArgv,
+    });
+    child.send(
+      message<InitMessage>({
+        type: 'init',
+        accountId: `bench-${i}`,
+        token: bot.token,
+        intents: WORKER_INTENTS,
+        friends,
+        discordApiUrl: fake.apiUrl,
+        settings: { heartbeatIntervalMs: 2_000, loginTimeoutMs: READY_TIMEOUT_MS, deliveryTimeoutMs: 15_000 },
+      }),
+    );
+    const ready = waitForReady(child).then(() => performance.now() - forkedAt);
+    return { child, ready };
+  });
+
+  try {
+    const startTimes = await Promise.all(running.map((r) => r.ready));
+    const allReadyMs = performance.now() - groupStart;
+    await sleep(SETTLE_MS);
+    const memory = await Promise.all(running.map((r) => readMemory(r.child.pid ?? -1)));
+    return { allReadyMs, samples: memory.map((m, i) => ({ ...m, startMs: startTimes[i] ?? NaN })) };
+  } finally {
+    await Promise.all(
+      running.map(async ({ child }) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, 'exit');
+        if (child.connected) child.disconnect();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+}
+
+// ─── statistics and the report ──────────────────────────────────────────────────────────────────
+
+function quantile(sorted: number[], q: number): number {
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return (sorted[lo] ?? NaN) + ((sorted[hi] ?? NaN) - (sorted[lo] ?? NaN)) * (at - lo);
+}
+
+interface Summary {
+  median: number;
+  p10: number;
+  p90: number;
+  mean: number;
+}
+
+function summarise(values: number[]): Summary {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = sorted.reduce((sum, x) => sum + x, 0) / sorted.length;
+  return { median: quantile(sorted, 0.5), p10: quantile(sorted, 0.1), p90: quantile(sorted, 0.9), mean };
+}
+
+const COLUMN = 30;
+
+const METRICS = [
+  { key: 'pssKiB', label: 'PSS (MiB)', scale: 1 / 1024 },
+  { key: 'ussKiB', label: 'USS (MiB)', scale: 1 / 1024 },
+  { key: 'rssKiB', label: 'RSS (MiB)', scale: 1 / 1024 },
+  { key: 'startMs', label: 'fork → ready (ms)', scale: 1 },
+] as const;
+
+function formatSummary(s: Summary, scale: number): string {
+  const f = (x: number) => (x * scale).toFixed(scale === 1 ? 0 : 1);
+  return `${f(s.median)} [${f(s.p10)}–${f(s.p90)}] ${f(s.mean)}`;
+}
+
+function report(kinds: Kind[], results: Map<string, GroupResult[]>): void {
+  const pad = (text: string, width: number) => text.padEnd(width);
+  const width = Math.max(...kinds.map((k) => k.name.length)) + 2;
+  console.log(`\n${WORKERS} processes per group, ${ROUNDS} round(s); per process: median [p10–p90] mean\n`);
+  console.log(pad('', width) + [...METRICS.map((m) => m.label), 'group all ready (ms)'].map((l) => pad(l, COLUMN)).join(''));
+  const medians = new Map<string, Record<string, number>>();
+  const means = new Map<string, Record<string, number>>();
+  for (const kind of kinds) {
+    const groups = results.get(kind.name) ?? [];
+    const samples = groups.flatMap((g) => g.samples);
+    const median: Record<string, number> = {};
+    const mean: Record<string, number> = {};
+    const cells = METRICS.map((m) => {
+      const s = summarise(samples.map((x) => x[m.key]));
+      median[m.key] = s.median;
+      mean[m.key] = s.mean;
+      return formatSummary(s, m.scale);
+    });
+    const allReady = summarise(groups.map((g) => g.allReadyMs));
+    median.allReadyMs = allReady.median;
+    mean.allReadyMs = allReady.mean;
+    medians.set(kind.name, median);
+    means.set(kind.name, mean);
+    console.log(pad(kind.name, width) + [...cells, formatSummary(allReady, 1)].map((c) => pad(c, COLUMN)).join(''));
+  }
+  const keys = [...METRICS.map((m) => m.key), 'allReadyMs'];
+  console.log('\nworker ÷ baseline, medians (means); the target is ≤ 1.10 for PSS against the bundled client');
+  for (const ours of kinds.filter((k) => k.role === 'worker')) {
+    for (const base of kinds.filter((k) => k.role === 'baseline')) {
+      const ratio = (table: Map<string, Record<string, number>>, key: string) =>
+        ((table.get(ours.name)?.[key] ?? NaN) / (table.get(base.name)?.[key] ?? NaN)).toFixed(2);
+      const cells = keys.map((key) => `${key} ${ratio(medians, key)}× (${ratio(means, key)}×)`);
+      console.log(`  ${pad(ours.name, width)} vs ${pad(base.name, width)} ${cells.join('   ')}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const files = await buildWorkerBundles(resolve(import.meta.dirname, '../dist/bench'));
+  // Every process gets the flags the supervisor forks workers with; one worker group also gets
+  // --single-threaded, which only works on the command line (see workers/lib/v8-tuning.ts).
+  const flags = [...SUPERVISOR_DEFAULTS.execArgv];
+  const kinds: Kind[] = [
+    { name: 'worker', file: files.worker, execArgv: flags, role: 'worker' },
+    { name: 'worker --single-threaded', file: files.worker, execArgv: [...flags, '--single-threaded'], role: 'worker' },
+    { name: 'minimal client, bundled', file: files.baselineBundled, execArgv: flags, role: 'baseline' },
+    { name: 'minimal client, unbundled', file: files.baselineUnbundled, execArgv: flags, role: 'baseline' },
+  ];
+  const fake = await FakeDiscord.start();
+  const results = new Map<string, GroupResult[]>(kinds.map((k) => [k.name, []]));
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < kinds.length; i++) {
+        const kind = kinds[(i + round) % kinds.length] as Kind;
+        const result = await runGroup(fake, kind);
+        results.get(kind.name)?.push(result);
+        const pss = summarise(result.samples.map((s) => s.pssKiB)).median / 1024;
+        console.error(`round ${round + 1}: ${kind.name}: all ready in ${result.allReadyMs.toFixed(0)} ms, PSS median ${pss.toFixed(1)} MiB`);
+        fake.reset();
+      }
+    }
+  } finally {
+    await fake.close();
+  }
+  report(kinds, results);
+}
+
+await main();
