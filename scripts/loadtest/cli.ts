@@ -3,7 +3,7 @@
  *
  * Other flags: --deliver all|starts|none, --read-rate N, --baseline off|observe|reply,
  * --log-level LEVEL, --spawn-concurrency N, --chaos-interval MS, --heartbeat MS, --build,
- * --mongodb-uri URI, --server-entry FILE. Prints a progress line each second and a summary table at the end; writes
+ * --mongodb-uri URI, --server-entry FILE, --ref GIT-REF (test a committed revision). Prints a progress line each second and a summary table at the end; writes
  * result.json, report.md and SVG plots into --out (default results/loadtest-<time>). Exit code
  * 1 when an event was lost or duplicated or a worker did not end ready.
  */
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     build: { type: 'boolean' },
     'mongodb-uri': { type: 'string' },
     'server-entry': { type: 'string' },
+    ref: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   strict: true,
@@ -42,7 +43,7 @@ if (values.help) {
   process.stdout.write(
     `usage: npm run loadtest -- [--accounts ${LOADTEST_DEFAULTS.accounts}] [--friends ${LOADTEST_DEFAULTS.friends}] [--rate ${LOADTEST_DEFAULTS.rate}] [--duration ${LOADTEST_DEFAULTS.duration}] [--chaos] [--out DIR]\n` +
       `       [--deliver all|starts|none] [--read-rate N] [--baseline off|observe|reply] [--log-level info]\n` +
-      `       [--spawn-concurrency N] [--chaos-interval MS] [--heartbeat MS] [--build] [--mongodb-uri URI] [--server-entry FILE]\n`,
+      `       [--spawn-concurrency N] [--chaos-interval MS] [--heartbeat MS] [--build] [--mongodb-uri URI] [--server-entry FILE] [--ref GIT-REF]\n`,
   );
   process.exit(0);
 }
@@ -65,6 +66,7 @@ const options: Partial<LoadTestOptions> = {
   build: values.build,
   mongodbUri: values['mongodb-uri'],
   serverEntry: values['server-entry'],
+  ref: values.ref,
 };
 
 const progress = progressPrinter();

@@ -24,6 +24,7 @@ import { rulesFor } from './options.js';
 import { type DriverAccount, PresenceDriver } from './presence-driver.js';
 import type { OutcomeRecord, StoredRecord } from './probe-log.js';
 import { buildProbe } from './probe-build.js';
+import { buildRevision } from './build-revision.js';
 import {
   type BaselineProcess,
   ensureBuilt,
@@ -133,6 +134,7 @@ export class LoadRig {
   readonly #pairedOutcomes: Array<{ key: string; outcome: OutcomeRecord; mismatch: boolean }> = [];
   readonly #kills: Array<{ accountId: string; killAt: number; readyAt: number | null }> = [];
   #shutdownMs: number | null = null;
+  #commit: string | undefined;
 
   private constructor(options: LoadTestOptions, log: (line: string) => void) {
     this.options = options;
@@ -276,6 +278,7 @@ export class LoadRig {
 
     return {
       options: this.options,
+      build: this.#commit ? `commit ${this.#commit}` : (this.options.serverEntry ?? 'dist/server.js (working tree)'),
       machine: { cpus: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.version, loadAverageStart: this.#loadAverageStart, loadAverageEnd: loadavg() },
       setup: this.setup,
       phases: this.phases,
@@ -311,7 +314,12 @@ export class LoadRig {
 
   async #startProcesses(): Promise<void> {
     await mkdir(this.outDir, { recursive: true });
-    await ensureBuilt(this.options.build, this.#log, this.options.serverEntry);
+    let serverEntry = this.options.serverEntry;
+    if (this.options.ref) {
+      const built = await buildRevision(this.options.ref, this.#log);
+      this.#commit = built.commit;
+      serverEntry = built.serverEntry;
+    } else await ensureBuilt(this.options.build, this.#log, serverEntry);
     const dataDir = await mkdtemp(join(tmpdir(), 'dac-loadtest-'));
     this.#cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const probePath = await buildProbe(dataDir);
@@ -334,7 +342,7 @@ export class LoadRig {
       discordApiUrl: this.#fake.apiUrl,
       logLevel: this.options.logLevel,
       env,
-      serverEntry: this.options.serverEntry,
+      serverEntry,
     });
     this.#cleanups.push(async () => {
       const started = Date.now();

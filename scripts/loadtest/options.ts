@@ -48,6 +48,11 @@ export interface LoadTestOptions {
    * branch) can be load-tested this way. @defaultValue dist/server.js
    */
   serverEntry?: string | undefined;
+  /**
+   * Load-test this committed revision (a git ref such as HEAD), built into
+   * results/.builds/<commit>/, instead of the working tree's dist/. @defaultValue undefined
+   */
+  ref?: string | undefined;
 }
 
 export const LOADTEST_DEFAULTS = {
@@ -67,7 +72,7 @@ export const LOADTEST_DEFAULTS = {
   drainTimeoutMs: 60_000,
   heartbeatMs: 41_250,
   build: false,
-} as const satisfies Omit<LoadTestOptions, 'out' | 'mongodbUri' | 'serverEntry'>;
+} as const satisfies Omit<LoadTestOptions, 'out' | 'mongodbUri' | 'serverEntry' | 'ref'>;
 
 /** A folder name for a run started now, under results/. */
 export function defaultOutDir(prefix = 'loadtest'): string {

@@ -155,7 +155,7 @@ export function markdownReport(result: LoadTestResult): string {
     '',
     `${new Date(result.setup.startAt).toISOString()} · Node ${m.node} · ${m.cpus} cores · ${m.memoryGiB.toFixed(0)} GiB · load average ${m.loadAverageStart.map((v) => v.toFixed(1)).join('/')} at the start, ${m.loadAverageEnd.map((v) => v.toFixed(1)).join('/')} at the end (the machine is shared: figures are noisy).`,
     '',
-    `Deliveries: \`${o.deliver}\` · reads: ${o.readRate}/s · baseline: ${o.baseline} · server log level ${o.logLevel}.`,
+    `Build: ${result.build}. Deliveries: \`${o.deliver}\` · reads: ${o.readRate}/s · baseline: ${o.baseline} · server log level ${o.logLevel}.`,
     '',
     result.problems.length === 0 ? '**Result: OK** — no event lost or duplicated; every worker ready at the end.' : `**Result: PROBLEMS** — ${result.problems.join('; ')}`,
     '',

@@ -95,6 +95,8 @@ export interface WorkerMemoryFinal extends MemoryFigures {
 
 export interface LoadTestResult {
   options: LoadTestOptions;
+  /** What ran: `commit <hash>` with --ref, else the server bundle's path. */
+  build: string;
   machine: { cpus: number; memoryGiB: number; node: string; loadAverageStart: number[]; loadAverageEnd: number[] };
   setup: SetupResult;
   phases: PhaseResult[];

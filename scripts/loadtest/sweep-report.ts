@@ -1,0 +1,146 @@
+/** The sweep's table, verdict and plots: one row per account count. */
+import type { LoadTestResult } from './result-types.js';
+import { fmtMiB, fmtMs } from './report.js';
+import { lineChart } from './svg-chart.js';
+
+/** The targets of ARCHITECTURE.md §7, checked at the sweep's rate. */
+export const SWEEP_TARGETS = { storedP99Ms: 50, deliveredP99Ms: 100 } as const;
+
+export interface SweepRow {
+  accounts: number;
+  allReadyS: number;
+  medianReadyS: number;
+  achievedRate: number;
+  storedP50: number;
+  storedP99: number;
+  deliveredP50: number;
+  deliveredP99: number;
+  pssPerWorkerMiB: number;
+  rssPerWorkerMiB: number;
+  pssTotalMiB: number;
+  rssTotalMiB: number;
+  serverRssMiB: number;
+  serverCpuPct: number;
+  lost: number;
+  duplicated: number;
+  allReady: boolean;
+  withinTargets: boolean;
+  problems: string[];
+}
+
+const MiB = 2 ** 20;
+
+export function sweepRow(result: LoadTestResult): SweepRow {
+  const phase = result.phases[0];
+  const l = phase?.latency;
+  const row = {
+    accounts: result.options.accounts,
+    allReadyS: result.setup.allReadyMs / 1000,
+    medianReadyS: (result.setup.readyMs[Math.floor(result.setup.readyMs.length / 2)] ?? Number.NaN) / 1000,
+    achievedRate: phase?.driver.achievedRate ?? Number.NaN,
+    storedP50: l?.stored.p50 ?? Number.NaN,
+    storedP99: l?.stored.p99 ?? Number.NaN,
+    deliveredP50: l?.delivered.p50 ?? Number.NaN,
+    deliveredP99: l?.delivered.p99 ?? Number.NaN,
+    pssPerWorkerMiB: result.memory.perWorkerMedian.pss / MiB,
+    rssPerWorkerMiB: result.memory.perWorkerMedian.rss / MiB,
+    pssTotalMiB: result.memory.totals.pss / MiB,
+    rssTotalMiB: result.memory.totals.rss / MiB,
+    serverRssMiB: (result.memory.server?.rss ?? Number.NaN) / MiB,
+    serverCpuPct: phase?.cpu.serverMeanPct ?? Number.NaN,
+    lost: result.reconciliation.lost,
+    duplicated: result.reconciliation.duplicated,
+    allReady: result.workers.allReady,
+    problems: result.problems,
+  };
+  const rateHeld = row.achievedRate >= result.options.rate * 0.95;
+  const withinTargets =
+    rateHeld && row.storedP99 <= SWEEP_TARGETS.storedP99Ms && row.deliveredP99 <= SWEEP_TARGETS.deliveredP99Ms && result.problems.length === 0;
+  return { ...row, withinTargets };
+}
+
+/** The row of a size whose run failed before it could measure. */
+export function failedRow(accounts: number, problem: string): SweepRow {
+  const nan = Number.NaN;
+  return {
+    accounts,
+    allReadyS: nan,
+    medianReadyS: nan,
+    achievedRate: nan,
+    storedP50: nan,
+    storedP99: nan,
+    deliveredP50: nan,
+    deliveredP99: nan,
+    pssPerWorkerMiB: nan,
+    rssPerWorkerMiB: nan,
+    pssTotalMiB: nan,
+    rssTotalMiB: nan,
+    serverRssMiB: nan,
+    serverCpuPct: nan,
+    lost: nan,
+    duplicated: nan,
+    allReady: false,
+    withinTargets: false,
+    problems: [`run failed: ${problem}`],
+  };
+}
+
+export function sweepMarkdown(rows: readonly SweepRow[], opts: { rate: number; friends: number; duration: number }): string {
+  const ok = rows.filter((r) => r.withinTargets).map((r) => r.accounts);
+  const largest = ok.length > 0 ? Math.max(...ok) : null;
+  const mark = (v: number, limit: number) => `${fmtMs(v)} ${v <= limit ? '✔' : '✘'}`;
+  return [
+    `# Scaling sweep — ${opts.rate} presence changes/s, ${opts.friends} friends per account, ${opts.duration} s per size, every event delivered`,
+    '',
+    '| accounts | all ready | median ready | changes/s held | stored p50 | stored p99 (≤ 50 ms) | delivered p50 | delivered p99 (≤ 100 ms) | PSS / worker | RSS / worker | PSS all workers | RSS all workers | server RSS | server CPU | lost / dup | within targets |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.accounts} | ${r.allReadyS.toFixed(1)} s | ${r.medianReadyS.toFixed(1)} s | ${r.achievedRate.toFixed(0)} | ${fmtMs(r.storedP50)} | ${mark(r.storedP99, SWEEP_TARGETS.storedP99Ms)} | ${fmtMs(r.deliveredP50)} | ${mark(r.deliveredP99, SWEEP_TARGETS.deliveredP99Ms)} | ${r.pssPerWorkerMiB.toFixed(1)} MiB | ${r.rssPerWorkerMiB.toFixed(1)} MiB | ${fmtMiB(r.pssTotalMiB * MiB)} | ${fmtMiB(r.rssTotalMiB * MiB)} | ${r.serverRssMiB.toFixed(0)} MiB | ${Math.round(r.serverCpuPct)} % | ${r.lost} / ${r.duplicated} | ${r.withinTargets ? 'yes' : 'no'} |`,
+    ),
+    '',
+    largest === null
+      ? `**No size held the targets** (stored p99 ≤ ${SWEEP_TARGETS.storedP99Ms} ms and delivered p99 ≤ ${SWEEP_TARGETS.deliveredP99Ms} ms at ${opts.rate}/s, nothing lost).`
+      : `**Largest size within the targets: ${largest} accounts** (stored p99 ≤ ${SWEEP_TARGETS.storedP99Ms} ms and delivered p99 ≤ ${SWEEP_TARGETS.deliveredP99Ms} ms at ${opts.rate}/s, nothing lost or duplicated, every worker ready).`,
+    '',
+    ...rows.filter((r) => r.problems.length > 0).map((r) => `- ${r.accounts} accounts: ${r.problems.join('; ')}`),
+    '',
+    '![ready time vs accounts](ready-vs-accounts.svg)',
+    '',
+    '![memory vs accounts](memory-vs-accounts.svg)',
+    '',
+    '![latency vs accounts](latency-vs-accounts.svg)',
+    '',
+  ].join('\n');
+}
+
+export function sweepCharts(rows: readonly SweepRow[]): Record<string, string> {
+  const series = (name: string, f: (r: SweepRow) => number) => ({ name, points: rows.map((r) => [r.accounts, f(r)] as const) });
+  return {
+    'ready-vs-accounts.svg': lineChart({
+      title: 'Start-up: first start request → accounts ready',
+      xLabel: 'accounts',
+      yLabel: 'seconds',
+      series: [series('all ready', (r) => r.allReadyS), series('median account ready', (r) => r.medianReadyS)],
+    }),
+    'memory-vs-accounts.svg': lineChart({
+      title: 'Memory of all workers together (and the server)',
+      xLabel: 'accounts',
+      yLabel: 'MiB',
+      series: [series('RSS (sum)', (r) => r.rssTotalMiB), series('PSS (sum)', (r) => r.pssTotalMiB), series('server RSS', (r) => r.serverRssMiB)],
+    }),
+    'latency-vs-accounts.svg': lineChart({
+      title: 'Latency under load vs accounts',
+      xLabel: 'accounts',
+      yLabel: 'ms (log scale)',
+      logY: true,
+      series: [
+        series('stored p50', (r) => r.storedP50),
+        series('stored p99', (r) => r.storedP99),
+        series('delivered p50', (r) => r.deliveredP50),
+        series('delivered p99', (r) => r.deliveredP99),
+      ],
+      reference: { y: SWEEP_TARGETS.deliveredP99Ms, label: 'delivered p99 target 100 ms' },
+    }),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * `npm run loadtest:sweep [-- --sizes 10,25,50,100 --friends 5 --rate 200 --duration 30 --out DIR --ref HEAD]`
+ *
+ * One load test per account count, one after another (each with fresh processes and data), at
+ * the same rate of presence changes with every event delivered. Writes sweep.md, sweep.json and
+ * plots of ready time, memory and latency against the number of accounts into --out (default
+ * results/sweep-<time>), each run's own report in a subfolder, and names the largest count
+ * that stayed within the latency targets.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultOutDir } from './options.js';
+import { PROJECT_ROOT } from './processes.js';
+import { progressPrinter } from './progress.js';
+import { summaryTable } from './report.js';
+import { runLoadTest } from './run-load-test.js';
+import { failedRow, type SweepRow, sweepCharts, sweepMarkdown, sweepRow } from './sweep-report.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '10,25,50,100' },
+      friends: { type: 'string', default: '5' },
+      rate: { type: 'string', default: '200' },
+      duration: { type: 'string', default: '30' },
+      out: { type: 'string' },
+      'server-entry': { type: 'string' },
+      ref: { type: 'string' },
+    },
+    strict: true,
+  });
+  const sizes = values.sizes.split(',').map(Number);
+  const opts = { rate: Number(values.rate), friends: Number(values.friends), duration: Number(values.duration) };
+  const out = values.out ?? defaultOutDir('sweep');
+  const dir = resolve(PROJECT_ROOT, out);
+  await mkdir(dir, { recursive: true });
+  const rows: SweepRow[] = [];
+  for (const accounts of sizes) {
+    process.stderr.write(`\n── ${accounts} accounts ──\n`);
+    const progress = progressPrinter();
+    try {
+      const result = await runLoadTest(
+        { accounts, ...opts, deliver: 'all', out: join(out, `accounts-${accounts}`), serverEntry: values['server-entry'], ref: values.ref },
+        { log: (line) => process.stderr.write(`${line}\n`), onProgress: progress.print },
+      );
+      progress.done();
+      process.stderr.write(`${summaryTable(result)}\n`);
+      rows.push(sweepRow(result));
+    } catch (err) {
+      // A size that could not run (say, not every account became ready) is a row that says so.
+      progress.done();
+      process.stderr.write(`${accounts} accounts failed: ${(err as Error).message}\n`);
+      rows.push(failedRow(accounts, (err as Error).message));
+    }
+    // Written after every size, so a sweep cut short still leaves its table.
+    await writeFile(join(dir, 'sweep.json'), `${JSON.stringify(rows, null, 2)}\n`);
+    await writeFile(join(dir, 'sweep.md'), sweepMarkdown(rows, opts));
+    for (const [name, svg] of Object.entries(sweepCharts(rows))) await writeFile(join(dir, name), svg);
+  }
+  process.stdout.write(`\n${sweepMarkdown(rows, opts)}\nsweep: ${relative(process.cwd(), dir)}/sweep.md\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sweep failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 2;
+});
