@@ -254,14 +254,30 @@ async function forkAllAtOnce(apiUrl: string, bots: Bot[]): Promise<MassStart> {
   const delay = await eventLoopMonitor();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const children = bots.slice(0, CHILDREN).map((bot, i) => {
+  const children: ChildProcess[] = [];
+  let restarts = 0;
+  // Like ShardingManager: fork at once, and fork again at once when a child dies before ready.
+  const startOne = (bot: Bot, i: number, ready: () => void): void => {
     const child = fork(SUPERVISOR_DEFAULTS.workerPath, [], {
       execArgv: [...SUPERVISOR_DEFAULTS.execArgv],
       env: { PATH: process.env.PATH },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    children[i] = child;
     child.stdout?.resume();
     child.stderr?.resume();
+    let isReady = false;
+    child.on('message', (raw) => {
+      if (!isReady && parseChildMessage(raw)?.type === 'ready') {
+        isReady = true;
+        ready();
+      }
+    });
+    child.once('exit', () => {
+      if (isReady) return;
+      restarts += 1;
+      startOne(bot, i, ready);
+    });
     child.send(
       message<InitMessage>({
         type: 'init',
@@ -273,18 +289,9 @@ async function forkAllAtOnce(apiUrl: string, bots: Bot[]): Promise<MassStart> {
         settings: { ...SUPERVISOR_DEFAULTS.workerSettings },
       }),
     );
-    return child;
-  });
+  };
   await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve, reject) => {
-          child.on('message', (raw) => {
-            if (parseChildMessage(raw)?.type === 'ready') resolve();
-          });
-          child.once('exit', (code) => reject(new Error(`a worker exited with ${code} before ready`)));
-        }),
-    ),
+    bots.slice(0, CHILDREN).map((bot, i) => new Promise<void>((resolve) => startOne(bot, i, resolve))),
   );
   const allReadyMs = performance.now() - t0;
   delay.disable();
@@ -305,7 +312,7 @@ async function forkAllAtOnce(apiUrl: string, bots: Bot[]): Promise<MassStart> {
     max: stallMs(delay.max),
     allReadyMs,
     closeMs: performance.now() - c0,
-    restarts: 0,
+    restarts,
     orphans: pids.filter(isAlive).length,
     parentCpuMs: (cpu.user + cpu.system) / 1000,
   };
