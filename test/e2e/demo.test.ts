@@ -1,0 +1,103 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+
+// `npm run demo` end to end: the script, a fake Discord process, the built server process and
+// its workers, the whole way to deliveries — then a clean stop with nothing left behind.
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const WAIT_MS = 90_000;
+
+/** Every process below `pid` right now, from /proc (ppid links). */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift() as number;
+    for (const [child, ppid] of parentOf) {
+      if (ppid === parent) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/** Alive and not a zombie. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs the demo with `args`; records its process tree once it has delivered something (the
+ * server and its workers are up by then), and calls `onDelivered` at that moment.
+ */
+async function runDemo(args: string[], onDelivered: (demoPid: number) => void = () => {}) {
+  const demo = execa(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], {
+    cwd: ROOT,
+    env: { NO_COLOR: '1' },
+    reject: false,
+    timeout: WAIT_MS,
+  });
+  const lines: string[] = [];
+  let tree: number[] = [];
+  createInterface({ input: demo.stdout }).on('line', (line) => {
+    lines.push(line);
+    if (tree.length === 0 && / delivered +→ /.test(line) && demo.pid !== undefined) {
+      tree = descendants(demo.pid);
+      onDelivered(demo.pid);
+    }
+  });
+  const result = await demo;
+  return { result, lines, tree };
+}
+
+function tempDirOf(lines: string[]): string | undefined {
+  return lines.map((l) => /^ {2}data +(\S+)/.exec(l)?.[1]).find(Boolean);
+}
+
+describe('npm run demo', () => {
+  it('prints detected activities and deliveries with their latency, then stops by itself and exits 0', async () => {
+    const { result, lines, tree } = await runDemo(['--duration', '20', '--accounts', '2']);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} +bot-\d +activity +\w+ /.test(l))).toBe(true);
+    expect(lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} +bot-\d +delivered +→ \w+: .+ in \d+ ms$/.test(l))).toBe(true);
+    expect(lines).toContain('server exited (code 0)');
+    // The fake Discord, the server and one worker per account were running.
+    expect(tree.length).toBeGreaterThanOrEqual(4);
+    expect(tree.filter(isRunning)).toEqual([]);
+    const dataDir = tempDirOf(lines);
+    expect(dataDir).toMatch(/dac-demo-/);
+    expect(existsSync(dataDir as string)).toBe(false);
+  });
+
+  it('stops everything cleanly on Ctrl-C (SIGINT), the server exiting 0 on its SIGTERM', async () => {
+    const { result, lines, tree } = await runDemo(['--accounts', '1'], (pid) => process.kill(pid, 'SIGINT'));
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(lines).toContain('server exited (code 0)');
+    expect(lines).toContain('fake Discord exited (code 0)');
+    expect(tree.length).toBeGreaterThanOrEqual(3);
+    expect(tree.filter(isRunning)).toEqual([]);
+    expect(existsSync(tempDirOf(lines) as string)).toBe(false);
+  });
+});
