@@ -64,7 +64,7 @@ export class AccountWorker {
   #settings: WorkerSettings = WORKER_DEFAULTS;
   #client: Client | undefined;
   #deliver: Deliver | undefined;
-  #tracker = new PresenceTracker([]);
+  readonly #tracker = new PresenceTracker([]);
   #hasBeenReady = false;
   #lastCloseCode: number | undefined;
   #stopHeartbeat: () => void = () => {};

@@ -5,7 +5,6 @@ import {
   type ChildMessage,
   type InitMessage,
   message,
-  type ParentMessage,
   parseChildMessage,
   WORKER_INTENTS,
 } from '../../../src/supervisor/protocol.js';
@@ -55,7 +54,7 @@ export class WorkerProcess {
     void this.exited.then(() => this.#wake());
   }
 
-  send(msg: ParentMessage | unknown): void {
+  send(msg: unknown): void {
     this.child.send(msg as object);
   }
 
