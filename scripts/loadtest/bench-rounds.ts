@@ -77,7 +77,7 @@ export function benchMarkdown(spec: BenchSpec, rounds: readonly PhaseResult[], r
     }),
     ...spec.ratios.map((q) => `| **${q.label}** | ${fmtRange(spread(rounds.map((p) => q.numerator(p) / q.denominator(p))), fmtRatio)} | |`),
     '',
-    `Events: ${r.expected} expected, ${r.lost} lost, ${r.duplicated} duplicated, ${r.unexpected} unexpected. Memory per worker (median): PSS ${(result.memory.perWorkerMedian.pss / 2 ** 20).toFixed(1)} MiB, RSS ${(result.memory.perWorkerMedian.rss / 2 ** 20).toFixed(1)} MiB. Server CPU per round (median): ${rounds.map((p) => `${Math.round(p.cpu.serverMeanPct)} %`).join(', ')}.`,
+    `Events: ${r.expected} expected, ${r.lost} lost, ${r.duplicated} duplicated, ${r.unexpected} unexpected. Memory per worker (median): PSS ${(result.memory.perWorkerMedian.pss / 2 ** 20).toFixed(1)} MiB, RSS ${(result.memory.perWorkerMedian.rss / 2 ** 20).toFixed(1)} MiB. CPU per round (median, % of one core): server ${rounds.map((p) => `${Math.round(p.cpu.serverMeanPct)}`).join(', ')}; whole machine ${rounds.map((p) => `${Math.round(p.cpu.machineMeanPct)}`).join(', ')} of ${result.machine.cpus * 100}.`,
     '',
   ].join('\n');
 }
@@ -93,12 +93,12 @@ export async function runBench(spec: BenchSpec, env: ReturnType<typeof benchEnv>
   try {
     if (env.warmupS > 0) {
       log(`warm-up: ${env.warmupS} s`);
-      await rig.runPhase({ rate: env.rate, durationS: env.warmupS, chaos: false });
+      await rig.runPhase({ label: 'warm-up', rate: env.rate, durationS: env.warmupS, chaos: false });
     }
     for (let i = 1; i <= env.rounds; i++) {
       log(`round ${i} of ${env.rounds}`);
       const progress = progressPrinter();
-      rounds.push(await rig.runPhase({ rate: env.rate, durationS: env.durationS, chaos: false }, progress.print));
+      rounds.push(await rig.runPhase({ label: `round ${i}`, rate: env.rate, durationS: env.durationS, chaos: false }, progress.print));
       progress.done();
     }
     result = await rig.finish();

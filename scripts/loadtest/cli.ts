@@ -1,9 +1,10 @@
 /**
  * `npm run loadtest -- --accounts N --friends M --rate R --duration S [--chaos] [--out DIR]`
  *
- * Other flags: --deliver all|starts|none, --read-rate N, --baseline off|observe|reply,
+ * Other flags: --warmup S (load before the measured phase, reported apart), --deliver all|starts|none, --read-rate N, --baseline off|observe|reply,
  * --log-level LEVEL, --spawn-concurrency N, --chaos-interval MS, --heartbeat MS, --build,
- * --mongodb-uri URI, --server-entry FILE, --ref GIT-REF (test a committed revision). Prints a progress line each second and a summary table at the end; writes
+ * --mongodb-uri URI, --server-entry FILE, --ref GIT-REF (test a committed revision),
+ * --server-node-arg FLAG (repeatable; e.g. --server-node-arg=--cpu-prof). Prints a progress line each second and a summary table at the end; writes
  * result.json, report.md and SVG plots into --out (default results/loadtest-<time>). Exit code
  * 1 when an event was lost or duplicated or a worker did not end ready.
  */
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     friends: { type: 'string' },
     rate: { type: 'string' },
     duration: { type: 'string' },
+    warmup: { type: 'string' },
     chaos: { type: 'boolean' },
     'chaos-interval': { type: 'string' },
     out: { type: 'string' },
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     'mongodb-uri': { type: 'string' },
     'server-entry': { type: 'string' },
     ref: { type: 'string' },
+    'server-node-arg': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   },
   strict: true,
@@ -42,8 +45,8 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     `usage: npm run loadtest -- [--accounts ${LOADTEST_DEFAULTS.accounts}] [--friends ${LOADTEST_DEFAULTS.friends}] [--rate ${LOADTEST_DEFAULTS.rate}] [--duration ${LOADTEST_DEFAULTS.duration}] [--chaos] [--out DIR]\n` +
-      `       [--deliver all|starts|none] [--read-rate N] [--baseline off|observe|reply] [--log-level info]\n` +
-      `       [--spawn-concurrency N] [--chaos-interval MS] [--heartbeat MS] [--build] [--mongodb-uri URI] [--server-entry FILE] [--ref GIT-REF]\n`,
+      `       [--warmup S] [--deliver all|starts|none] [--read-rate N] [--baseline off|observe|reply] [--log-level info]\n` +
+      `       [--spawn-concurrency N] [--chaos-interval MS] [--heartbeat MS] [--build] [--mongodb-uri URI] [--server-entry FILE] [--ref GIT-REF] [--server-node-arg=--cpu-prof …]\n`,
   );
   process.exit(0);
 }
@@ -54,6 +57,7 @@ const options: Partial<LoadTestOptions> = {
   friends: num(values.friends),
   rate: num(values.rate),
   duration: num(values.duration),
+  warmup: num(values.warmup),
   chaos: values.chaos,
   chaosIntervalMs: num(values['chaos-interval']),
   out: values.out,
@@ -67,6 +71,7 @@ const options: Partial<LoadTestOptions> = {
   mongodbUri: values['mongodb-uri'],
   serverEntry: values['server-entry'],
   ref: values.ref,
+  serverNodeArgs: values['server-node-arg'],
 };
 
 const progress = progressPrinter();

@@ -52,6 +52,8 @@ import type {
 import { perSecond, spread, summarize } from './stats.js';
 
 export interface PhaseOptions {
+  /** How the phase is named in reports. @defaultValue 'load' */
+  label?: string;
   rate: number;
   durationS: number;
   chaos: boolean;
@@ -168,6 +170,7 @@ export class LoadRig {
     const storedBefore = this.#server.probe.stored.length;
     const sampler = new ResourceSampler({
       serverPid: this.#server.pid,
+      fakePid: this.#fakeProcess.pid,
       accountOfPid: (pid) => this.#server.probe.accountOfPid(pid),
       memoryIntervalMs: this.options.memoryIntervalMs,
     });
@@ -205,6 +208,7 @@ export class LoadRig {
     const storedInPhase = this.#server.probe.stored.length - storedBefore;
     const outcomes = this.#pairedOutcomes.slice(firstOutcome);
     const result: PhaseResult = {
+      label: phase.label ?? 'load',
       rate: phase.rate,
       durationS: phase.durationS,
       chaos: phase.chaos,
@@ -226,6 +230,9 @@ export class LoadRig {
         serverMeanPct: spread(sampler.cpu.map((c) => c.serverPct)).median,
         serverMaxPct: Math.max(0, ...sampler.cpu.map((c) => c.serverPct)),
         workersMeanPct: spread(sampler.cpu.map((c) => c.workersPct)).median,
+        fakeMeanPct: spread(sampler.cpu.map((c) => c.fakePct)).median,
+        harnessMeanPct: spread(sampler.cpu.map((c) => c.harnessPct)).median,
+        machineMeanPct: spread(sampler.cpu.map((c) => c.machinePct)).median,
       },
       memory: sampler.memory.map(totalsOf),
       chaosEvents: chaos?.events ?? [],
@@ -343,6 +350,7 @@ export class LoadRig {
       logLevel: this.options.logLevel,
       env,
       serverEntry,
+      nodeArgs: this.options.serverNodeArgs,
     });
     this.#cleanups.push(async () => {
       const started = Date.now();

@@ -15,6 +15,12 @@ export interface LoadTestOptions {
   rate: number;
   /** Seconds of load. @defaultValue 30 */
   duration: number;
+  /**
+   * Seconds of load before the measured phase, reported apart: the first changes pay for JIT
+   * compilation, loading each account's delivery ledger and opening each friend's DM channel.
+   * @defaultValue 0
+   */
+  warmup: number;
   /** Kill workers, drop gateway connections and inject 429s during the load. @defaultValue false */
   chaos: boolean;
   /** Time between two chaos actions, ms. @defaultValue 2000 */
@@ -53,6 +59,8 @@ export interface LoadTestOptions {
    * results/.builds/<commit>/, instead of the working tree's dist/. @defaultValue undefined
    */
   ref?: string | undefined;
+  /** Extra node flags for the server process, e.g. `--cpu-prof`. @defaultValue [] */
+  serverNodeArgs?: string[] | undefined;
 }
 
 export const LOADTEST_DEFAULTS = {
@@ -60,6 +68,7 @@ export const LOADTEST_DEFAULTS = {
   friends: 5,
   rate: 100,
   duration: 30,
+  warmup: 0,
   chaos: false,
   chaosIntervalMs: 2000,
   deliver: 'all',
@@ -72,7 +81,7 @@ export const LOADTEST_DEFAULTS = {
   drainTimeoutMs: 60_000,
   heartbeatMs: 41_250,
   build: false,
-} as const satisfies Omit<LoadTestOptions, 'out' | 'mongodbUri' | 'serverEntry' | 'ref'>;
+} as const satisfies Omit<LoadTestOptions, 'out' | 'mongodbUri' | 'serverEntry' | 'ref' | 'serverNodeArgs'>;
 
 /** A folder name for a run started now, under results/. */
 export function defaultOutDir(prefix = 'loadtest'): string {

@@ -67,3 +67,13 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Busy and total CPU time of the whole machine so far, seconds summed over cores (/proc/stat). */
+export async function machineCpuSeconds(): Promise<{ busy: number; total: number }> {
+  const text = await readFile('/proc/stat', 'utf8');
+  const fields = (text.split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((acc, v) => acc + v, 0);
+  // idle (4th) and iowait (5th) are not busy.
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: (total - idle) / CLOCK_TICKS_PER_SECOND, total: total / CLOCK_TICKS_PER_SECOND };
+}

@@ -122,6 +122,8 @@ export interface StartServerOptions {
   env: Record<string, string>;
   /** @defaultValue dist/server.js */
   serverEntry?: string | undefined;
+  /** Extra node flags (profiling). @defaultValue [] */
+  nodeArgs?: readonly string[] | undefined;
 }
 
 /**
@@ -130,7 +132,7 @@ export interface StartServerOptions {
  */
 export async function startServer(opts: StartServerOptions): Promise<ServerProcess> {
   const logFile = join(opts.logDir, 'server.log');
-  const child = execa(process.execPath, ['--import', opts.probePath, resolve(PROJECT_ROOT, opts.serverEntry ?? SERVER_ENTRY)], {
+  const child = execa(process.execPath, [...(opts.nodeArgs ?? []), '--import', opts.probePath, resolve(PROJECT_ROOT, opts.serverEntry ?? SERVER_ENTRY)], {
     cwd: PROJECT_ROOT,
     extendEnv: false,
     env: {

@@ -66,8 +66,8 @@ export function summaryTable(result: LoadTestResult): string {
     ['accounts × friends', `${o.accounts} × ${o.friends}, deliver=${o.deliver}${o.chaos ? ', chaos' : ''}`],
     ['all accounts ready', `${(result.setup.allReadyMs / 1000).toFixed(1)} s (median ${((result.setup.readyMs[Math.floor(result.setup.readyMs.length / 2)] ?? 0) / 1000).toFixed(1)} s)`],
   ];
-  for (const [i, p] of result.phases.entries()) {
-    const tag = result.phases.length > 1 ? ` [${i + 1}]` : '';
+  for (const p of result.phases) {
+    const tag = result.phases.length > 1 ? ` [${p.label}]` : '';
     const l = p.latency;
     lines.push(
       [`changes sent${tag}`, `${fmtInt(p.driver.sent)} at ${p.driver.achievedRate.toFixed(0)}/s (asked ${p.rate}/s; skipped ${p.driver.skipped}, failed ${p.driver.failed})`],
@@ -78,7 +78,7 @@ export function summaryTable(result: LoadTestResult): string {
     if (l.baselineDelivered) lines.push([`baseline delivered${tag}`, `p50 ${fmtMs(l.baselineDelivered.p50)}  p99 ${fmtMs(l.baselineDelivered.p99)}`]);
     lines.push(
       [`read API p50/p99${tag}`, `accounts ${fmtMs(p.reads.accounts.p50)}/${fmtMs(p.reads.accounts.p99)}, activity ${fmtMs(p.reads.activity.p50)}/${fmtMs(p.reads.activity.p99)} (${p.reads.accounts.errors + p.reads.activity.errors} errors)`],
-      [`server CPU${tag}`, `median ${fmtPct(p.cpu.serverMeanPct)}, max ${fmtPct(p.cpu.serverMaxPct)}; workers ${fmtPct(p.cpu.workersMeanPct)}`],
+      [`CPU (% of a core)${tag}`, `server median ${fmtPct(p.cpu.serverMeanPct)}, max ${fmtPct(p.cpu.serverMaxPct)}; workers ${fmtPct(p.cpu.workersMeanPct)}; fake ${fmtPct(p.cpu.fakeMeanPct)}; harness ${fmtPct(p.cpu.harnessMeanPct)}; machine ${fmtPct(p.cpu.machineMeanPct)}`],
     );
     const kills = p.chaosEvents.filter((e) => e.action === 'kill' && e.recoveryMs !== null).map((e) => e.recoveryMs as number);
     const drops = p.chaosEvents.filter((e) => e.action === 'drop' && e.recoveryMs !== null).map((e) => e.recoveryMs as number);
@@ -166,9 +166,9 @@ export function markdownReport(result: LoadTestResult): string {
     '![ready-time curve](ready-time.svg)',
     '',
   ];
-  for (const [i, p] of result.phases.entries()) {
+  for (const p of result.phases) {
     lines.push(
-      `## Load${result.phases.length > 1 ? ` round ${i + 1}` : ''}: ${p.rate} changes/s for ${p.durationS} s`,
+      `## ${p.label === 'load' ? 'Load' : p.label[0]?.toUpperCase() + p.label.slice(1)}: ${p.rate} changes/s for ${p.durationS} s`,
       '',
       `Sent ${fmtInt(p.driver.sent)} changes at ${p.driver.achievedRate.toFixed(0)}/s (skipped ${p.driver.skipped}, failed ${p.driver.failed}); stored ${p.storedRate.toFixed(0)} events/s. Pipeline outcomes: ${Object.entries(p.outcomes).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
       '',
@@ -179,7 +179,7 @@ export function markdownReport(result: LoadTestResult): string {
       `| \`GET /api/accounts?limit=100\` | ${latencyCells(p.reads.accounts)} | ${p.reads.accounts.errors} |`,
       `| \`GET /api/accounts/:id/activity?limit=20\` | ${latencyCells(p.reads.activity)} | ${p.reads.activity.errors} |`,
       '',
-      `Server CPU: median ${fmtPct(p.cpu.serverMeanPct)}, max ${fmtPct(p.cpu.serverMaxPct)} of one core; all workers together: median ${fmtPct(p.cpu.workersMeanPct)}.`,
+      `CPU, % of one core (median of 1 s samples): server ${fmtPct(p.cpu.serverMeanPct)} (max ${fmtPct(p.cpu.serverMaxPct)}), all workers together ${fmtPct(p.cpu.workersMeanPct)}, fake Discord ${fmtPct(p.cpu.fakeMeanPct)}, this harness ${fmtPct(p.cpu.harnessMeanPct)}; the whole machine ${fmtPct(p.cpu.machineMeanPct)} of ${m.cpus * 100} %.`,
       '',
     );
     if (p.chaos) lines.push('### Chaos', '', ...chaosTable(p.chaosEvents, p.startedAt), '');

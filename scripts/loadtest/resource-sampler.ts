@@ -1,4 +1,4 @@
-import { childPids, commandLine, cpuSecondsOf, type MemoryFigures, memoryOf } from './proc-stats.js';
+import { childPids, commandLine, cpuSecondsOf, machineCpuSeconds, type MemoryFigures, memoryOf } from './proc-stats.js';
 
 export interface CpuSample {
   at: number;
@@ -6,6 +6,12 @@ export interface CpuSample {
   serverPct: number;
   /** All worker processes together, % of one core. */
   workersPct: number;
+  /** The fake Discord, % of one core (it shares the machine, so it is part of the picture). */
+  fakePct: number;
+  /** This harness process, % of one core. */
+  harnessPct: number;
+  /** The whole machine, % of one core (200 % = both cores of this machine busy). */
+  machinePct: number;
 }
 
 export interface WorkerMemory extends MemoryFigures {
@@ -21,6 +27,8 @@ export interface MemorySample {
 
 export interface ResourceSamplerOptions {
   serverPid: number;
+  /** The fake Discord's pid, for its CPU. @defaultValue none */
+  fakePid?: number;
   /** Which account a worker pid belongs to (from the probe). */
   accountOfPid: (pid: number) => string | undefined;
   /** @defaultValue 1000 */
@@ -44,11 +52,11 @@ export class ResourceSampler {
   readonly memory: MemorySample[] = [];
   readonly #opts: Required<ResourceSamplerOptions>;
   readonly #timers: NodeJS.Timeout[] = [];
-  #last: { at: number; server: number; workers: Map<number, number> } | undefined;
+  #last: { at: number; server: number; fake: number; harness: number; machine: number; workers: Map<number, number> } | undefined;
   #sampling: Promise<unknown> = Promise.resolve();
 
   constructor(opts: ResourceSamplerOptions) {
-    this.#opts = { cpuIntervalMs: 1000, memoryIntervalMs: 5000, ...opts };
+    this.#opts = { cpuIntervalMs: 1000, memoryIntervalMs: 5000, fakePid: -1, ...opts };
   }
 
   start(): void {
@@ -85,18 +93,30 @@ export class ResourceSampler {
   async #sampleCpu(): Promise<void> {
     const at = Date.now();
     const server = (await cpuSecondsOf(this.#opts.serverPid)) ?? 0;
+    const fake = this.#opts.fakePid > 0 ? ((await cpuSecondsOf(this.#opts.fakePid)) ?? 0) : 0;
+    const { user, system } = process.cpuUsage();
+    const harness = (user + system) / 1e6;
+    const machine = (await machineCpuSeconds()).busy;
     const workers = new Map<number, number>();
     for (const pid of await workerPids(this.#opts.serverPid)) {
       const seconds = await cpuSecondsOf(pid);
       if (seconds !== undefined) workers.set(pid, seconds);
     }
     const last = this.#last;
-    this.#last = { at, server, workers };
+    this.#last = { at, server, fake, harness, machine, workers };
     if (!last) return;
     const seconds = Math.max((at - last.at) / 1000, 0.001);
     let workerDelta = 0;
     // A worker forked since the last sample counts from zero; one that died drops out.
     for (const [pid, now] of workers) workerDelta += now - (last.workers.get(pid) ?? 0);
-    this.cpu.push({ at, serverPct: ((server - last.server) / seconds) * 100, workersPct: (workerDelta / seconds) * 100 });
+    const pct = (delta: number) => (delta / seconds) * 100;
+    this.cpu.push({
+      at,
+      serverPct: pct(server - last.server),
+      workersPct: pct(workerDelta),
+      fakePct: pct(fake - last.fake),
+      harnessPct: pct(harness - last.harness),
+      machinePct: pct(machine - last.machine),
+    });
   }
 }

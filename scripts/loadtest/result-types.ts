@@ -52,6 +52,8 @@ export interface MemoryTotals {
 }
 
 export interface PhaseResult {
+  /** 'warm-up', 'load', or 'round N' in a benchmark. */
+  label: string;
   rate: number;
   durationS: number;
   chaos: boolean;
@@ -66,7 +68,16 @@ export interface PhaseResult {
   /** Outcomes whose kind did not match the event they were paired with: must be 0. */
   correlationErrors: number;
   reads: { accounts: ReadLatency; activity: ReadLatency };
-  cpu: { serverMeanPct: number; serverMaxPct: number; workersMeanPct: number };
+  /** Medians (and the server's max) of the per-second samples, % of one core. */
+  cpu: {
+    serverMeanPct: number;
+    serverMaxPct: number;
+    workersMeanPct: number;
+    fakeMeanPct: number;
+    harnessMeanPct: number;
+    /** Everything on the machine; minus the above, what other users of the machine took. */
+    machineMeanPct: number;
+  };
   memory: MemoryTotals[];
   /** Chaos actions taken (empty without --chaos), with their recovery times. */
   chaosEvents: ChaosEvent[];

@@ -17,8 +17,8 @@ export interface RunHooks {
 }
 
 /**
- * One load test: start everything, create and start the accounts, drive one phase of load
- * (with chaos if asked), read everything back and reconcile, stop everything. Every process it
+ * One load test: start everything, create and start the accounts, drive an optional warm-up
+ * and then the measured phase of load (with chaos if asked), read everything back and reconcile, stop everything. Every process it
  * started is stopped, also when it fails. `result.problems` is empty when every check passed.
  */
 export async function runLoadTest(partial: Partial<LoadTestOptions> = {}, hooks: RunHooks = {}): Promise<LoadTestResult> {
@@ -26,7 +26,11 @@ export async function runLoadTest(partial: Partial<LoadTestOptions> = {}, hooks:
   const rig = await LoadRig.start(options, hooks.log);
   let result: LoadTestResult;
   try {
-    await rig.runPhase({ rate: options.rate, durationS: options.duration, chaos: options.chaos }, hooks.onProgress);
+    if (options.warmup > 0) {
+      hooks.log?.(`warm-up: ${options.warmup} s at ${options.rate}/s`);
+      await rig.runPhase({ label: 'warm-up', rate: options.rate, durationS: options.warmup, chaos: false }, hooks.onProgress);
+    }
+    await rig.runPhase({ label: 'load', rate: options.rate, durationS: options.duration, chaos: options.chaos }, hooks.onProgress);
     result = await rig.finish();
   } finally {
     await rig.close();

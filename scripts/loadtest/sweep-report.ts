@@ -21,6 +21,8 @@ export interface SweepRow {
   rssTotalMiB: number;
   serverRssMiB: number;
   serverCpuPct: number;
+  /** The whole machine during the load, % of one core (others' work included). */
+  machineCpuPct: number;
   lost: number;
   duplicated: number;
   allReady: boolean;
@@ -31,7 +33,7 @@ export interface SweepRow {
 const MiB = 2 ** 20;
 
 export function sweepRow(result: LoadTestResult): SweepRow {
-  const phase = result.phases[0];
+  const phase = result.phases[result.phases.length - 1];
   const l = phase?.latency;
   const row = {
     accounts: result.options.accounts,
@@ -48,6 +50,7 @@ export function sweepRow(result: LoadTestResult): SweepRow {
     rssTotalMiB: result.memory.totals.rss / MiB,
     serverRssMiB: (result.memory.server?.rss ?? Number.NaN) / MiB,
     serverCpuPct: phase?.cpu.serverMeanPct ?? Number.NaN,
+    machineCpuPct: phase?.cpu.machineMeanPct ?? Number.NaN,
     lost: result.reconciliation.lost,
     duplicated: result.reconciliation.duplicated,
     allReady: result.workers.allReady,
@@ -77,6 +80,7 @@ export function failedRow(accounts: number, problem: string): SweepRow {
     rssTotalMiB: nan,
     serverRssMiB: nan,
     serverCpuPct: nan,
+    machineCpuPct: nan,
     lost: nan,
     duplicated: nan,
     allReady: false,
@@ -85,18 +89,18 @@ export function failedRow(accounts: number, problem: string): SweepRow {
   };
 }
 
-export function sweepMarkdown(rows: readonly SweepRow[], opts: { rate: number; friends: number; duration: number }): string {
+export function sweepMarkdown(rows: readonly SweepRow[], opts: { rate: number; friends: number; duration: number; warmup: number }): string {
   const ok = rows.filter((r) => r.withinTargets).map((r) => r.accounts);
   const largest = ok.length > 0 ? Math.max(...ok) : null;
   const mark = (v: number, limit: number) => `${fmtMs(v)} ${v <= limit ? '✔' : '✘'}`;
   return [
-    `# Scaling sweep — ${opts.rate} presence changes/s, ${opts.friends} friends per account, ${opts.duration} s per size, every event delivered`,
+    `# Scaling sweep — ${opts.rate} presence changes/s, ${opts.friends} friends per account, ${opts.duration} s per size after a ${opts.warmup} s warm-up, every event delivered`,
     '',
-    '| accounts | all ready | median ready | changes/s held | stored p50 | stored p99 (≤ 50 ms) | delivered p50 | delivered p99 (≤ 100 ms) | PSS / worker | RSS / worker | PSS all workers | RSS all workers | server RSS | server CPU | lost / dup | within targets |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| accounts | all ready | median ready | changes/s held | stored p50 | stored p99 (≤ 50 ms) | delivered p50 | delivered p99 (≤ 100 ms) | PSS / worker | RSS / worker | PSS all workers | RSS all workers | server RSS | server CPU | machine CPU | lost / dup | within targets |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.accounts} | ${r.allReadyS.toFixed(1)} s | ${r.medianReadyS.toFixed(1)} s | ${r.achievedRate.toFixed(0)} | ${fmtMs(r.storedP50)} | ${mark(r.storedP99, SWEEP_TARGETS.storedP99Ms)} | ${fmtMs(r.deliveredP50)} | ${mark(r.deliveredP99, SWEEP_TARGETS.deliveredP99Ms)} | ${r.pssPerWorkerMiB.toFixed(1)} MiB | ${r.rssPerWorkerMiB.toFixed(1)} MiB | ${fmtMiB(r.pssTotalMiB * MiB)} | ${fmtMiB(r.rssTotalMiB * MiB)} | ${r.serverRssMiB.toFixed(0)} MiB | ${Math.round(r.serverCpuPct)} % | ${r.lost} / ${r.duplicated} | ${r.withinTargets ? 'yes' : 'no'} |`,
+        `| ${r.accounts} | ${r.allReadyS.toFixed(1)} s | ${r.medianReadyS.toFixed(1)} s | ${r.achievedRate.toFixed(0)} | ${fmtMs(r.storedP50)} | ${mark(r.storedP99, SWEEP_TARGETS.storedP99Ms)} | ${fmtMs(r.deliveredP50)} | ${mark(r.deliveredP99, SWEEP_TARGETS.deliveredP99Ms)} | ${r.pssPerWorkerMiB.toFixed(1)} MiB | ${r.rssPerWorkerMiB.toFixed(1)} MiB | ${fmtMiB(r.pssTotalMiB * MiB)} | ${fmtMiB(r.rssTotalMiB * MiB)} | ${r.serverRssMiB.toFixed(0)} MiB | ${Math.round(r.serverCpuPct)} % | ${Math.round(r.machineCpuPct)} % | ${r.lost} / ${r.duplicated} | ${r.withinTargets ? 'yes' : 'no'} |`,
     ),
     '',
     largest === null

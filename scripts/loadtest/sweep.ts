@@ -1,5 +1,5 @@
 /**
- * `npm run loadtest:sweep [-- --sizes 10,25,50,100 --friends 5 --rate 200 --duration 30 --out DIR --ref HEAD]`
+ * `npm run loadtest:sweep [-- --sizes 10,25,50,100 --friends 5 --rate 200 --duration 30 --warmup 5 --out DIR --ref HEAD]`
  *
  * One load test per account count, one after another (each with fresh processes and data), at
  * the same rate of presence changes with every event delivered. Writes sweep.md, sweep.json and
@@ -10,6 +10,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildRevision } from './build-revision.js';
 import { defaultOutDir } from './options.js';
 import { PROJECT_ROOT } from './processes.js';
 import { progressPrinter } from './progress.js';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
       friends: { type: 'string', default: '5' },
       rate: { type: 'string', default: '200' },
       duration: { type: 'string', default: '30' },
+      warmup: { type: 'string', default: '5' },
       out: { type: 'string' },
       'server-entry': { type: 'string' },
       ref: { type: 'string' },
@@ -31,17 +33,19 @@ async function main(): Promise<void> {
     strict: true,
   });
   const sizes = values.sizes.split(',').map(Number);
-  const opts = { rate: Number(values.rate), friends: Number(values.friends), duration: Number(values.duration) };
+  const opts = { rate: Number(values.rate), friends: Number(values.friends), duration: Number(values.duration), warmup: Number(values.warmup) };
   const out = values.out ?? defaultOutDir('sweep');
   const dir = resolve(PROJECT_ROOT, out);
   await mkdir(dir, { recursive: true });
+  // One build for every size: HEAD may move while the sweep runs.
+  const ref = values.ref ? (await buildRevision(values.ref, (line) => process.stderr.write(`${line}\n`))).commit : undefined;
   const rows: SweepRow[] = [];
   for (const accounts of sizes) {
     process.stderr.write(`\n── ${accounts} accounts ──\n`);
     const progress = progressPrinter();
     try {
       const result = await runLoadTest(
-        { accounts, ...opts, deliver: 'all', out: join(out, `accounts-${accounts}`), serverEntry: values['server-entry'], ref: values.ref },
+        { accounts, ...opts, deliver: 'all', out: join(out, `accounts-${accounts}`), serverEntry: values['server-entry'], ref },
         { log: (line) => process.stderr.write(`${line}\n`), onProgress: progress.print },
       );
       progress.done();
