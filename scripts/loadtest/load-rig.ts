@@ -216,7 +216,8 @@ export class LoadRig {
       driver: driverStats,
       storedRate: storedInPhase / Math.max((loadEndedAt - startedAt) / 1000, 0.001),
       latency: this.#latencies(changes, outcomes, messages, firstBaseline),
-      timeline: this.#timeline(changes, outcomes, messages, startedAt),
+      timeline: this.#timeline(changes, outcomes, messages, startedAt, sampler),
+      serverLag: this.#serverLag(startedAt, loadEndedAt),
       outcomes: outcomes.reduce<Record<string, number>>((acc, o) => {
         acc[o.outcome.status] = (acc[o.outcome.status] ?? 0) + 1;
         return acc;
@@ -234,6 +235,7 @@ export class LoadRig {
         harnessMeanPct: spread(sampler.cpu.map((c) => c.harnessPct)).median,
         machineMeanPct: spread(sampler.cpu.map((c) => c.machinePct)).median,
       },
+      cpuSamples: sampler.cpu,
       memory: sampler.memory.map(totalsOf),
       chaosEvents: chaos?.events ?? [],
       baselineErrors: this.#baseline?.errors.slice() ?? [],
@@ -526,7 +528,22 @@ export class LoadRig {
     return latencies;
   }
 
-  #timeline(changes: readonly SentChange[], outcomes: ReadonlyArray<{ key: string; outcome: OutcomeRecord }>, messages: readonly FakeMessage[], origin: number): TimelinePoint[] {
+  #serverLag(from: number, to: number): PhaseResult['serverLag'] {
+    const seconds = this.#server.probe.lag.filter((l) => l.at > from && l.at <= to + 1000);
+    return {
+      p99Median: spread(seconds.map((l) => l.p99)).median,
+      maxMedian: spread(seconds.map((l) => l.max)).median,
+      max: Math.max(0, ...seconds.map((l) => l.max)),
+    };
+  }
+
+  #timeline(
+    changes: readonly SentChange[],
+    outcomes: ReadonlyArray<{ key: string; outcome: OutcomeRecord }>,
+    messages: readonly FakeMessage[],
+    origin: number,
+    sampler: ResourceSampler,
+  ): TimelinePoint[] {
     const byKey = new Map(changes.map((c) => [c.key, c]));
     const storedAt = new Map<string, number>();
     for (const s of this.#server.probe.stored) if (byKey.has(s.key) && !storedAt.has(s.key)) storedAt.set(s.key, s.storedAt);
@@ -543,6 +560,9 @@ export class LoadRig {
     const sentPerSecond = perSecond(changes.map((c) => ({ at: c.sentAt, value: 0 })), origin);
     const stored = new Map(perSecond(storedSamples, origin).map((s) => [s.second, s]));
     const delivered = new Map(perSecond(deliveredSamples, origin).map((s) => [s.second, s]));
+    // A lag or CPU sample covers the second before it was taken.
+    const lag = new Map(this.#server.probe.lag.map((l) => [Math.floor((l.at - 1000 - origin) / 1000), l.max]));
+    const cpu = new Map(sampler.cpu.map((c) => [Math.floor((c.at - 1000 - origin) / 1000), c.machinePct]));
     return sentPerSecond.map(({ second, count }) => ({
       second,
       sent: count,
@@ -550,6 +570,8 @@ export class LoadRig {
       storedP99: stored.get(second)?.p99 ?? Number.NaN,
       deliveredP50: delivered.get(second)?.p50 ?? Number.NaN,
       deliveredP99: delivered.get(second)?.p99 ?? Number.NaN,
+      serverLagMax: lag.get(second) ?? Number.NaN,
+      machineCpuPct: cpu.get(second) ?? Number.NaN,
     }));
   }
 

@@ -38,6 +38,13 @@ export interface OutcomeRecord {
   reason: string | null;
 }
 
+/** The server's event-loop delay over one second. */
+export interface LagRecord {
+  at: number;
+  p99: number;
+  max: number;
+}
+
 export interface WorkerStateRecord {
   at: number;
   accountId: string;
@@ -61,6 +68,8 @@ interface ProbeLine {
   gatewayState?: string | null;
   pid?: number | null;
   restarts?: number;
+  p99?: number;
+  max?: number;
 }
 
 /**
@@ -77,6 +86,7 @@ export class ProbeLog extends EventEmitter<{
   readonly stored: StoredRecord[] = [];
   readonly outcomes: OutcomeRecord[] = [];
   readonly states: WorkerStateRecord[] = [];
+  readonly lag: LagRecord[] = [];
   /** Harness clock of the last event, stored batch or outcome: for "has it gone quiet?". */
   lastActivityAt = 0;
   /** Resolves once the probe found the app's supervisor, pipeline and model. */
@@ -122,6 +132,9 @@ export class ProbeLog extends EventEmitter<{
           return this.#onOutcomes(line.e ?? []);
         case 'w':
           return this.#onState(line);
+        case 'lag':
+          this.lag.push({ at: line.at ?? Date.now(), p99: line.p99 ?? Number.NaN, max: line.max ?? Number.NaN });
+          return;
         default:
       }
     });

@@ -113,8 +113,23 @@ function charts(result: LoadTestResult): Record<string, string> {
         { name: 'stored p99', points: pts('storedP99') },
         { name: 'delivered p50', points: pts('deliveredP50') },
         { name: 'delivered p99', points: pts('deliveredP99') },
+        { name: 'server event-loop stall (max)', points: phase.timeline.map((t) => [t.second, t.serverLagMax] as const).filter(([, v]) => Number.isFinite(v) && v > 0) },
       ],
       reference: { y: 50, label: 'stored p99 target 50 ms' },
+    });
+    const cpu = (f: 'serverPct' | 'workersPct' | 'fakePct' | 'harnessPct' | 'machinePct') =>
+      phase.cpuSamples.map((c) => [(c.at - phase.startedAt) / 1000, c[f]] as const);
+    out['cpu-over-time.svg'] = lineChart({
+      title: 'CPU during the load (% of one core; the machine has ' + result.machine.cpus + ')',
+      xLabel: 'seconds since the load started',
+      yLabel: '% of one core',
+      series: [
+        { name: 'server', points: cpu('serverPct') },
+        { name: 'all workers', points: cpu('workersPct') },
+        { name: 'fake Discord', points: cpu('fakePct') },
+        { name: 'harness', points: cpu('harnessPct') },
+        { name: 'whole machine', points: cpu('machinePct') },
+      ],
     });
     out['memory-over-time.svg'] = lineChart({
       title: 'Memory of all workers together',
@@ -179,6 +194,8 @@ export function markdownReport(result: LoadTestResult): string {
       `| \`GET /api/accounts?limit=100\` | ${latencyCells(p.reads.accounts)} | ${p.reads.accounts.errors} |`,
       `| \`GET /api/accounts/:id/activity?limit=20\` | ${latencyCells(p.reads.activity)} | ${p.reads.activity.errors} |`,
       '',
+      `Server event loop: p99 delay ${fmtMs(p.serverLag.p99Median)} in a typical second, longest stall ${fmtMs(p.serverLag.max)}.`,
+      '',
       `CPU, % of one core (median of 1 s samples): server ${fmtPct(p.cpu.serverMeanPct)} (max ${fmtPct(p.cpu.serverMaxPct)}), all workers together ${fmtPct(p.cpu.workersMeanPct)}, fake Discord ${fmtPct(p.cpu.fakeMeanPct)}, this harness ${fmtPct(p.cpu.harnessMeanPct)}; the whole machine ${fmtPct(p.cpu.machineMeanPct)} of ${m.cpus * 100} %.`,
       '',
     );
@@ -186,6 +203,8 @@ export function markdownReport(result: LoadTestResult): string {
   }
   lines.push(
     '![latency over time](latency-over-time.svg)',
+    '',
+    '![CPU over time](cpu-over-time.svg)',
     '',
     '## Events: sent vs stored',
     '',

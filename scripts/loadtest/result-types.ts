@@ -1,4 +1,5 @@
 import type { ChaosEvent } from './chaos.js';
+import type { CpuSample } from './resource-sampler.js';
 import type { FakeStats } from './fake-control.js';
 import type { DriverStats } from './presence-driver.js';
 import type { LoadTestOptions } from './options.js';
@@ -35,6 +36,10 @@ export interface TimelinePoint {
   storedP99: number;
   deliveredP50: number;
   deliveredP99: number;
+  /** The server's longest event-loop delay in that second (by wall clock), ms. */
+  serverLagMax: number;
+  /** The whole machine's CPU in that second, % of one core. */
+  machineCpuPct: number;
 }
 
 export interface ReadLatency extends LatencySummary {
@@ -68,6 +73,8 @@ export interface PhaseResult {
   /** Outcomes whose kind did not match the event they were paired with: must be 0. */
   correlationErrors: number;
   reads: { accounts: ReadLatency; activity: ReadLatency };
+  /** The server's event-loop delay: median and max over the phase's seconds of the per-second p99 and max, ms. */
+  serverLag: { p99Median: number; maxMedian: number; max: number };
   /** Medians (and the server's max) of the per-second samples, % of one core. */
   cpu: {
     serverMeanPct: number;
@@ -78,6 +85,8 @@ export interface PhaseResult {
     /** Everything on the machine; minus the above, what other users of the machine took. */
     machineMeanPct: number;
   };
+  /** The 1 s CPU samples behind `cpu`. */
+  cpuSamples: CpuSample[];
   memory: MemoryTotals[];
   /** Chaos actions taken (empty without --chaos), with their recovery times. */
   chaosEvents: ChaosEvent[];

@@ -9,6 +9,8 @@
  *   static method, which ActivityService calls through the same model object);
  * - `o`: every content-pipeline outcome (the pipeline's `outcome` event);
  * - `w`: every worker state or gateway-state change, with its pid (the supervisor's `state`);
+ * - `lag`: the server's event-loop delay each second (p99 and max, ms), to tell a stalled
+ *   server from a slow path;
  * - `listening`: the port, once the server listens.
  *
  * Lines of JSON go to file descriptor LOADTEST_PROBE_FD (3), batched every 20 ms; the
@@ -18,6 +20,7 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import { createWriteStream } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 interface ActivityEventLike {
   discordUserId: string;
@@ -59,6 +62,13 @@ function flush(): void {
   lines = [];
 }
 setInterval(flush, FLUSH_MS).unref();
+
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+setInterval(() => {
+  emit({ t: 'lag', at: Date.now(), p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 });
+  loopDelay.reset();
+}, 1000).unref();
 
 function attach(app: AppLike): void {
   const model = app.db?.models?.ActivityHistory;
