@@ -172,6 +172,7 @@ export class LoadRig {
       serverPid: this.#server.pid,
       fakePid: this.#fakeProcess.pid,
       accountOfPid: (pid) => this.#server.probe.accountOfPid(pid),
+      currentWorkerPids: () => this.#server.probe.workerPids(),
       memoryIntervalMs: this.options.memoryIntervalMs,
     });
     const reads = new ReadLoad(this.#api, this.#accounts.map((a) => a.accountId), this.options.readRate);

@@ -145,6 +145,11 @@ export class ProbeLog extends EventEmitter<{
     return this.#pids.get(accountId);
   }
 
+  /** The latest known worker pid of every account (some may have exited since). */
+  workerPids(): number[] {
+    return [...this.#pids.values()];
+  }
+
   /** The account a worker pid belongs (or belonged) to. */
   accountOfPid(pid: number): string | undefined {
     for (const [accountId, p] of this.#pids) if (p === pid) return accountId;
