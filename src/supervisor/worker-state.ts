@@ -28,9 +28,6 @@ export const WORKER_STATES = [
  */
 export type WorkerState = (typeof WORKER_STATES)[number];
 
-/** States with a live (or still exiting) child process. */
-export const LIVE_STATES: ReadonlySet<WorkerState> = new Set(['starting', 'connecting', 'ready', 'stopping']);
-
 /** States from which only the user can bring the worker back. */
 export const RESTING_STATES: ReadonlySet<WorkerState> = new Set(['stopped', 'crashed', 'error']);
 
