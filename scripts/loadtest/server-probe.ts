@@ -63,10 +63,13 @@ function flush(): void {
 }
 setInterval(flush, FLUSH_MS).unref();
 
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+// The histogram records the whole interval between ticks; what is past the tick is the stall.
+const LAG_RESOLUTION_MS = 10;
+const loopDelay = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
 loopDelay.enable();
+const stall = (ns: number) => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
 setInterval(() => {
-  emit({ t: 'lag', at: Date.now(), p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 });
+  emit({ t: 'lag', at: Date.now(), p99: stall(loopDelay.percentile(99)), max: stall(loopDelay.max) });
   loopDelay.reset();
 }, 1000).unref();
 
