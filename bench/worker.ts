@@ -201,12 +201,12 @@ function report(kinds: Kind[], results: Map<string, GroupResult[]>): void {
 
 async function main(): Promise<void> {
   const files = await buildWorkerBundles(resolve(import.meta.dirname, '../dist/bench'));
-  // Every process gets the flags the supervisor forks workers with; one worker group also gets
-  // --single-threaded, which only works on the command line (see workers/lib/v8-tuning.ts).
+  // Every process gets the flags the supervisor forks workers with (heap cap, --single-threaded),
+  // so the baselines run exactly as our worker does; one more worker group shows Node's defaults.
   const flags = [...SUPERVISOR_DEFAULTS.execArgv];
   const kinds: Kind[] = [
     { name: 'worker', file: files.worker, execArgv: flags, role: 'worker' },
-    { name: 'worker --single-threaded', file: files.worker, execArgv: [...flags, '--single-threaded'], role: 'worker' },
+    { name: 'worker, default V8 threads', file: files.worker, execArgv: flags.filter((f) => f !== '--single-threaded'), role: 'worker' },
     { name: 'minimal client, bundled', file: files.baselineBundled, execArgv: flags, role: 'baseline' },
     { name: 'minimal client, unbundled', file: files.baselineUnbundled, execArgv: flags, role: 'baseline' },
   ];

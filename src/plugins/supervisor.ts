@@ -6,7 +6,7 @@ import { type ContentConfig, ContentService, createProviderRegistry } from '../s
 import { DeliveryPipeline } from '../services/delivery-pipeline.js';
 import { FriendDirectory } from '../services/friend-directory.js';
 import { loadWorkerInit } from '../services/worker-init.js';
-import { Supervisor, type SupervisorOptions } from '../supervisor/index.js';
+import { SUPERVISOR_DEFAULTS, Supervisor, type SupervisorOptions } from '../supervisor/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,7 +47,10 @@ export default fp<SupervisorPluginOptions>(
     });
     const sup = new Supervisor({
       resolveInit: (accountId) => loadWorkerInit(db.models, tokenCipher, accountId),
-      execArgv: [`--max-old-space-size=${config.WORKER_MAX_HEAP_MB}`],
+      execArgv: [
+        ...SUPERVISOR_DEFAULTS.execArgv.filter((flag) => !flag.startsWith('--max-old-space-size=')),
+        `--max-old-space-size=${config.WORKER_MAX_HEAP_MB}`,
+      ],
       ...(config.DISCORD_API_URL ? { discordApiUrl: config.DISCORD_API_URL } : {}),
       ...(config.WORKER_SPAWN_CONCURRENCY > 0 ? { spawnConcurrency: config.WORKER_SPAWN_CONCURRENCY } : {}),
       logger: logger.child({ component: 'supervisor' }) as unknown as Logger,

@@ -24,8 +24,13 @@ const MiB = 1024 * 1024;
 /** Every default of the supervisor, in one place. */
 export const SUPERVISOR_DEFAULTS = {
   workerPath: resolve(PROJECT_ROOT, 'dist/worker.cjs'),
-  /** Heap cap per child; a bundled worker idles at about 70 MiB RSS. */
-  execArgv: ['--max-old-space-size=256'],
+  /**
+   * Heap cap per child (a bundled worker idles at about 70 MiB RSS), and no V8 helper threads:
+   * an idle Discord client gains nothing from concurrent GC or compilation, and without them a
+   * worker's private memory drops by about a fifth (docs/performance.md, bench:worker). The flag
+   * only works on the command line, so the supervisor passes it.
+   */
+  execArgv: ['--max-old-space-size=256', '--single-threaded'],
   /** About 2 × cores children load at once, so the parent stays responsive while 100 start. */
   spawnConcurrency: 2 * availableParallelism(),
   heartbeatIntervalMs: 2_000,
