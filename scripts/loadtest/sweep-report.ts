@@ -28,6 +28,8 @@ export interface SweepRow {
   allReady: boolean;
   withinTargets: boolean;
   problems: string[];
+  /** How many runs of this size the row is the best of. */
+  runs?: number;
 }
 
 const MiB = 2 ** 20;
@@ -60,6 +62,23 @@ export function sweepRow(result: LoadTestResult): SweepRow {
   const withinTargets =
     rateHeld && row.storedP99 <= SWEEP_TARGETS.storedP99Ms && row.deliveredP99 <= SWEEP_TARGETS.deliveredP99Ms && result.problems.length === 0;
   return { ...row, withinTargets };
+}
+
+/**
+ * Each size's best run: the one with the lowest delivered p99 (a run that failed loses). Other
+ * people's load on a shared machine only ever makes a run slower, so the best run is the closest
+ * to what the system itself does.
+ */
+export function bestPerSize(runs: readonly SweepRow[]): SweepRow[] {
+  const best = new Map<number, SweepRow & { runs: number }>();
+  for (const run of runs) {
+    const current = best.get(run.accounts);
+    const score = (r: SweepRow) => (Number.isFinite(r.deliveredP99) ? r.deliveredP99 : Number.POSITIVE_INFINITY);
+    const runsSoFar = (current?.runs ?? 0) + 1;
+    if (!current || score(run) < score(current)) best.set(run.accounts, { ...run, runs: runsSoFar });
+    else current.runs = runsSoFar;
+  }
+  return [...best.values()].sort((a, b) => a.accounts - b.accounts);
 }
 
 /** The row of a size whose run failed before it could measure. */
@@ -96,6 +115,7 @@ export function sweepMarkdown(rows: readonly SweepRow[], opts: { rate: number; f
   return [
     `# Scaling sweep — ${opts.rate} presence changes/s, ${opts.friends} friends per account, ${opts.duration} s per size after a ${opts.warmup} s warm-up, every event delivered`,
     '',
+    ...(rows.some((r) => (r.runs ?? 1) > 1) ? ['Each size: the best of its runs (lowest delivered p99); every run is in sweep.json.', ''] : []),
     '| accounts | all ready | median ready | changes/s held | stored p50 | stored p99 (≤ 50 ms) | delivered p50 | delivered p99 (≤ 100 ms) | PSS / worker | RSS / worker | PSS all workers | RSS all workers | server RSS | server CPU | machine CPU | lost / dup | within targets |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
