@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/lib/free-port.js';
 import { FakeDiscord } from '../../fake-discord/index.js';
 
 const SERVER_ENTRY = resolve(import.meta.dirname, '../../dist/server.js');
@@ -18,17 +18,6 @@ interface LogLine {
 }
 
 /** A free TCP port on 127.0.0.1 (the server listens on PORT; it has no "any port" mode). */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
-
 /** Children of `pid`, read from /proc. */
 async function childPids(pid: number): Promise<number[]> {
   const children: number[] = [];

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type ResultPromise, execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../fake-discord/index.js';
+import { freePort } from '../../scripts/lib/free-port.js';
 
 // The server process with 20 running accounts, stopped the two ways a server stops: SIGTERM
 // (graceful: every child asked to go, exit 0) and SIGKILL (children notice the IPC channel
@@ -30,17 +30,6 @@ afterEach(async () => {
   server = undefined;
   await rm(dataDir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Alive and not a zombie (an orphaned zombie may wait for a reaper that never comes). */
 function isAlive(pid: number): boolean {

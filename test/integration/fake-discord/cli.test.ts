@@ -1,19 +1,8 @@
-import { createServer } from 'node:net';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
+import { freePort } from '../../../scripts/lib/free-port.js';
 
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:(\d+)/;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Starts `tsx fake-discord/cli.ts` and resolves with the first URL it prints. */
 async function startCli(env: Record<string, string> = { FAKE_DISCORD_PORT: '' }) {

@@ -1,27 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
+import { describe, expect, it } from 'vitest';
 import { WORKER_EXIT_CODES } from '../../../src/supervisor/protocol.js';
-import { createScenario, startReadyScenario } from './scenario.js';
+import { createScenario, startReadyScenario, useWorkerRig } from './scenario.js';
 import { WorkerProcess } from './worker-process.js';
 
-let fake: FakeDiscord;
-const started: WorkerProcess[] = [];
-const track = (worker: WorkerProcess): WorkerProcess => {
-  started.push(worker);
-  return worker;
-};
-
-beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-});
-afterEach(() => {
-  for (const worker of started.splice(0)) worker.kill();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const rig = useWorkerRig();
 
 /** A REST endpoint whose /gateway/bot points at a port nobody listens on. */
 async function startUnreachableGateway(): Promise<{ apiUrl: string; server: Server }> {
@@ -42,9 +26,9 @@ async function startUnreachableGateway(): Promise<{ apiUrl: string; server: Serv
 
 describe('account worker fatal errors', () => {
   it('reports a rejected token as TOKEN_INVALID and exits, without ever printing the token', async () => {
-    const worker = track(new WorkerProcess());
+    const worker = rig.track(new WorkerProcess());
     const token = 'MTIz.not-a-real-token.but-secret-all-the-same';
-    worker.init({ token, friends: [], discordApiUrl: fake.apiUrl });
+    worker.init({ token, friends: [], discordApiUrl: rig.fake.apiUrl });
 
     await expect(worker.waitFor('fatal')).resolves.toMatchObject({ code: 'TOKEN_INVALID' });
     await expect(worker.waitForExit()).resolves.toEqual({ code: WORKER_EXIT_CODES.fatal, signal: null });
@@ -55,9 +39,9 @@ describe('account worker fatal errors', () => {
   });
 
   it('reports intents the bot was not granted as INTENTS_DISALLOWED and exits', async () => {
-    const { bot, worker } = createScenario(fake, { grantedIntents: ['GuildMembers'] });
-    track(worker);
-    worker.init({ token: bot.token, friends: [], discordApiUrl: fake.apiUrl });
+    const { bot, worker } = createScenario(rig.fake, { grantedIntents: ['GuildMembers'] });
+    rig.track(worker);
+    worker.init({ token: bot.token, friends: [], discordApiUrl: rig.fake.apiUrl });
 
     await expect(worker.waitFor('fatal')).resolves.toMatchObject({ code: 'INTENTS_DISALLOWED' });
     await expect(worker.waitForExit()).resolves.toMatchObject({ code: WORKER_EXIT_CODES.fatal });
@@ -65,9 +49,9 @@ describe('account worker fatal errors', () => {
   });
 
   it('reports a fatal close code after READY, which discord.js alone would sit out', async () => {
-    const { bot, worker } = await startReadyScenario(fake);
-    track(worker);
-    fake.disconnectBot(bot.id, 4004);
+    const { bot, worker } = await startReadyScenario(rig.fake);
+    rig.track(worker);
+    rig.fake.disconnectBot(bot.id, 4004);
 
     await expect(worker.waitFor('fatal')).resolves.toMatchObject({ code: 'TOKEN_INVALID' });
     expect(worker.all('state').at(-1)).toMatchObject({ state: 'disconnected', detail: '4004' });
@@ -77,7 +61,7 @@ describe('account worker fatal errors', () => {
   it('gives up with LOGIN_TIMEOUT when the gateway cannot be reached', async () => {
     const { apiUrl, server } = await startUnreachableGateway();
     try {
-      const worker = track(new WorkerProcess());
+      const worker = rig.track(new WorkerProcess());
       worker.init({
         token: 'any',
         friends: [],

@@ -1,30 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
+import { describe, expect, it } from 'vitest';
 import { WORKER_EXIT_CODES } from '../../../src/supervisor/protocol.js';
-import { createScenario, type Scenario, startReadyScenario } from './scenario.js';
+import { createScenario, startReadyScenario, useWorkerRig } from './scenario.js';
 import { WorkerProcess } from './worker-process.js';
 
-let fake: FakeDiscord;
-const started: WorkerProcess[] = [];
-const track = <S extends Scenario>(s: S): S => {
-  started.push(s.worker);
-  return s;
-};
-
-beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-});
-afterEach(() => {
-  for (const worker of started.splice(0)) worker.kill();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const rig = useWorkerRig();
 
 describe('account worker lifecycle', () => {
   it('logs in after init and says ready with the bot user and its guild count', async () => {
-    const { bot, worker } = track(createScenario(fake));
-    worker.init({ token: bot.token, friends: [], discordApiUrl: fake.apiUrl });
+    const { bot, worker } = rig.track(createScenario(rig.fake));
+    worker.init({ token: bot.token, friends: [], discordApiUrl: rig.fake.apiUrl });
 
     const ready = await worker.waitFor('ready');
     expect(ready).toMatchObject({ botUserId: bot.id, botUsername: bot.username, guildCount: 1 });
@@ -33,7 +17,7 @@ describe('account worker lifecycle', () => {
   });
 
   it('logs NDJSON naming the account, and never the token', async () => {
-    const { bot, worker } = track(await startReadyScenario(fake));
+    const { bot, worker } = rig.track(await startReadyScenario(rig.fake));
     await worker.waitForOutput('"msg":"ready"');
 
     const lines = worker.output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -42,7 +26,7 @@ describe('account worker lifecycle', () => {
   });
 
   it('sends heartbeats with memory, event-loop lag and the gateway ping', async () => {
-    const { worker } = track(await startReadyScenario(fake));
+    const { worker } = rig.track(await startReadyScenario(rig.fake));
     const beat = await worker.waitFor('heartbeat', (m) => m.gatewayPingMs >= 0);
     expect(beat.rss).toBeGreaterThan(beat.heapUsed);
     expect(beat.heapUsed).toBeGreaterThan(0);
@@ -50,13 +34,13 @@ describe('account worker lifecycle', () => {
   });
 
   it('answers a ping with a pong of the same request id', async () => {
-    const { worker } = track(await startReadyScenario(fake));
+    const { worker } = rig.track(await startReadyScenario(rig.fake));
     worker.send({ v: 1, type: 'ping', requestId: 41 });
     await expect(worker.waitFor('pong')).resolves.toMatchObject({ requestId: 41 });
   });
 
   it('logs and drops malformed IPC messages, and keeps working', async () => {
-    const { worker } = track(await startReadyScenario(fake));
+    const { worker } = rig.track(await startReadyScenario(rig.fake));
     worker.send('garbage');
     worker.send({ v: 1, type: 'no-such-command' });
     worker.send({ v: 1, type: 'deliver', requestId: 'not a number' });
@@ -68,7 +52,7 @@ describe('account worker lifecycle', () => {
   });
 
   it('exits 0 promptly when asked to shut down', async () => {
-    const { worker } = track(await startReadyScenario(fake));
+    const { worker } = rig.track(await startReadyScenario(rig.fake));
     worker.send({ v: 1, type: 'shutdown', reason: 'test' });
 
     await expect(worker.waitForExit(10_000)).resolves.toEqual({ code: WORKER_EXIT_CODES.ok, signal: null });
@@ -76,22 +60,20 @@ describe('account worker lifecycle', () => {
   });
 
   it('exits by itself when the parent closes the IPC channel', async () => {
-    const { worker } = track(await startReadyScenario(fake));
+    const { worker } = rig.track(await startReadyScenario(rig.fake));
     worker.child.disconnect();
     await expect(worker.waitForExit(3_000)).resolves.toMatchObject({ code: WORKER_EXIT_CODES.ok });
   });
 
   it('gives up with INIT_TIMEOUT when no init arrives', async () => {
-    const worker = new WorkerProcess();
-    started.push(worker);
+    const worker = rig.track(new WorkerProcess());
     const fatal = await worker.waitFor('fatal', undefined, 25_000);
     expect(fatal.code).toBe('INIT_TIMEOUT');
     await expect(worker.waitForExit()).resolves.toMatchObject({ code: WORKER_EXIT_CODES.fatal });
   }, 40_000);
 
   it('refuses an init of another protocol version', async () => {
-    const worker = new WorkerProcess();
-    started.push(worker);
+    const worker = rig.track(new WorkerProcess());
     worker.send({ v: 99, type: 'init', accountId: 'a', token: 'SECRET-not-logged', intents: 0, friends: [], settings: {} });
     await expect(worker.waitFor('fatal')).resolves.toMatchObject({ code: 'PROTOCOL_MISMATCH' });
     await expect(worker.waitForExit()).resolves.toMatchObject({ code: WORKER_EXIT_CODES.fatal });

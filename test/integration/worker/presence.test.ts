@@ -1,35 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
+import { describe, expect, it } from 'vitest';
 import type { ActivityMessage } from '../../../src/supervisor/protocol.js';
-import { type Scenario, startReadyScenario } from './scenario.js';
-import type { WorkerProcess } from './worker-process.js';
+import { useWorkerRig } from './scenario.js';
 
-let fake: FakeDiscord;
-const started: WorkerProcess[] = [];
-async function ready(): Promise<Scenario> {
-  const scenario = await startReadyScenario(fake);
-  started.push(scenario.worker);
-  return scenario;
-}
+const rig = useWorkerRig();
 
 const playing = (name: string) => ({ name, type: 0 });
 const isKind = (userId: string, kind: string, name?: string) => (m: ActivityMessage) =>
   m.event.discordUserId === userId && m.event.kind === kind && (name === undefined || m.event.activity?.name === name);
 
-beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-});
-afterEach(() => {
-  for (const worker of started.splice(0)) worker.kill();
-});
-afterAll(async () => {
-  await fake.close();
-});
-
 describe('account worker presence', () => {
   it('turns a friend’s presence change into one activity message', async () => {
-    const { friend, worker } = await ready();
-    fake.setPresence(friend.id, { status: 'online', activities: [playing('Factorio')] });
+    const { friend, worker } = await rig.ready();
+    rig.fake.setPresence(friend.id, { status: 'online', activities: [playing('Factorio')] });
 
     const started = await worker.waitFor('activity', isKind(friend.id, 'activity:start'));
     expect(started.event).toMatchObject({ status: 'online', activity: { name: 'Factorio', type: 'playing' } });
@@ -37,56 +19,56 @@ describe('account worker presence', () => {
   });
 
   it('says nothing about users who are not friends', async () => {
-    const { friend, stranger, worker } = await ready();
-    fake.setPresence(stranger.id, { status: 'online', activities: [playing('Celeste')] });
+    const { friend, stranger, worker } = await rig.ready();
+    rig.fake.setPresence(stranger.id, { status: 'online', activities: [playing('Celeste')] });
     // The friend's change is sent after the stranger's on the same socket: once it arrives,
     // anything about the stranger would have arrived too.
-    fake.setPresence(friend.id, { status: 'idle' });
+    rig.fake.setPresence(friend.id, { status: 'idle' });
 
     await worker.waitFor('activity', isKind(friend.id, 'online'));
     expect(worker.all('activity', (m) => m.event.discordUserId === stranger.id)).toEqual([]);
   });
 
   it('reports a change once when the friend shares several guilds with the bot', async () => {
-    const { bot, friend, worker } = await ready();
-    fake.createGuild({ botIds: [bot.id], userIds: [friend.id] });
-    fake.setPresence(friend.id, { status: 'online', activities: [playing('Factorio')] });
-    fake.setPresence(friend.id, { status: 'dnd', activities: [playing('Factorio')] });
+    const { bot, friend, worker } = await rig.ready();
+    rig.fake.createGuild({ botIds: [bot.id], userIds: [friend.id] });
+    rig.fake.setPresence(friend.id, { status: 'online', activities: [playing('Factorio')] });
+    rig.fake.setPresence(friend.id, { status: 'dnd', activities: [playing('Factorio')] });
 
     await worker.waitFor('activity', isKind(friend.id, 'status'));
     expect(worker.all('activity').map((m) => m.event.kind)).toEqual(['online', 'activity:start', 'status']);
   });
 
   it('reports nothing when only an activity’s timestamps change', async () => {
-    const { friend, worker } = await ready();
-    fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'Spotify', type: 2, state: 'song A' }] });
-    fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'Spotify', type: 2, state: 'song B' }] });
-    fake.setPresence(friend.id, { status: 'idle', activities: [{ name: 'Spotify', type: 2, state: 'song B' }] });
+    const { friend, worker } = await rig.ready();
+    rig.fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'Spotify', type: 2, state: 'song A' }] });
+    rig.fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'Spotify', type: 2, state: 'song B' }] });
+    rig.fake.setPresence(friend.id, { status: 'idle', activities: [{ name: 'Spotify', type: 2, state: 'song B' }] });
 
     await worker.waitFor('activity', isKind(friend.id, 'status'));
     expect(worker.all('activity').map((m) => m.event.kind)).toEqual(['online', 'activity:start', 'status']);
   });
 
   it('applies friends:update live, both adding and removing', async () => {
-    const { friend, stranger, worker } = await ready();
+    const { friend, stranger, worker } = await rig.ready();
     worker.send({ v: 1, type: 'friends:update', friends: [stranger.id] });
     // The next ping is answered after the update was applied (IPC keeps order).
     worker.send({ v: 1, type: 'ping', requestId: 1 });
     await worker.waitFor('pong');
 
-    fake.setPresence(friend.id, { status: 'online' });
-    fake.setPresence(stranger.id, { status: 'online', activities: [playing('Celeste')] });
+    rig.fake.setPresence(friend.id, { status: 'online' });
+    rig.fake.setPresence(stranger.id, { status: 'online', activities: [playing('Celeste')] });
 
     await worker.waitFor('activity', isKind(stranger.id, 'activity:start', 'Celeste'));
     expect(worker.all('activity', (m) => m.event.discordUserId === friend.id)).toEqual([]);
   });
 
   it('learns where a newly added friend stands, so their next change is reported as just that', async () => {
-    const { friend, stranger, worker } = await ready();
-    fake.setPresence(stranger.id, { status: 'online', activities: [playing('Celeste')] });
+    const { friend, stranger, worker } = await rig.ready();
+    rig.fake.setPresence(stranger.id, { status: 'online', activities: [playing('Celeste')] });
     worker.send({ v: 1, type: 'friends:update', friends: [friend.id, stranger.id] });
     await worker.waitForOutput('"msg":"new friends looked up"');
-    fake.setPresence(stranger.id, { status: 'online', activities: [] });
+    rig.fake.setPresence(stranger.id, { status: 'online', activities: [] });
 
     await worker.waitFor('activity', isKind(stranger.id, 'activity:end', 'Celeste'));
     expect(worker.all('activity', (m) => m.event.discordUserId === stranger.id).map((m) => m.event.kind)).toEqual([
@@ -95,17 +77,17 @@ describe('account worker presence', () => {
   });
 
   it('resumes after a network drop and reports a change made meanwhile exactly once', async () => {
-    const { bot, friend, worker } = await ready();
-    fake.disconnectBot(bot.id);
-    fake.setPresence(friend.id, { status: 'online', activities: [playing('Factorio')] });
+    const { bot, friend, worker } = await rig.ready();
+    rig.fake.disconnectBot(bot.id);
+    rig.fake.setPresence(friend.id, { status: 'online', activities: [playing('Factorio')] });
 
     await worker.waitFor('state', (m) => m.state === 'resumed');
     await worker.waitFor('activity', isKind(friend.id, 'activity:start', 'Factorio'));
-    fake.setPresence(friend.id, { status: 'idle', activities: [playing('Factorio')] });
+    rig.fake.setPresence(friend.id, { status: 'idle', activities: [playing('Factorio')] });
     await worker.waitFor('activity', isKind(friend.id, 'status'));
 
     expect(worker.all('activity').map((m) => m.event.kind)).toEqual(['online', 'activity:start', 'status']);
     expect(worker.all('state').map((m) => m.state)).toEqual(['connecting', 'ready', 'reconnecting', 'resumed']);
-    expect(fake.stats().resumes).toBeGreaterThanOrEqual(1);
+    expect(rig.fake.stats().resumes).toBeGreaterThanOrEqual(1);
   });
 });
