@@ -34,6 +34,7 @@ export default fp<ServicesPluginOptions>(
       start: (id) => supervisor.start(id),
       stop: (id) => supervisor.stop(id),
       restart: (id) => supervisor.restart(id),
+      remove: (id) => supervisor.remove(id),
       get: (id) => supervisor.get(id),
       updateFriends(id, ids) {
         // The activity path caches friends; a change must reach it and the worker together.

@@ -141,7 +141,7 @@ export class AccountService {
   /** Stops the worker, then removes the account with its friends and its history. */
   async remove(ownerId: string, id: string): Promise<void> {
     const account = await this.find(ownerId, id);
-    await this.workers.stop(id);
+    await this.workers.remove(id);
     await Promise.all([
       this.models.Friend.deleteMany({ accountId: account._id }),
       this.models.ActivityHistory.deleteMany({ accountId: account._id }),

@@ -5,6 +5,8 @@ export interface WorkerControl {
   start(accountId: string): Promise<unknown>;
   stop(accountId: string): Promise<unknown>;
   restart(accountId: string): Promise<unknown>;
+  /** Stops the worker and forgets the account (it was deleted). */
+  remove(accountId: string): Promise<unknown>;
   updateFriends(accountId: string, friends: string[]): void;
   get(accountId: string): WorkerView | undefined;
 }
