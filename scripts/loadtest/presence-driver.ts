@@ -32,8 +32,12 @@ export interface DriverStats {
 
 /** How often the schedule is checked. */
 const TICK_MS = 5;
-/** Falling further behind than this much of a second drops the backlog instead of bursting. */
+/**
+ * Falling further behind than this much of a second (and at least two changes, for low rates)
+ * drops the backlog instead of bursting.
+ */
 const MAX_BACKLOG_SECONDS = 0.1;
+const MIN_BACKLOG = 2;
 
 /**
  * Sends presence changes to the fake Discord at a steady rate, round robin over accounts and,
@@ -64,7 +68,7 @@ export class PresenceDriver {
       const tick = () => {
         const elapsed = Math.min(Date.now() - start, durationMs);
         const target = Math.floor((rate * elapsed) / 1000);
-        if (target - due > rate * MAX_BACKLOG_SECONDS) {
+        if (target - due > Math.max(rate * MAX_BACKLOG_SECONDS, MIN_BACKLOG)) {
           stats.skipped += target - due;
           due = target;
         }
