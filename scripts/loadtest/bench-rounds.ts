@@ -77,7 +77,7 @@ export function benchMarkdown(spec: BenchSpec, rounds: readonly PhaseResult[], r
     }),
     ...spec.ratios.map((q) => `| **${q.label}** | ${fmtRange(spread(rounds.map((p) => q.numerator(p) / q.denominator(p))), fmtRatio)} | |`),
     '',
-    `Events: ${r.expected} expected, ${r.lost} lost, ${r.duplicated} duplicated, ${r.unexpected} unexpected. Memory per worker (median): PSS ${(result.memory.perWorkerMedian.pss / 2 ** 20).toFixed(1)} MiB, RSS ${(result.memory.perWorkerMedian.rss / 2 ** 20).toFixed(1)} MiB. CPU per round (median, % of one core): server ${rounds.map((p) => `${Math.round(p.cpu.serverMeanPct)}`).join(', ')}; whole machine ${rounds.map((p) => `${Math.round(p.cpu.machineMeanPct)}`).join(', ')} of ${result.machine.cpus * 100}.`,
+    `Events: ${r.expected} expected, ${r.lost} lost, ${r.duplicated} duplicated, ${r.unexpected} unexpected. Memory per worker (median): PSS ${(result.memory.perWorkerMedian.pss / 2 ** 20).toFixed(1)} MiB, RSS ${(result.memory.perWorkerMedian.rss / 2 ** 20).toFixed(1)} MiB. CPU per round (median, % of one core): server ${rounds.map((p) => `${Math.round(p.cpu.serverMeanPct)}`).join(', ')}; workers ${rounds.map((p) => `${Math.round(p.cpu.workersMeanPct)}`).join(', ')}; fake Discord + baseline client + harness ${rounds.map((p) => `${Math.round(p.cpu.fakeMeanPct + p.cpu.baselineMeanPct + p.cpu.harnessMeanPct)}`).join(', ')}; whole machine ${rounds.map((p) => `${Math.round(p.cpu.machineMeanPct)}`).join(', ')} of ${result.machine.cpus * 100}.`,
     '',
   ].join('\n');
 }

@@ -171,6 +171,7 @@ export class LoadRig {
     const sampler = new ResourceSampler({
       serverPid: this.#server.pid,
       fakePid: this.#fakeProcess.pid,
+      ...(this.#baseline ? { baselinePid: this.#baseline.pid } : {}),
       accountOfPid: (pid) => this.#server.probe.accountOfPid(pid),
       currentWorkerPids: () => this.#server.probe.workerPids(),
       memoryIntervalMs: this.options.memoryIntervalMs,
@@ -233,6 +234,7 @@ export class LoadRig {
         serverMaxPct: Math.max(0, ...sampler.cpu.map((c) => c.serverPct)),
         workersMeanPct: spread(sampler.cpu.map((c) => c.workersPct)).median,
         fakeMeanPct: spread(sampler.cpu.map((c) => c.fakePct)).median,
+        baselineMeanPct: spread(sampler.cpu.map((c) => c.baselinePct)).median,
         harnessMeanPct: spread(sampler.cpu.map((c) => c.harnessPct)).median,
         machineMeanPct: spread(sampler.cpu.map((c) => c.machinePct)).median,
       },
@@ -307,7 +309,7 @@ export class LoadRig {
     };
   }
 
-  /** Server shutdown time measured here is reported by `finish()` only if called before it. */
+  /** How long the server took from SIGTERM to exit (all workers stopped) in `close()`; null before. */
   get shutdownMs(): number | null {
     return this.#shutdownMs;
   }

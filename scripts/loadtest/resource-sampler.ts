@@ -8,6 +8,8 @@ export interface CpuSample {
   workersPct: number;
   /** The fake Discord, % of one core (it shares the machine, so it is part of the picture). */
   fakePct: number;
+  /** The baseline discord.js client, when there is one, % of one core. */
+  baselinePct: number;
   /** This harness process, % of one core. */
   harnessPct: number;
   /** The whole machine, % of one core (200 % = both cores of this machine busy). */
@@ -29,6 +31,8 @@ export interface ResourceSamplerOptions {
   serverPid: number;
   /** The fake Discord's pid, for its CPU. @defaultValue none */
   fakePid?: number;
+  /** The baseline observer's pid, for its CPU. @defaultValue none */
+  baselinePid?: number;
   /** Which account a worker pid belongs to (from the probe). */
   accountOfPid: (pid: number) => string | undefined;
   /**
@@ -58,7 +62,7 @@ export class ResourceSampler {
   readonly memory: MemorySample[] = [];
   readonly #opts: Required<ResourceSamplerOptions>;
   readonly #timers: NodeJS.Timeout[] = [];
-  #last: { at: number; server: number; fake: number; harness: number; machine: number; workers: Map<number, number> } | undefined;
+  #last: { at: number; server: number; fake: number; baseline: number; harness: number; machine: number; workers: Map<number, number> } | undefined;
   #sampling: Promise<unknown> = Promise.resolve();
 
   constructor(opts: ResourceSamplerOptions) {
@@ -66,6 +70,7 @@ export class ResourceSampler {
       cpuIntervalMs: 1000,
       memoryIntervalMs: 5000,
       fakePid: -1,
+      baselinePid: -1,
       currentWorkerPids: () => workerPids(opts.serverPid),
       ...opts,
     };
@@ -106,6 +111,7 @@ export class ResourceSampler {
     const at = Date.now();
     const server = (await cpuSecondsOf(this.#opts.serverPid)) ?? 0;
     const fake = this.#opts.fakePid > 0 ? ((await cpuSecondsOf(this.#opts.fakePid)) ?? 0) : 0;
+    const baseline = this.#opts.baselinePid > 0 ? ((await cpuSecondsOf(this.#opts.baselinePid)) ?? 0) : 0;
     const { user, system } = process.cpuUsage();
     const harness = (user + system) / 1e6;
     const machine = (await machineCpuSeconds()).busy;
@@ -115,7 +121,7 @@ export class ResourceSampler {
       if (seconds !== undefined) workers.set(pid, seconds);
     }
     const last = this.#last;
-    this.#last = { at, server, fake, harness, machine, workers };
+    this.#last = { at, server, fake, baseline, harness, machine, workers };
     if (!last) return;
     const seconds = Math.max((at - last.at) / 1000, 0.001);
     let workerDelta = 0;
@@ -127,6 +133,7 @@ export class ResourceSampler {
       serverPct: pct(server - last.server),
       workersPct: pct(workerDelta),
       fakePct: pct(fake - last.fake),
+      baselinePct: pct(baseline - last.baseline),
       harnessPct: pct(harness - last.harness),
       machinePct: pct(machine - last.machine),
     });

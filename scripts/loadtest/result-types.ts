@@ -81,6 +81,7 @@ export interface PhaseResult {
     serverMaxPct: number;
     workersMeanPct: number;
     fakeMeanPct: number;
+    baselineMeanPct: number;
     harnessMeanPct: number;
     /** Everything on the machine; minus the above, what other users of the machine took. */
     machineMeanPct: number;
