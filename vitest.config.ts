@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // and slow end-to-end runs (e2e). `npm test` runs all three.
 export default defineConfig({
   test: {
+    // Most tests wait on sockets and child processes, not the CPU: three files at a time keep a
+    // 2-core machine busy (vitest's default there is one). Timing-sensitive checks await events.
+    maxWorkers: 3,
     projects: [
       {
         test: {
