@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import type { ActivityEvent } from '../supervisor/protocol.js';
 import { toObjectId } from '../utils/cursor.js';
@@ -27,6 +28,33 @@ export interface ActivityServiceOptions {
 
 const DEFAULTS = { flushIntervalMs: 20, maxBatch: 500, retryMs: 1000 } as const;
 
+/** An event waiting to be stored. Its `_id` is fixed on arrival, so a retried write is idempotent. */
+interface Pending {
+  _id: Types.ObjectId;
+  accountId: string;
+  event: ActivityEvent;
+  receivedAt: number;
+}
+
+/**
+ * Whether a failed write may succeed later as it is: the database was unreachable or busy. Any
+ * other failure (a document too large, invalid) would fail the same way on every retry.
+ */
+function isTransient(err: unknown): boolean {
+  const e = err as { name?: string; hasErrorLabel?: (label: string) => boolean };
+  return (
+    /Network|ServerSelection|NotConnected|Timeout|TopologyClosed|PoolCleared|Mongoose/.test(e.name ?? '') ||
+    e.hasErrorLabel?.('RetryableWriteError') === true
+  );
+}
+
+/** The per-document errors of an unordered insertMany (one, or several), when it has them. */
+function writeErrorsOf(err: unknown): Array<{ index: number; code?: number }> | undefined {
+  const found = (err as { writeErrors?: unknown }).writeErrors;
+  if (found === undefined || found === null) return undefined;
+  return (Array.isArray(found) ? found : [found]) as Array<{ index: number; code?: number }>;
+}
+
 /**
  * Activity events → ActivityHistory in batches (one insertMany per batch, never one round trip
  * per event). A failed write keeps its events and retries; `flush()` on shutdown stores every
@@ -34,7 +62,7 @@ const DEFAULTS = { flushIntervalMs: 20, maxBatch: 500, retryMs: 1000 } as const;
  */
 export class ActivityService {
   readonly #opts: ActivityServiceOptions;
-  #buffer: Array<{ accountId: string; event: ActivityEvent; receivedAt: number }> = [];
+  #buffer: Pending[] = [];
   #timer?: NodeJS.Timeout;
   #inFlight: Promise<void> = Promise.resolve();
   #received = 0;
@@ -50,7 +78,7 @@ export class ActivityService {
 
   record(accountId: string, event: ActivityEvent): void {
     this.#received++;
-    this.#buffer.push({ accountId, event, receivedAt: Date.now() });
+    this.#buffer.push({ _id: new Types.ObjectId(), accountId, event, receivedAt: Date.now() });
     if (this.#buffer.length >= (this.#opts.maxBatch ?? DEFAULTS.maxBatch)) this.#flushSoon(0);
     else this.#flushSoon(this.#opts.flushIntervalMs ?? DEFAULTS.flushIntervalMs);
   }
@@ -77,33 +105,74 @@ export class ActivityService {
   async #writeBatch(): Promise<void> {
     const batch = this.#buffer.splice(0, this.#opts.maxBatch ?? DEFAULTS.maxBatch);
     if (batch.length === 0) return;
+    let resolved: Array<Pending & { friend: StoredActivity['friend'] | undefined }>;
     try {
-      const resolved = await this.#resolveFriends(batch);
-      await this.#opts.models.ActivityHistory.insertMany(
-        resolved.map(({ accountId, event, friend }) => ({
-          accountId: toObjectId(accountId),
-          friendId: friend?.friendId,
-          discordUserId: event.discordUserId,
-          kind: event.kind,
-          status: event.status,
-          activity: event.activity,
-          at: new Date(event.at),
-        })),
-        { ordered: false, lean: true },
-      );
-      this.#stored += batch.length;
-      const known = resolved.filter((r): r is StoredActivity => r.friend !== undefined);
-      if (known.length > 0) this.#opts.onStored?.(known);
+      resolved = await this.#resolveFriends(batch);
     } catch (err) {
-      // Keep the events (in order, ahead of newer ones) and try again shortly.
-      this.#buffer.unshift(...batch);
-      this.#opts.logger.error({ err, pending: this.#buffer.length }, 'storing activity failed; retrying');
-      await new Promise((r) => setTimeout(r, DEFAULTS.retryMs));
-      this.#flushSoon(0);
+      return this.#retryLater(batch, err);
     }
+    const docs = resolved.map(({ _id, accountId, event, friend }) => ({
+      _id,
+      accountId: toObjectId(accountId),
+      friendId: friend?.friendId,
+      discordUserId: event.discordUserId,
+      kind: event.kind,
+      status: event.status,
+      activity: event.activity,
+      at: new Date(event.at),
+    }));
+    let refused: Set<number>;
+    try {
+      refused = await this.#insert(docs);
+    } catch (err) {
+      return this.#retryLater(batch, err);
+    }
+    if (refused.size > 0) {
+      this.#opts.logger.error({ refused: refused.size }, 'activity events refused by the database; dropped');
+    }
+    this.#stored += batch.length - refused.size;
+    const known = resolved.filter((r, i): r is Pending & StoredActivity => !refused.has(i) && r.friend !== undefined);
+    if (known.length > 0) this.#opts.onStored?.(known);
   }
 
-  async #resolveFriends(batch: Array<{ accountId: string; event: ActivityEvent; receivedAt: number }>) {
+  /**
+   * Inserts a batch; resolves with the indexes the database refused for good. Rejects only when
+   * the database may accept the batch later (then it is retried whole: `_id`s are fixed, so
+   * documents an earlier attempt stored come back as duplicates and count as stored).
+   */
+  async #insert(docs: Array<Record<string, unknown>>): Promise<Set<number>> {
+    const refused = new Set<number>();
+    try {
+      await this.#opts.models.ActivityHistory.insertMany(docs, { ordered: false, lean: true });
+      return refused;
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      const writeErrors = writeErrorsOf(err);
+      if (writeErrors) {
+        for (const e of writeErrors) if (e.code !== 11000) refused.add(e.index);
+        return refused;
+      }
+      this.#opts.logger.warn({ err }, 'activity batch refused as a whole; storing its events one by one');
+      if (docs.length === 1) return new Set([0]);
+    }
+    // Refused as a whole with no per-document verdict (the driver rejects an oversized document
+    // before sending): find the culprits one document at a time.
+    for (const [i, doc] of docs.entries()) {
+      const one = await this.#insert([doc]);
+      if (one.size > 0) refused.add(i);
+    }
+    return refused;
+  }
+
+  /** Keeps the events (in order, ahead of newer ones) and tries again shortly. */
+  async #retryLater(batch: Pending[], err: unknown): Promise<void> {
+    this.#buffer.unshift(...batch);
+    this.#opts.logger.error({ err, pending: this.#buffer.length }, 'storing activity failed; retrying');
+    await new Promise((r) => setTimeout(r, DEFAULTS.retryMs));
+    this.#flushSoon(0);
+  }
+
+  async #resolveFriends(batch: Pending[]) {
     return Promise.all(
       batch.map(async (b) => ({ ...b, friend: await this.#opts.friends.get(b.accountId, b.event.discordUserId) })),
     );

@@ -1,0 +1,66 @@
+import mongoose from 'mongoose';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModels, type Models } from '../../../src/models/index.js';
+import { ActivityService } from '../../../src/services/activity-service.js';
+import { FriendDirectory } from '../../../src/services/friend-directory.js';
+import type { ActivityEvent } from '../../../src/supervisor/protocol.js';
+import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+
+// ActivityService against a real store: batches are stored once, and a document the database
+// refuses is dropped instead of holding every later event hostage.
+
+let mongo: TestMongo;
+let conn: mongoose.Connection;
+let models: Models;
+beforeAll(async () => {
+  mongo = await startTestMongo();
+  conn = await mongoose.createConnection(mongo.uri).asPromise();
+  models = createModels(conn, { activityRetentionDays: 1, metricsRetentionDays: 1 });
+  await Promise.all(Object.values(models).map((m) => m.init()));
+});
+afterAll(async () => {
+  await conn.close();
+  await mongo.stop();
+});
+
+const ACCOUNT = new mongoose.Types.ObjectId().toHexString();
+const event = (name: string): ActivityEvent => ({
+  discordUserId: '123456789012345678',
+  kind: 'activity:start',
+  status: 'online',
+  activity: { name, type: 'playing' },
+  at: Date.now(),
+});
+
+function service() {
+  const logs: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(line) });
+  const activity = new ActivityService({ models, friends: new FriendDirectory(models), logger: logger as never });
+  return { activity, logs };
+}
+
+describe('ActivityService', () => {
+  it('stores every recorded event exactly once', async () => {
+    const { activity } = service();
+    for (let i = 0; i < 50; i++) activity.record(ACCOUNT, event(`game ${i}`));
+    await activity.flush();
+    expect(activity.counts).toEqual({ received: 50, stored: 50, pending: 0 });
+    expect(await models.ActivityHistory.countDocuments({ accountId: ACCOUNT })).toBe(50);
+  });
+
+  it('drops a document the database refuses, stores the rest once, and does not retry', async () => {
+    const { activity, logs } = service();
+    const before = await models.ActivityHistory.countDocuments({ accountId: ACCOUNT });
+    activity.record(ACCOUNT, event('fine before'));
+    activity.record(ACCOUNT, event('x'.repeat(17 * 1024 * 1024))); // over the 16 MiB document limit
+    activity.record(ACCOUNT, event('fine after'));
+    await activity.flush();
+
+    expect(activity.counts).toEqual({ received: 3, stored: 2, pending: 0 });
+    const names = await models.ActivityHistory.find({ accountId: ACCOUNT, 'activity.name': /^fine/ }).lean();
+    expect(names.map((n) => n.activity?.name).sort()).toEqual(['fine after', 'fine before']);
+    expect(await models.ActivityHistory.countDocuments({ accountId: ACCOUNT })).toBe(before + 2);
+    expect(logs.some((l) => l.includes('refused by the database'))).toBe(true);
+  });
+});
