@@ -1,30 +1,11 @@
+import type { BotRecord, FakeStats, MessageRecord } from '../../fake-discord/records.js';
 import type { PresenceBody } from './change-plan.js';
 import { JsonClient } from './json-client.js';
 
-export interface FakeBot {
-  id: string;
-  token: string;
-  username: string;
-}
-
-export interface FakeMessage {
-  id: string;
-  botId: string;
-  channelId: string;
-  recipientId?: string;
-  content: string;
-  /** ISO 8601, when the fake stored the message. */
-  at: string;
-}
-
-export interface FakeStats {
-  connections: number;
-  identifies: number;
-  resumes: number;
-  dispatches: number;
-  presenceUpdates: number;
-  messages: number;
-}
+// The records the control API answers with are the fake's own types.
+export type { FakeStats } from '../../fake-discord/records.js';
+export type FakeBot = Pick<BotRecord, 'id' | 'token' | 'username'>;
+export type FakeMessage = MessageRecord;
 
 /** The fake Discord's control API over HTTP (docs/fake-discord.md), as the harness uses it. */
 export class FakeControl {

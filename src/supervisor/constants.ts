@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { InvalidRequestBudgetOptions } from './invalid-request-budget.js';
 import type { WorkerFatalCode, WorkerInitSettings } from './protocol.js';
-import type { RestartPolicy } from './restart-policy.js';
+import type { ResolvedOptions } from './resolve-options.js';
 
 /** Walks up from this module to the folder holding package.json (works from src/ and dist/). */
 function findProjectRoot(from: string): string {
@@ -71,20 +70,7 @@ export const SUPERVISOR_DEFAULTS = {
   childEnvAllowlist: ['PATH', 'NODE_ENV', 'LOG_LEVEL', 'TZ', 'LANG', 'LC_ALL'],
   /** Longest child log line relayed; the rest is cut. */
   maxLogLineChars: 16_384,
-} as const satisfies {
-  workerPath: string;
-  execArgv: readonly string[];
-  spawnConcurrency: number;
-  heartbeatIntervalMs: number;
-  heartbeatMissThreshold: number;
-  maxEventLoopLagMs: number;
-  startTimeoutMs: number;
-  readyTimeoutMs: number;
-  requestTimeoutMs: number;
-  shutdownGraceMs: number;
-  maxRssBytes: number;
-  restart: RestartPolicy;
-  invalidRequests: InvalidRequestBudgetOptions;
+} as const satisfies Omit<ResolvedOptions, 'resolveInit' | 'env' | 'discordApiUrl' | 'logger' | 'random'> & {
   workerSettings: WorkerInitSettings;
   childEnvAllowlist: readonly string[];
   maxLogLineChars: number;
