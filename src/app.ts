@@ -41,8 +41,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   app.addHook('onRoute', (route) => {
     route.bodyLimit ??= app.config.BODY_LIMIT_BYTES;
   });
-  app.addHook('onSend', async (request, reply) => {
+  // Set before the handler runs (and synchronously: no promise per request) so every answer,
+  // errors included, carries it.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   await app.register(errorHandler);
   await app.register(databasePlugin);
