@@ -53,7 +53,8 @@ export default fp<SupervisorPluginOptions>(
       ],
       ...(config.DISCORD_API_URL ? { discordApiUrl: config.DISCORD_API_URL } : {}),
       ...(config.WORKER_SPAWN_CONCURRENCY > 0 ? { spawnConcurrency: config.WORKER_SPAWN_CONCURRENCY } : {}),
-      logger: logger.child({ component: 'supervisor' }) as unknown as Logger,
+      // The supervisor binds its own `component`.
+      logger: logger as unknown as Logger,
       ...opts.supervisor,
     });
     const pipeline = new DeliveryPipeline({
