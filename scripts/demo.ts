@@ -19,7 +19,7 @@ import { ApiClient } from './lib/api-client.js';
 import { DEMO_DEFAULTS, DEMO_USAGE, type DemoOptions, DemoUsageError, parseDemoOptions } from './lib/demo-options.js';
 import { FeedTally, formatEntry, type NameBook, type Paint, paintFor } from './lib/demo-output.js';
 import { type DemoScenario, setUpScenario } from './lib/demo-scenario.js';
-import { FakeDiscordControl } from './lib/fake-discord-control.js';
+import { FakeDiscordClient } from '../fake-discord/http-client.js';
 import { freePort } from './lib/free-port.js';
 import { LiveFeed } from './lib/live-feed.js';
 import { describeExit, ManagedProcess, type StopResult } from './lib/managed-process.js';
@@ -103,7 +103,7 @@ async function run(options: DemoOptions, running: Running, signal: AbortSignal, 
   signal.throwIfAborted();
   await api.register(DEMO_EMAIL, password);
   await api.login(DEMO_EMAIL, password);
-  const fake = new FakeDiscordControl(fakeUrl);
+  const fake = new FakeDiscordClient(fakeUrl);
   const since = Date.now();
   out(`Starting ${options.accounts} account${options.accounts > 1 ? 's' : ''}…`);
   const scenario = await Promise.race([

@@ -4,7 +4,7 @@
  * static list), their friends with rules, all started and ready.
  */
 import type { ApiClient, CreateAccountBody, CreateFriendBody } from './api-client.js';
-import type { FakeDiscordControl } from './fake-discord-control.js';
+import type { FakeDiscordClient } from '../../fake-discord/http-client.js';
 
 export const DEMO_PEOPLE = ['ada', 'grace', 'linus', 'margaret', 'alan'] as const;
 
@@ -30,7 +30,7 @@ export interface DemoScenario {
 
 export interface ScenarioOptions {
   api: ApiClient;
-  fake: FakeDiscordControl;
+  fake: FakeDiscordClient;
   accounts: number;
   /** The gimme fixture's base URL; it also serves the sample images under `/media`. */
   fixtureUrl: string;
@@ -79,7 +79,7 @@ function contentSettings(fixtureUrl: string): NonNullable<CreateAccountBody['set
 export async function setUpScenario(options: ScenarioOptions, signal: AbortSignal, readyTimeoutMs: number): Promise<DemoScenario> {
   const { api, fake } = options;
   const people: DemoPerson[] = [];
-  for (const name of DEMO_PEOPLE) people.push({ name, discordUserId: (await fake.createUser(name)).id });
+  for (const name of DEMO_PEOPLE) people.push({ name, discordUserId: (await fake.createUser({ username: name })).id });
 
   const accounts: DemoAccount[] = [];
   for (let i = 0; i < options.accounts; i++) {

@@ -4,7 +4,7 @@
  */
 import type { ActivityInput, PresenceInput, PresenceStatus } from '../../fake-discord/records.js';
 import type { DemoPerson } from './demo-scenario.js';
-import type { FakeDiscordControl } from './fake-discord-control.js';
+import type { FakeDiscordClient } from '../../fake-discord/http-client.js';
 
 /** Discord activity types: 0 playing, 2 listening, 3 watching, 5 competing. */
 export const DEMO_ACTIVITIES: readonly ActivityInput[] = [
@@ -41,7 +41,7 @@ export function nextPresence(current: PresenceInput, random: Random = Math.rando
 }
 
 export interface PresenceDriverOptions {
-  fake: FakeDiscordControl;
+  fake: FakeDiscordClient;
   people: DemoPerson[];
   /** Mean time between changes; each wait is 0.5× to 1.5× of it. */
   intervalMs: number;

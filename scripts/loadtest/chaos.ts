@@ -1,4 +1,4 @@
-import type { FakeControl } from './fake-control.js';
+import type { FakeDiscordClient } from '../../fake-discord/http-client.js';
 import type { ProbeLog, WorkerStateRecord } from './probe-log.js';
 
 export type ChaosAction = 'kill' | 'drop' | 'ratelimit';
@@ -25,7 +25,7 @@ export interface ChaosTarget {
 }
 
 export interface ChaosOptions {
-  fake: FakeControl;
+  fake: FakeDiscordClient;
   probe: ProbeLog;
   targets: readonly ChaosTarget[];
   /** Time between two actions. @defaultValue 2000 */
@@ -134,13 +134,17 @@ export class ChaosMonkey {
       const target = this.#pick(candidates);
       if (!target) return;
       const event = this.#record('drop', target, 0);
-      event.detail = (await this.#opts.fake.disconnect(target.botId)).closed;
+      event.detail = (await this.#opts.fake.disconnectBot(target.botId)).closed;
       // Nothing was open (a reconnect already in progress): nothing to recover from.
       if (event.detail === 0) this.events.splice(this.events.indexOf(event), 1);
     } else {
       const target = this.#pick(this.#opts.targets);
       if (!target) return;
-      await this.#opts.fake.injectRateLimit(target.botId, this.#opts.rateLimitCount, this.#opts.retryAfterSeconds);
+      await this.#opts.fake.injectRateLimit({
+        botId: target.botId,
+        count: this.#opts.rateLimitCount,
+        retryAfter: this.#opts.retryAfterSeconds,
+      });
       this.#record('ratelimit', target, this.#opts.rateLimitCount);
     }
   }

@@ -18,7 +18,9 @@ import { type ProviderFixture, startProviderFixture } from '../../test/support/p
 import { type ApiAccount, ApiClient } from './api-client.js';
 import { eventKey, INITIAL_PRESENCE } from './change-plan.js';
 import { ChaosMonkey } from './chaos.js';
-import { FakeControl, type FakeMessage } from './fake-control.js';
+import { FakeDiscordClient } from '../../fake-discord/http-client.js';
+import type { MessageRecord } from '../../fake-discord/records.js';
+import { JsonClient } from './json-client.js';
 import type { LoadTestOptions } from './options.js';
 import { rulesFor } from './options.js';
 import { type DriverAccount, PresenceDriver } from './presence-driver.js';
@@ -119,7 +121,7 @@ export class LoadRig {
   readonly #log: (line: string) => void;
   readonly #cleanups: Array<() => Promise<void>> = [];
   readonly #loadAverageStart = loadavg();
-  #fake!: FakeControl;
+  #fake!: FakeDiscordClient;
   #fakeProcess!: FakeDiscordProcess;
   #fixture!: ProviderFixture;
   #server!: ServerProcess;
@@ -340,8 +342,10 @@ export class LoadRig {
     this.#cleanups.push(() => this.#fixture.close());
     this.#fakeProcess = await startFakeDiscord({ logDir: this.outDir, heartbeatMs: this.options.heartbeatMs });
     this.#cleanups.push(() => this.#fakeProcess.stop());
-    this.#fake = new FakeControl(this.#fakeProcess.url);
-    this.#cleanups.push(async () => this.#fake.close());
+    // Presence changes go one per account at a time; 32 kept-alive sockets cover ~1,000 changes/s.
+    const http = new JsonClient(this.#fakeProcess.url, { maxSockets: 32, timeoutMs: 15_000 });
+    this.#fake = new FakeDiscordClient(this.#fakeProcess.url, (method, path, body) => http.json(method, path, body));
+    this.#cleanups.push(async () => http.close());
     this.#log(`fake Discord at ${this.#fakeProcess.url}, content fixture at ${this.#fixture.url}`);
 
     const env: Record<string, string> = {};
@@ -369,16 +373,16 @@ export class LoadRig {
 
   async #createAccounts(): Promise<void> {
     const { accounts, friends, baseline } = this.options;
-    if (baseline !== 'off') this.#baselineBot = await this.#fake.createBot('baseline');
+    if (baseline !== 'off') this.#baselineBot = await this.#fake.createBot({ username: 'baseline' });
     const baselineBot = this.#baselineBot?.id;
     this.#log(`creating ${accounts} bots with ${friends} friends each in the fake Discord…`);
     const bots = await mapLimit(Array.from({ length: accounts }, (_, i) => i), SETUP_CONCURRENCY, async (i) => {
-      const bot = await this.#fake.createBot(`loadbot${i}`);
+      const bot = await this.#fake.createBot({ username: `loadbot${i}` });
       const userIds: string[] = [];
-      for (let j = 0; j < friends; j++) userIds.push((await this.#fake.createUser(`friend${i}_${j}`)).id);
+      for (let j = 0; j < friends; j++) userIds.push((await this.#fake.createUser({ username: `friend${i}_${j}` })).id);
       // Online and idle-handed before any worker connects: the silent baseline every change starts from.
       for (const userId of userIds) await this.#fake.setPresence(userId, INITIAL_PRESENCE);
-      await this.#fake.createGuild(`load guild ${i}`, baselineBot ? [bot.id, baselineBot] : [bot.id], userIds);
+      await this.#fake.createGuild({ name: `load guild ${i}`, botIds: baselineBot ? [bot.id, baselineBot] : [bot.id], userIds });
       return { bot, userIds };
     });
 
@@ -481,7 +485,7 @@ export class LoadRig {
     this.#log(`the server was still busy ${this.options.drainTimeoutMs} ms after the load ended`);
   }
 
-  #latencies(changes: readonly SentChange[], outcomes: ReadonlyArray<{ key: string; outcome: OutcomeRecord }>, messages: readonly FakeMessage[], firstBaseline: number): PhaseLatencies {
+  #latencies(changes: readonly SentChange[], outcomes: ReadonlyArray<{ key: string; outcome: OutcomeRecord }>, messages: readonly MessageRecord[], firstBaseline: number): PhaseLatencies {
     const probe = this.#server.probe;
     const inPhase = new Map(changes.map((c) => [c.key, c]));
     const firstOf = <T extends { key: string }>(records: readonly T[]): Map<string, T> => {
@@ -543,7 +547,7 @@ export class LoadRig {
   #timeline(
     changes: readonly SentChange[],
     outcomes: ReadonlyArray<{ key: string; outcome: OutcomeRecord }>,
-    messages: readonly FakeMessage[],
+    messages: readonly MessageRecord[],
     origin: number,
     sampler: ResourceSampler,
   ): TimelinePoint[] {

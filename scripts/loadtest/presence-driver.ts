@@ -1,5 +1,5 @@
 import { eventKey, plannedChange } from './change-plan.js';
-import type { FakeControl } from './fake-control.js';
+import type { FakeDiscordClient } from '../../fake-discord/http-client.js';
 import type { SentChange } from './reconcile.js';
 
 /** One friend as the driver tracks it. */
@@ -46,13 +46,13 @@ const MIN_BACKLOG = 2;
  * time just before its PUT was written.
  */
 export class PresenceDriver {
-  readonly #fake: FakeControl;
+  readonly #fake: FakeDiscordClient;
   readonly #accounts: DriverAccount[];
   /** Called as each change is sent; the object's `ok` turns false if its PUT then fails. */
   readonly #onSent: (change: SentChange) => void;
   #nextAccount = 0;
 
-  constructor(fake: FakeControl, accounts: DriverAccount[], onSent: (change: SentChange) => void) {
+  constructor(fake: FakeDiscordClient, accounts: DriverAccount[], onSent: (change: SentChange) => void) {
     this.#fake = fake;
     this.#accounts = accounts;
     this.#onSent = onSent;

@@ -1,6 +1,6 @@
 import type { ChaosEvent } from './chaos.js';
 import type { CpuSample } from './resource-sampler.js';
-import type { FakeStats } from './fake-control.js';
+import type { FakeStats } from '../../fake-discord/records.js';
 import type { DriverStats } from './presence-driver.js';
 import type { LoadTestOptions } from './options.js';
 import type { Reconciliation } from './reconcile.js';

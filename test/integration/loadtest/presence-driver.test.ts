@@ -1,20 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../fake-discord/index.js';
-import { FakeControl } from '../../../scripts/loadtest/fake-control.js';
+import { FakeDiscordClient } from '../../../fake-discord/http-client.js';
 import { type DriverAccount, PresenceDriver } from '../../../scripts/loadtest/presence-driver.js';
 import type { SentChange } from '../../../scripts/loadtest/reconcile.js';
 
 // The load generator against the real fake Discord over its control API.
 
 let fake: FakeDiscord;
-let control: FakeControl;
+let control: FakeDiscordClient;
 
 beforeAll(async () => {
   fake = await FakeDiscord.start();
-  control = new FakeControl(fake.url);
+  control = new FakeDiscordClient(fake.url);
 });
 afterAll(async () => {
-  control?.close();
   await fake?.close();
 });
 
