@@ -14,3 +14,22 @@ export const OpMsgFlags = {
 } as const;
 
 export const HEADER_SIZE = 16;
+
+/**
+ * A reply's first bytes: the 16-byte message header, zeroed room for `prefixSize` bytes of
+ * opcode-specific fields after it, and the length counting the `payloadSize` bytes to follow.
+ */
+export function replyHeader(
+  opCode: number,
+  requestId: number,
+  responseTo: number,
+  prefixSize: number,
+  payloadSize: number,
+): Buffer {
+  const header = Buffer.alloc(HEADER_SIZE + prefixSize);
+  header.writeInt32LE(HEADER_SIZE + prefixSize + payloadSize, 0);
+  header.writeInt32LE(requestId, 4);
+  header.writeInt32LE(responseTo, 8);
+  header.writeInt32LE(opCode, 12);
+  return header;
+}

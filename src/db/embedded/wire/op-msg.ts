@@ -2,7 +2,7 @@ import type { Doc } from '../bson/values.js';
 import { encodeDocument } from '../bson/values.js';
 import { WireProtocolError } from '../errors.js';
 import { readCString, readDocument } from './bson-reader.js';
-import { HEADER_SIZE, OpCode, OpMsgFlags } from './op-codes.js';
+import { OpCode, OpMsgFlags, replyHeader } from './op-codes.js';
 
 export interface OpMsgRequest {
   flags: number;
@@ -54,12 +54,7 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
 /** Builds an OP_MSG reply with flags 0 and one kind-0 section. */
 export function encodeOpMsg(requestId: number, responseTo: number, reply: Doc): Buffer {
   const payload = encodeDocument(reply);
-  const header = Buffer.alloc(HEADER_SIZE + 5);
-  header.writeInt32LE(HEADER_SIZE + 5 + payload.length, 0);
-  header.writeInt32LE(requestId, 4);
-  header.writeInt32LE(responseTo, 8);
-  header.writeInt32LE(OpCode.Msg, 12);
-  header.writeUInt32LE(0, 16);
-  header.writeUInt8(0, 20);
+  // flagBits 0, then section kind 0: both already zero.
+  const header = replyHeader(OpCode.Msg, requestId, responseTo, 5, payload.length);
   return Buffer.concat([header, payload]);
 }

@@ -2,7 +2,7 @@ import type { Doc } from '../bson/values.js';
 import { encodeDocument } from '../bson/values.js';
 import { WireProtocolError } from '../errors.js';
 import { readCString, readDocument } from './bson-reader.js';
-import { HEADER_SIZE, OpCode } from './op-codes.js';
+import { OpCode, replyHeader } from './op-codes.js';
 
 export interface OpQueryRequest {
   collection: string;
@@ -24,14 +24,8 @@ export function parseOpQuery(body: Buffer): OpQueryRequest {
 /** Builds an OP_REPLY carrying one document. */
 export function encodeOpReply(requestId: number, responseTo: number, reply: Doc): Buffer {
   const payload = encodeDocument(reply);
-  const header = Buffer.alloc(HEADER_SIZE + 20);
-  header.writeInt32LE(HEADER_SIZE + 20 + payload.length, 0);
-  header.writeInt32LE(requestId, 4);
-  header.writeInt32LE(responseTo, 8);
-  header.writeInt32LE(OpCode.Reply, 12);
-  header.writeInt32LE(0, 16); // responseFlags
-  header.writeBigInt64LE(0n, 20); // cursorID
-  header.writeInt32LE(0, 28); // startingFrom
-  header.writeInt32LE(1, 32); // numberReturned
+  // responseFlags 0, cursorID 0, startingFrom 0 (already zero), then numberReturned 1.
+  const header = replyHeader(OpCode.Reply, requestId, responseTo, 20, payload.length);
+  header.writeInt32LE(1, 32);
   return Buffer.concat([header, payload]);
 }
