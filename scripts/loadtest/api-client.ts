@@ -1,38 +1,10 @@
+import type { AccountBody, ActivityEntryBody, ContentEntryBody } from '../lib/api-client.js';
 import { JsonClient, type JsonResponse } from './json-client.js';
 
-/** The fields of an account the harness reads (docs/api.md has the full shape). */
-export interface ApiAccount {
-  id: string;
-  label: string;
-  state: string;
-  botUserId: string | null;
-  lastError: { code: string; message: string; at: string } | null;
-  worker: {
-    state: string;
-    restarts: number;
-    startedAt?: string;
-    readyAt?: string;
-    lastHeartbeat?: { rss: number; heapUsed: number; eventLoopLagMs: number };
-  } | null;
-}
-
-export interface ApiActivity {
-  id: string;
-  discordUserId: string;
-  kind: string;
-  activity: { name: string; type: string | null } | null;
-  at: string;
-}
-
-export interface ApiContent {
-  id: string;
-  discordUserId: string;
-  status: 'sent' | 'failed' | 'skipped';
-  reason: string | null;
-  discordMessageId: string | null;
-  latencyMs: number | null;
-  at: string;
-}
+// Answer types come from the routes' own schemas, as in scripts/lib/api-client.ts.
+export type ApiAccount = AccountBody;
+export type ApiActivity = ActivityEntryBody;
+export type ApiContent = ContentEntryBody;
 
 interface Page<T> {
   items: T[];
