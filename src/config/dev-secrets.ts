@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, restrictFiles } from '../utils/private-files.js';
 import type { AppConfig, Env } from './env-schema.js';
 
 /** Raised when production is missing a required setting; the message names the variable. */
@@ -30,6 +31,9 @@ export async function resolveSecrets(env: Env): Promise<{ config: AppConfig; gen
     return { config: env as AppConfig, generated: [] };
   }
   const file = join(env.DATA_DIR, 'dev-secrets.json');
+  // DATA_DIR holds these secrets and the embedded store's data: owner-only (tightened if looser).
+  ensurePrivateDir(env.DATA_DIR);
+  restrictFiles(file);
   let stored: Partial<DevSecrets> = {};
   try {
     stored = JSON.parse(await readFile(file, 'utf8')) as Partial<DevSecrets>;
@@ -44,8 +48,7 @@ export async function resolveSecrets(env: Env): Promise<{ config: AppConfig; gen
       (generated.push('TOKEN_ENCRYPTION_KEYS'), randomBytes(32).toString('base64')),
   };
   if (generated.length > 0) {
-    await mkdir(env.DATA_DIR, { recursive: true });
-    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   }
   return {
     config: {

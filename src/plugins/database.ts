@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import mongoose, { type Connection } from 'mongoose';
 import { startEmbeddedMongo } from '../db/embedded/index.js';
 import { createModels, type Models } from '../models/index.js';
+import { ensurePrivateDir } from '../utils/private-files.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,6 +31,7 @@ export default fp(
     let uri = MONGODB_URI;
     let embedded: Awaited<ReturnType<typeof startEmbeddedMongo>> | undefined;
     if (!uri) {
+      ensurePrivateDir(DATA_DIR);
       embedded = await startEmbeddedMongo({ dataDir: join(DATA_DIR, 'db'), logger: app.log.child({ component: 'embedded-store' }) as never });
       uri = `${embedded.uri}/${EMBEDDED_DB_NAME}`;
       app.log.info({ uri }, 'embedded MongoDB-compatible store started (set MONGODB_URI for production)');

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -54,6 +54,17 @@ describe('resolveSecrets', () => {
     const file = join(dir, 'dev-secrets.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(await readFile(file, 'utf8'))).toHaveProperty('JWT_SECRET');
+  });
+
+  it('tightens a data directory and secrets file that an older version left readable by others', async () => {
+    const file = join(dir, 'dev-secrets.json');
+    await writeFile(file, JSON.stringify({ JWT_SECRET: 'z'.repeat(40), TOKEN_ENCRYPTION_KEYS: 'k' }), { mode: 0o644 });
+    await chmod(file, 0o644);
+    await chmod(dir, 0o755);
+    const { generated } = await resolveSecrets(env());
+    expect(generated).toEqual([]);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
   it('prefers secrets given in the environment', async () => {

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { deserialize } from 'bson';
 import type { Doc } from '../bson/values.js';
 import { encodeDocument, toStored } from '../bson/values.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, restrictFiles } from '../../../utils/private-files.js';
 import type { Persistence, PersistedCollection } from './persistence.js';
 
 const SCHEMA = `
@@ -42,8 +43,14 @@ export class SqlitePersistence implements Persistence {
   #inUnit = false;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.#db = new Database(join(dataDir, DATABASE_FILE), { timeout: 0 });
+    // The file holds password hashes and encrypted tokens: owner-only, also when an older version
+    // left it readable. SQLite gives its -wal and -shm files the database file's mode.
+    ensurePrivateDir(dataDir);
+    const file = join(dataDir, DATABASE_FILE);
+    closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+    const companions = [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
+    restrictFiles(...companions);
+    this.#db = new Database(file, { timeout: 0 });
     try {
       // One store process per data directory: the store serves from memory, so a second process
       // writing the same file would silently diverge. The exclusive lock taken by the first
@@ -53,6 +60,7 @@ export class SqlitePersistence implements Persistence {
       this.#db.pragma('synchronous = NORMAL');
       this.#db.exec(SCHEMA);
       this.#db.exec('BEGIN IMMEDIATE; COMMIT;');
+      restrictFiles(...companions);
     } catch (error) {
       this.#db.close();
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
