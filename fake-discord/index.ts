@@ -43,7 +43,7 @@ export interface FakeDiscordOptions {
 type Counters = Omit<FakeStats, 'connections' | 'messages'>;
 
 function zeroCounters(): Counters {
-  return { identifies: 0, resumes: 0, dispatches: 0, presenceUpdates: 0 };
+  return { identifies: 0, resumes: 0, dispatches: 0, presenceUpdates: 0, maxSessionsPerBot: 0 };
 }
 
 export class FakeDiscord extends EventEmitter<FakeDiscordEvents> implements ControlTarget {
@@ -185,6 +185,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> implements Cont
       dispatches: this.#counters.dispatches,
       presenceUpdates: this.#counters.presenceUpdates,
       messages: this.#store.messageCount,
+      maxSessionsPerBot: this.#counters.maxSessionsPerBot,
     };
   }
 

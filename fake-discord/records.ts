@@ -87,4 +87,10 @@ export interface FakeStats {
   presenceUpdates: number;
   /** Messages bots sent. */
   messages: number;
+  /**
+   * The most sessions of one bot that were live at the same moment, since start or reset. Live:
+   * attached to an open socket that completed IDENTIFY or RESUME; a dropped session that is only
+   * waiting to be resumed is not live. 1 means no bot was ever connected twice.
+   */
+  maxSessionsPerBot: number;
 }

@@ -22,7 +22,7 @@ export interface GatewayOptions {
   maxFrameBytes: number;
 }
 
-export type GatewayCounters = Pick<FakeStats, 'identifies' | 'resumes' | 'dispatches'>;
+export type GatewayCounters = Pick<FakeStats, 'identifies' | 'resumes' | 'dispatches' | 'maxSessionsPerBot'>;
 
 export interface GatewayDeps {
   store: FakeStore;
@@ -216,6 +216,7 @@ export class Gateway implements ConnectionHost {
     this.#botSessions(bot.id).add(session);
     connection.authenticate(session);
     session.attach(connection);
+    this.#noteLiveSessions(bot.id);
     this.#dispatch(session, 'READY', JSON.stringify(readyPayload(bot, store, session.id, this.#deps.gatewayUrl())));
     for (const guild of store.guildsOf(bot.id)) {
       this.#dispatch(session, 'GUILD_CREATE', JSON.stringify(guildCreatePayload(guild, store, bot.id, session.intents)));
@@ -247,6 +248,7 @@ export class Gateway implements ConnectionHost {
     }
     connection.authenticate(session);
     session.attach(connection);
+    this.#noteLiveSessions(session.bot.id);
     for (const dispatch of missed) connection.sendRaw(dispatchFrame(dispatch));
     this.#dispatch(session, 'RESUMED', RESUMED_PAYLOAD);
     this.#deps.stats.resumes += 1;
@@ -290,6 +292,18 @@ export class Gateway implements ConnectionHost {
       this.#sessionsByBot.set(botId, sessions);
     }
     return sessions;
+  }
+
+  /**
+   * Raises `maxSessionsPerBot` to the bot's live sessions now: those attached to a socket (a
+   * session loses its socket as soon as that closes or is dropped). Counted when a session
+   * attaches, the only moment the number can grow.
+   */
+  #noteLiveSessions(botId: string): void {
+    let live = 0;
+    for (const session of this.#sessionsByBot.get(botId) ?? []) if (session.sink !== null) live += 1;
+    const stats = this.#deps.stats;
+    if (live > stats.maxSessionsPerBot) stats.maxSessionsPerBot = live;
   }
 
   #detachSession(session: GatewaySession): void {

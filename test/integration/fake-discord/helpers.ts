@@ -1,6 +1,7 @@
 import { once, type EventEmitter } from 'node:events';
 import { Client, GatewayIntentBits } from 'discord.js';
 import { test as baseTest } from 'vitest';
+import { WebSocket } from 'ws';
 import { FakeDiscord } from '../../../fake-discord/index.js';
 
 /** Short heartbeats so zombie detection and resumes take seconds, not minutes. */
@@ -53,6 +54,36 @@ export function waitFor<T extends unknown[]>(
     };
     emitter.on(event, listener);
   });
+}
+
+export interface Frame {
+  op: number;
+  t?: string | null;
+  s?: number | null;
+  d?: unknown;
+}
+
+/** A raw gateway client that collects frames and can wait for the next one matching a test. */
+export async function rawGateway(url: string) {
+  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/?v=10&encoding=json`);
+  const frames: Frame[] = [];
+  const waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as Frame;
+    frames.push(frame);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(frame)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(frame);
+      }
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  const next = (match: (f: Frame) => boolean) => new Promise<Frame>((resolve) => waiters.push({ match, resolve }));
+  return { socket, frames, next };
 }
 
 interface FakeFixtures {

@@ -1,36 +1,5 @@
 import { describe, expect } from 'vitest';
-import { WebSocket } from 'ws';
-import { createWorld, loginAndWaitReady, test } from './helpers.js';
-
-interface Frame {
-  op: number;
-  t?: string | null;
-  s?: number | null;
-  d?: unknown;
-}
-
-/** A raw gateway client that collects frames and can wait for the next one matching a test. */
-async function rawGateway(url: string) {
-  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/?v=10&encoding=json`);
-  const frames: Frame[] = [];
-  const waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
-  socket.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as Frame;
-    frames.push(frame);
-    for (const waiter of [...waiters]) {
-      if (waiter.match(frame)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(frame);
-      }
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  const next = (match: (f: Frame) => boolean) => new Promise<Frame>((resolve) => waiters.push({ match, resolve }));
-  return { socket, frames, next };
-}
+import { createWorld, loginAndWaitReady, rawGateway, test } from './helpers.js';
 
 describe('fake Discord: malformed gateway frames', () => {
   test('malformed frames are dropped and the same connection still heartbeats and identifies', async ({ fake }) => {
