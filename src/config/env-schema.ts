@@ -50,6 +50,16 @@ export const EnvSchema = Type.Object({
   WORKER_SPAWN_CONCURRENCY: Type.Integer({ default: 0, minimum: 0 }),
   /** Sample server and worker figures into SystemMetrics this often. */
   METRICS_INTERVAL_MS: Type.Integer({ default: 5000, minimum: 100 }),
+  /** This server's name among the nodes sharing one database. Absent → hostname-pid. */
+  NODE_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S+$' })),
+  /** An account lease not renewed for this long may be taken by another node. */
+  LEASE_MS: Type.Integer({ default: 15_000, minimum: 100 }),
+  /** How often a node renews all its leases (one write) and heartbeats. */
+  LEASE_RENEW_MS: Type.Integer({ default: 2_000, minimum: 20 }),
+  /** A node that could not renew for this long stops its workers (they stop by themselves too). */
+  LEASE_RENEW_DEADLINE_MS: Type.Integer({ default: 10_000, minimum: 50 }),
+  /** Most accounts this node runs; absent or 0 → unlimited. */
+  MAX_ACCOUNTS_PER_NODE: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 
 export type Env = Static<typeof EnvSchema>;

@@ -31,6 +31,17 @@ const settingsSchema = new Schema(
   { _id: false, minimize: false },
 );
 
+/** Which node may run the account's worker (see src/cluster/lease.ts). */
+const leaseSchema = new Schema(
+  {
+    owner: { type: String, default: null },
+    expiresAt: { type: Date, default: null },
+    /** Grows by one each time the owner changes; writes for the account are fenced by it. */
+    epoch: { type: Number, default: 0 },
+  },
+  { _id: false },
+);
+
 const discordAccountSchema = new Schema(
   {
     ownerId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
@@ -41,6 +52,11 @@ const discordAccountSchema = new Schema(
     botUserId: { type: String, validate: snowflakeValidator },
     botUsername: String,
     desiredState: { type: String, enum: DESIRED_STATES, default: 'stopped', required: true },
+    /** Grows with each change the owner's worker must hear about; the owner polls for it. */
+    desiredVersion: { type: Number, default: 0 },
+    /** Grows when the token changes: the owner replaces the worker. */
+    tokenVersion: { type: Number, default: 0 },
+    lease: { type: leaseSchema, default: () => ({}) },
     lastState: String,
     lastError: { type: lastErrorSchema, default: undefined },
     settings: { type: settingsSchema, default: () => ({}) },
@@ -50,6 +66,8 @@ const discordAccountSchema = new Schema(
 discordAccountSchema.index({ ownerId: 1, _id: -1 });
 discordAccountSchema.index({ botUserId: 1 });
 discordAccountSchema.index({ desiredState: 1 });
+// Each node's poll of its own accounts, and the free ones it may take.
+discordAccountSchema.index({ 'lease.owner': 1 });
 
 export type DiscordAccount = InferSchemaType<typeof discordAccountSchema>;
 

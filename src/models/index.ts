@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { activityHistoryModel } from './activity-history.js';
+import { clusterNodeModel } from './cluster-node.js';
 import { contentHistoryModel } from './content-history.js';
 import { discordAccountModel } from './discord-account.js';
 import { friendModel } from './friend.js';
@@ -20,6 +21,7 @@ export function createModels(conn: Connection, options: ModelOptions) {
     ActivityHistory: activityHistoryModel(conn, options.activityRetentionDays),
     ContentHistory: contentHistoryModel(conn),
     SystemMetrics: systemMetricsModel(conn, options.metricsRetentionDays),
+    ClusterNode: clusterNodeModel(conn),
   };
 }
 

@@ -32,6 +32,9 @@ function env(overrides: Partial<Env> = {}): Env {
     WORKER_MAX_HEAP_MB: 128,
     WORKER_SPAWN_CONCURRENCY: 0,
     METRICS_INTERVAL_MS: 5000,
+    LEASE_MS: 15_000,
+    LEASE_RENEW_MS: 2_000,
+    LEASE_RENEW_DEADLINE_MS: 10_000,
     ...overrides,
   };
 }
