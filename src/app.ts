@@ -6,6 +6,7 @@ import authPlugin from './plugins/auth.js';
 import configPlugin, { type ConfigPluginOptions } from './plugins/config.js';
 import databasePlugin from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
+import liveEventsPlugin, { type LiveEventsPluginOptions } from './plugins/live-events.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import servicesPlugin, { type ServicesPluginOptions } from './plugins/services.js';
 import supervisorPlugin, { type SupervisorPluginOptions } from './plugins/supervisor.js';
@@ -13,7 +14,11 @@ import swaggerPlugin from './plugins/swagger.js';
 import tokenCipherPlugin from './plugins/token-cipher.js';
 import { loggerOptions } from './logger.js';
 
-export interface BuildAppOptions extends ConfigPluginOptions, SupervisorPluginOptions, ServicesPluginOptions {
+export interface BuildAppOptions
+  extends ConfigPluginOptions,
+    SupervisorPluginOptions,
+    ServicesPluginOptions,
+    LiveEventsPluginOptions {
   /** Fastify's logger option. @defaultValue pino NDJSON at LOG_LEVEL, with secrets redacted */
   logger?: FastifyServerOptions['logger'];
 }
@@ -52,6 +57,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(tokenCipherPlugin);
   await app.register(supervisorPlugin, options);
   await app.register(servicesPlugin, { restoreRunning: options.restoreRunning ?? true });
+  await app.register(liveEventsPlugin, options);
   await app.register(authPlugin);
   await app.register(rateLimitPlugin);
   await app.register(swaggerPlugin);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import accountRoutes from './accounts/index.js';
 import authRoutes from './auth/index.js';
+import eventRoutes from './events/index.js';
 import friendRoutes from './friends/index.js';
 import historyRoutes from './history/index.js';
 import systemRoutes from './system/index.js';
@@ -9,6 +10,7 @@ import systemRoutes from './system/index.js';
 const api: FastifyPluginAsync = async (app) => {
   await app.register(systemRoutes);
   await app.register(authRoutes, { prefix: '/auth' });
+  await app.register(eventRoutes, { prefix: '/events' });
   await app.register(accountRoutes, { prefix: '/accounts' });
   await app.register(friendRoutes, { prefix: '/accounts/:id/friends' });
   await app.register(historyRoutes, { prefix: '/accounts/:id' });

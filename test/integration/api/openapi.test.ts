@@ -19,6 +19,8 @@ const ROUTES = [
   'get /api/auth/me',
   'get /api/health',
   'get /api/status',
+  'get /api/events',
+  'post /api/events/ticket',
   'get /api/accounts',
   'post /api/accounts',
   'get /api/accounts/{id}',

@@ -1,0 +1,65 @@
+import type { ActivityEvent, ActivityTypeName, PresenceStatus } from '../supervisor/protocol.js';
+
+export interface FriendPresence {
+  status: PresenceStatus;
+  activities: Array<{ name: string; type: ActivityTypeName }>;
+  /** When the worker saw the latest change (epoch ms). */
+  at: number;
+}
+
+export interface FriendDecision {
+  outcome: 'sent' | 'failed' | 'skipped';
+  /** `no-trigger`, `cooldown`, `friend-cap`, `account-cap`, `quiet-hours`, `disabled`, `no-content`, … */
+  reason?: string;
+  /** When a cooldown, cap or quiet hours end (epoch ms). */
+  until?: number;
+  at: number;
+}
+
+interface Entry {
+  presence?: FriendPresence;
+  lastDecision?: FriendDecision;
+}
+
+/**
+ * What the server last saw of each watched friend: their presence (rebuilt from the activity
+ * events) and the last rule decision. One bounded entry per friend, in memory, never a row per
+ * event; forgotten with the account. A server restart starts it empty.
+ */
+export class FriendWatch {
+  readonly #entries = new Map<string, Map<string, Entry>>();
+
+  /** Applies an activity event; returns the friend's presence after it. */
+  onActivity(accountId: string, event: ActivityEvent): FriendPresence {
+    const entry = this.#entry(accountId, event.discordUserId);
+    const activities = event.status === 'offline' ? [] : [...(entry.presence?.activities ?? [])];
+    if (event.activity && event.status !== 'offline') {
+      const { name, type } = event.activity;
+      const i = activities.findIndex((a) => a.name === name && a.type === type);
+      if (event.kind === 'activity:start' && i < 0) activities.push({ name, type });
+      if (event.kind === 'activity:end' && i >= 0) activities.splice(i, 1);
+    }
+    entry.presence = { status: event.status, activities, at: event.at };
+    return entry.presence;
+  }
+
+  onDecision(accountId: string, discordUserId: string, decision: FriendDecision): void {
+    this.#entry(accountId, discordUserId).lastDecision = decision;
+  }
+
+  get(accountId: string, discordUserId: string): Entry {
+    return this.#entries.get(accountId)?.get(discordUserId) ?? {};
+  }
+
+  forgetAccount(accountId: string): void {
+    this.#entries.delete(accountId);
+  }
+
+  #entry(accountId: string, discordUserId: string): Entry {
+    let friends = this.#entries.get(accountId);
+    if (!friends) this.#entries.set(accountId, (friends = new Map()));
+    let entry = friends.get(discordUserId);
+    if (!entry) friends.set(discordUserId, (entry = {}));
+    return entry;
+  }
+}
