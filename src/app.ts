@@ -13,6 +13,7 @@ import supervisorPlugin, { type SupervisorPluginOptions } from './plugins/superv
 import swaggerPlugin from './plugins/swagger.js';
 import tokenCipherPlugin from './plugins/token-cipher.js';
 import { loggerOptions } from './logger.js';
+import { buildValidator, formatSchemaErrors } from './api/validation.js';
 
 export interface BuildAppOptions
   extends ConfigPluginOptions,
@@ -37,8 +38,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     requestIdHeader: 'x-request-id',
     ajv: {
       // Unknown body fields are rejected (schemas say additionalProperties: false), not stripped.
+      // Query strings coerce; bodies never do (see api/validation.ts).
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
+    schemaController: { compilersFactory: { buildValidator } },
+    schemaErrorFormatter: formatSchemaErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(configPlugin, options);

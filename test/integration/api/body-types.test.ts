@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { createAccount, fakeBotToken } from './helpers.js';
+
+let t: TestApp;
+let user: Awaited<ReturnType<typeof registerAndLogin>>;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  user = await registerAndLogin(t.app);
+});
+afterAll(async () => t?.close());
+
+const call = (method: 'POST' | 'PUT' | 'GET', url: string, payload?: unknown) =>
+  t.app.inject({ method, url, headers: { authorization: user.authorization }, ...(payload === undefined ? {} : { payload: payload as never }) });
+
+describe('bodies are never coerced', () => {
+  it('refuses an array where a string belongs', async () => {
+    const res = await call('POST', '/api/accounts', { label: ['x'], token: fakeBotToken() });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_ERROR', message: 'label: must be a string' });
+  });
+
+  it('refuses a string where a boolean belongs', async () => {
+    const { id } = await createAccount(t.app, user.authorization);
+    const res = await call('POST', `/api/accounts/${id}/friends`, { discordUserId: '123456789012345678', enabled: 'false' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_ERROR', message: 'enabled: must be a boolean' });
+  });
+
+  it('still coerces query strings', async () => {
+    const res = await call('GET', '/api/accounts?limit=5');
+    expect(res.statusCode).toBe(200);
+  });
+});
+
+describe('validation messages name the field and the problem', () => {
+  it('names an unknown nested field', async () => {
+    const res = await call('POST', '/api/accounts', { label: 'x', token: fakeBotToken(), settings: { defaultRules: { cooldown: 5 } } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toBe('settings.defaultRules.cooldown: unknown field');
+  });
+
+  it('names an unknown field inside a union instead of listing every branch', async () => {
+    const { id } = await createAccount(t.app, user.authorization);
+    const res = await call('POST', `/api/accounts/${id}/friends`, { discordUserId: '123456789012345678', rules: { cooldown: 5 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toBe('rules.cooldown: unknown field');
+  });
+
+  it('lists the allowed values of a choice', async () => {
+    const res = await call('POST', '/api/accounts', { label: 'x', token: fakeBotToken(), settings: { deliveryMode: 'email' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toBe('settings.deliveryMode: must be one of "dm", "channel"');
+  });
+
+  it('names a missing field', async () => {
+    const res = await call('POST', '/api/accounts', { token: fakeBotToken() });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toBe('label: is required');
+  });
+
+  it('names the array index of a bad item', async () => {
+    const res = await call('POST', '/api/accounts', {
+      label: 'x',
+      token: fakeBotToken(),
+      settings: { defaultRules: { triggers: [{ kinds: ['online'] }, { kinds: ['dancing'] }] } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/^settings\.defaultRules\.triggers\[1\]\.kinds\[0\]: must be one of "online"/);
+  });
+});
