@@ -63,13 +63,13 @@ export type ProviderKind = ProviderConfig['kind'];
 export const ContentConfig = Type.Object(
   {
     providers: Type.Array(ProviderConfig, { maxItems: 10 }),
-    /** Whether items marked NSFW may be sent. */
-    allowNsfw: Type.Boolean(),
+    /** Whether items marked NSFW may be sent. @defaultValue false */
+    allowNsfw: Type.Optional(Type.Boolean({ default: false })),
     /**
      * Whether items marked as spoilers may be sent (behind Discord's spoiler bars).
      * @defaultValue false
      */
-    allowSpoilers: Type.Optional(Type.Boolean()),
+    allowSpoilers: Type.Optional(Type.Boolean({ default: false })),
   },
   { additionalProperties: false },
 );

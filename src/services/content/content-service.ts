@@ -146,7 +146,7 @@ export class ContentService {
     this.remove(accountId);
     const feed: Feed = {
       configKey,
-      allowNsfw: config.allowNsfw,
+      allowNsfw: config.allowNsfw ?? false,
       allowSpoilers: config.allowSpoilers ?? false,
       slots,
       abort: new AbortController(),

@@ -70,3 +70,19 @@ describe('validation messages name the field and the problem', () => {
     expect(res.json().message).toMatch(/^settings\.defaultRules\.triggers\[1\]\.kinds\[0\]: must be one of "online"/);
   });
 });
+
+describe('flags with an obvious safe default may be left out', () => {
+  it('defaults allowNsfw and allowSpoilers to false', async () => {
+    const res = await call('POST', '/api/accounts', {
+      label: 'x',
+      token: fakeBotToken(),
+      settings: { content: { providers: [{ kind: 'static', weight: 1, items: ['hello'] }] } },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().settings.content).toEqual({
+      providers: [{ kind: 'static', weight: 1, items: ['hello'] }],
+      allowNsfw: false,
+      allowSpoilers: false,
+    });
+  });
+});

@@ -32,8 +32,12 @@ describe('content config schema', () => {
     expect(parseContentConfig(valid)).toBe(valid);
   });
 
-  it('requires allowNsfw to be stated', () => {
-    expect(problems({ providers: [] }).join()).toMatch(/allowNsfw/);
+  it('lets allowNsfw be left out (it defaults to false)', () => {
+    expect(problems({ providers: [] })).toEqual([]);
+  });
+
+  it('refuses an allowNsfw that is not a boolean', () => {
+    expect(problems({ providers: [], allowNsfw: 'yes' }).join()).toMatch(/allowNsfw/);
   });
 
   it('rejects an unknown provider kind', () => {
