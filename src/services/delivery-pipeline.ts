@@ -147,6 +147,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       const reservation = account.ledger.reserve(friend.discordUserId, now);
       const picked = await this.#opts.content.pick(accountId, {
         isRecent: (itemId) => this.#sentRecently(friend.friendId, itemId),
+        recipient: friend.discordUserId,
       });
       if (isSkip(picked)) {
         account.ledger.release(reservation);

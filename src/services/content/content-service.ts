@@ -11,6 +11,7 @@ import type { ContentItem } from './item.js';
 import { type ContentProvider, ProviderError } from './provider.js';
 import { createProviderRegistry, type ProviderRegistry } from './provider-registry.js';
 import { pickWeighted, type Random } from './random.js';
+import { type BufferedItem, ServedShelf } from './served-shelf.js';
 
 /** Structured logging as pino does it (`logger.warn(obj, msg)`). */
 export interface ContentLogger {
@@ -47,6 +48,8 @@ export interface ContentServiceOptions {
 export interface PickOptions {
   /** Whether this item was sent to the recipient recently (typically a ContentHistory lookup). */
   isRecent: (itemId: string) => boolean | Promise<boolean>;
+  /** Who the item is for; with it, an item picked for one recipient stays available to others. */
+  recipient?: string;
 }
 
 export type PickSkip = { skipped: 'only-repeats' | 'no-content' };
@@ -67,17 +70,13 @@ export interface ProviderStats {
   lastError?: string;
 }
 
-interface BufferedItem {
-  item: ContentItem;
-  /** Times a pick found it already sent to its recipient. */
-  strikes: number;
-}
 
 interface Slot {
   readonly provider: ContentProvider;
   readonly kind: ProviderConfig['kind'];
   readonly weight: number;
   readonly buffer: BufferedItem[];
+  readonly served: ServedShelf;
   failures: number;
   retryAt: number;
   lastError?: string;
@@ -139,6 +138,7 @@ export class ContentService {
         kind: c.kind,
         weight: c.weight,
         buffer: [],
+        served: new ServedShelf(this.#bufferSize),
         failures: 0,
         retryAt: 0,
       }),
@@ -182,8 +182,12 @@ export class ContentService {
    * Providers are chosen by weight among those with something buffered. Skips with
    * `only-repeats` when everything buffered was sent recently, `no-content` when nothing is
    * buffered (or the account is unknown). The returned item is taken out of the buffer.
+   *
+   * No-repeat is per recipient: with a `recipient`, a picked item also goes on its provider's
+   * shelf of recently served items, which the other recipients get when the buffer has nothing
+   * new for them (a one-item list serves every friend, even two at once).
    */
-  async pick(accountId: string, { isRecent }: PickOptions): Promise<PickResult> {
+  async pick(accountId: string, { isRecent, recipient }: PickOptions): Promise<PickResult> {
     const feed = this.#feeds.get(accountId);
     if (!feed) return { skipped: 'no-content' };
     const examined = new Set<BufferedItem>();
@@ -200,17 +204,29 @@ export class ContentService {
         const [entry] = slot.buffer.splice(at, 1) as [BufferedItem];
         examined.add(entry);
         if (!this.#allowed(feed, entry.item)) continue;
+        // On the shelf before the await, so a concurrent pick for someone else can have it too.
+        if (recipient !== undefined) slot.served.add(entry, recipient);
         let recent: boolean;
         try {
           recent = await isRecent(entry.item.id);
         } catch (err) {
+          slot.served.remove(entry, recipient);
           slot.buffer.unshift(entry);
           throw err;
         }
         if (!recent) return entry.item;
+        slot.served.remove(entry);
         repeats++;
         // Items every recipient has already had would otherwise sit in the buffer for ever.
         if (++entry.strikes < this.#maxStrikes) slot.buffer.push(entry);
+      }
+      if (recipient !== undefined) {
+        for (const slot of feed.slots.filter((s) => s.weight > 0)) {
+          const usable = (e: BufferedItem) => !examined.has(e) && this.#allowed(feed, e.item);
+          const shared = await slot.served.pickFor(recipient, usable, isRecent);
+          if (shared) return shared;
+          if (shared === null) repeats++;
+        }
       }
       return { skipped: repeats > 0 ? 'only-repeats' : 'no-content' };
     } finally {
@@ -287,7 +303,7 @@ export class ContentService {
         if (slot.buffer.length >= this.#bufferSize) break;
         if (buffered.has(item.id)) continue;
         buffered.add(item.id);
-        slot.buffer.push({ item, strikes: 0 });
+        slot.buffer.push({ item, strikes: 0, givenTo: new Set() });
       }
       slot.failures = 0;
       slot.retryAt = 0;

@@ -150,6 +150,20 @@ describe('ContentService', () => {
     expect(itemOf(x).id).not.toBe(itemOf(y).id);
   });
 
+  it('serves a one-item list to two recipients at once, but never twice to one', async () => {
+    service = new ContentService();
+    service.configure(ACCOUNT, { providers: [{ kind: 'static', weight: 1, items: ['only'] }] });
+    await service.refill(ACCOUNT);
+    const slow = { isRecent: () => new Promise<boolean>((r) => setImmediate(() => r(false))) };
+    const [x, y] = await Promise.all([
+      service.pick(ACCOUNT, { ...slow, recipient: 'f1' }),
+      service.pick(ACCOUNT, { ...slow, recipient: 'f2' }),
+    ]);
+    expect([itemOf(x).text, itemOf(y).text]).toEqual(['only', 'only']);
+    // The refill brought the item back; it was sent to f1 already (isRecent from the history says so).
+    expect(await service.pick(ACCOUNT, { isRecent: () => true, recipient: 'f1' })).toEqual({ skipped: 'only-repeats' });
+  });
+
   it('refills a buffer in the background once it drops below the low-water mark', async () => {
     const a = new ScriptedProvider('a');
     const s = setup([a], { bufferSize: 5, lowWater: 3 });
