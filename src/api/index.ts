@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import accountRoutes from './accounts/index.js';
+import operationRoutes from './accounts/operations.js';
 import authRoutes from './auth/index.js';
+import discoveryRoutes from './discovery/index.js';
 import eventRoutes from './events/index.js';
 import friendRoutes from './friends/index.js';
 import historyRoutes from './history/index.js';
@@ -12,8 +14,10 @@ const api: FastifyPluginAsync = async (app) => {
   await app.register(authRoutes, { prefix: '/auth' });
   await app.register(eventRoutes, { prefix: '/events' });
   await app.register(accountRoutes, { prefix: '/accounts' });
+  await app.register(operationRoutes, { prefix: '/accounts' });
   await app.register(friendRoutes, { prefix: '/accounts/:id/friends' });
   await app.register(historyRoutes, { prefix: '/accounts/:id' });
+  await app.register(discoveryRoutes, { prefix: '/accounts/:id' });
 };
 
 export default api;

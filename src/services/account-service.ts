@@ -2,8 +2,9 @@ import type { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import { afterIdCursor, decodeCursor, toObjectId, toPage } from '../utils/cursor.js';
 import { AccountCache, type AccountCacheOptions } from './account-cache.js';
-import { type TokenCipher, tokenHint } from '../utils/token-cipher.js';
-import { NotFoundError } from './errors.js';
+import { type EncryptedSecret, type TokenCipher, tokenHint } from '../utils/token-cipher.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import { botIdFromToken, type InviteInfo, inviteInfo } from './invite-url.js';
 import type { WorkerControl, WorkerView } from './worker-control.js';
 
 export interface AccountSettings {
@@ -167,6 +168,35 @@ export class AccountService {
     this.#cache.invalidateOwner(ownerId);
     await this.workers.stop(id);
     return this.get(ownerId, id);
+  }
+
+  /** Replaces the account's worker with a new process (starting it if it was not running). */
+  async restart(ownerId: string, id: string): Promise<AccountView> {
+    const account = await this.find(ownerId, id);
+    await this.workers.restart(id);
+    await this.models.DiscordAccount.updateOne({ _id: account._id }, { $set: { desiredState: 'running' } });
+    this.#cache.invalidateOwner(ownerId);
+    return this.get(ownerId, id);
+  }
+
+  /** Ids of every account the owner has, newest first. */
+  async ids(ownerId: string): Promise<string[]> {
+    const cached = await this.#cache.get(ownerId);
+    const rows = cached ?? (await this.models.DiscordAccount.find({ ownerId }, { _id: 1 }).sort({ _id: -1 }).lean());
+    return rows.map((a) => a._id.toHexString());
+  }
+
+  /** The invite URL of the account's bot: its id as Discord told the worker, else as its token says. */
+  async invite(ownerId: string, id: string): Promise<InviteInfo> {
+    const account = await this.find(ownerId, id);
+    let botId = this.workers.get(id)?.botUserId ?? account.botUserId ?? undefined;
+    if (!botId) {
+      // Not lean: mongoose turns the stored Binary fields back into Buffers. The token never leaves here.
+      const stored = await this.models.DiscordAccount.findById(account._id, { token: 1 });
+      botId = stored ? botIdFromToken(this.cipher.decrypt(stored.token as unknown as EncryptedSecret)) : undefined;
+    }
+    if (!botId) throw new ConflictError('BOT_ID_UNKNOWN', 'The bot id is not known yet: start the account once');
+    return inviteInfo(botId);
   }
 
   /** Brings back every account whose desired state is `running` (after a server restart). */

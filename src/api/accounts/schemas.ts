@@ -1,7 +1,7 @@
 import { ContentConfig } from '../../services/content/content-config-schema.js';
 import { RuleOverride } from '../../services/rules/rule-schema.js';
 import { WORKER_STATES } from '../../supervisor/worker-state.js';
-import { IsoDate, ObjectIdString, Page, PageQuery, Snowflake, Type } from '../common-schemas.js';
+import { ErrorBody, IsoDate, ObjectIdString, Page, PageQuery, Snowflake, Type } from '../common-schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -105,3 +105,29 @@ export const Account = Type.Object({
 export const AccountPage = Page(Account, 'accounts');
 
 export const ListAccountsQuery = PageQuery;
+
+export const BulkBody = Type.Union(
+  [
+    Type.Object(
+      {
+        ids: Type.Optional(
+          Type.Array(Type.String({ maxLength: 24 }), { minItems: 1, maxItems: 500, description: 'Account ids; absent → all of yours' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  { description: 'Which accounts; an empty body or `{}` means every account of the caller' },
+);
+
+export const BulkResult = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      ok: Type.Boolean(),
+      account: Type.Optional(Account),
+      error: Type.Optional(ErrorBody),
+    }),
+  ),
+});
