@@ -125,6 +125,19 @@ export function discordRestRoutes(deps: DiscordRestDeps): FastifyPluginAsync {
 
     app.get('/users/@me', async (request) => botUserObject(requestBot(request)));
 
+    // Partial guilds, sorted by id and paged like Discord's (`after`, `limit` up to 200).
+    app.get<{ Querystring: { after?: string; limit?: string } }>('/users/@me/guilds', async (request) => {
+      const { after, limit } = request.query;
+      const max = Math.min(Math.max(Number(limit) || 200, 1), 200);
+      const from = after !== undefined && /^\d{1,20}$/.test(after) ? BigInt(after) : -1n;
+      return store
+        .guildsOf(requestBot(request).id)
+        .filter((guild) => BigInt(guild.id) > from)
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+        .slice(0, max)
+        .map((guild) => ({ id: guild.id, name: guild.name, icon: null, owner: false, permissions: '0', features: [] }));
+    });
+
     app.get<{ Params: { userId: string } }>('/users/:userId', async (request, reply) => {
       const member = store.user(request.params.userId) ?? store.bot(request.params.userId);
       return member ? userObject(member) : sendDiscordError(reply, 404, UNKNOWN_USER);

@@ -37,7 +37,39 @@ export interface ActivityEvent {
   activity?: { name: string; type: ActivityTypeName };
   /** When the worker saw the change (epoch ms). */
   at: number;
+  /**
+   * Set by the server, never by the worker: the same change seen again (replayed after a session
+   * resume) gets the same id, so it is stored once.
+   */
+  id?: string;
 }
+
+/** A friend's presence reduced to what events are computed from. */
+export interface FriendPresence {
+  status: PresenceStatus;
+  activities: ReadonlyArray<{ name: string; type: ActivityTypeName }>;
+}
+
+/**
+ * A Discord gateway session a new worker process can RESUME instead of identifying. A credential,
+ * like the token: sent only over IPC, never logged, never returned by the API.
+ */
+export interface GatewaySessionInfo {
+  sessionId: string;
+  resumeUrl: string;
+  /** Sequence number of the last dispatch whose events the server has received. */
+  seq: number;
+}
+
+/** What a resuming worker reports as ready without a READY of its own: the session's bot. */
+export interface HandedOverSession extends GatewaySessionInfo {
+  botUserId: string;
+  botUsername: string;
+  guildCount: number;
+}
+
+/** How a worker that was handed a session got connected. */
+export type ResumeOutcome = 'resumed' | 'refused';
 
 /** Where a delivery goes: a DM, or a guild text channel with a mention of the recipient. */
 export type DeliveryTarget =
@@ -89,6 +121,13 @@ export interface InitMessage {
   /** REST base ending in `/api` (a fake Discord in tests); absent → the real Discord. */
   discordApiUrl?: string;
   settings: WorkerInitSettings;
+  /** A session to RESUME (the replaced worker's); absent → identify. */
+  session?: HandedOverSession;
+  /**
+   * The server's last-known presence of each friend (by Discord user id): the worker computes
+   * transitions against it instead of taking READY's presences as a silent baseline.
+   */
+  baseline?: Record<string, FriendPresence>;
 }
 
 export interface FriendsUpdateMessage {
@@ -132,6 +171,15 @@ export interface ReadyMessage {
   botUserId: string;
   botUsername: string;
   guildCount: number;
+  /** Set when `init` carried a session: whether it was resumed or Discord refused it. */
+  resume?: ResumeOutcome;
+}
+
+/** A new gateway session (after READY). A credential: the server keeps it, never logs it. */
+export interface SessionMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'session';
+  session: GatewaySessionInfo;
 }
 
 export interface StateMessage {
@@ -142,10 +190,18 @@ export interface StateMessage {
   detail?: string;
 }
 
+/**
+ * Everything one gateway dispatch meant for the friends, in one message so the server never
+ * holds half of a dispatch: receiving it means the dispatch `seq` was passed on whole.
+ */
 export interface ActivityMessage {
   v: typeof PROTOCOL_VERSION;
   type: 'activity';
-  event: ActivityEvent;
+  /** Sequence number of the gateway dispatch. */
+  seq: number;
+  events: ActivityEvent[];
+  /** Friends first seen in this dispatch: their presence, taken as a baseline without an event. */
+  baseline?: Record<string, FriendPresence>;
 }
 
 export interface DeliveredMessage {
@@ -188,6 +244,8 @@ export interface HeartbeatMessage {
   /** Gateway websocket ping, ms (-1 until measured). */
   gatewayPingMs: number;
   at: number;
+  /** Sequence number of the last gateway dispatch passed on whole (absent before the first). */
+  seq?: number;
 }
 
 /** Discord answered 401, 403 or 429: counted server-wide against the per-IP invalid budget. */
@@ -208,6 +266,7 @@ export interface FatalMessage {
 
 export type ChildMessage =
   | ReadyMessage
+  | SessionMessage
   | StateMessage
   | ActivityMessage
   | DeliveredMessage
@@ -229,6 +288,7 @@ export function message<M extends ParentMessage | ChildMessage>(body: Body<M>): 
 const PARENT_TYPES = new Set<string>(['init', 'friends:update', 'deliver', 'ping', 'shutdown']);
 const CHILD_TYPES = new Set<string>([
   'ready',
+  'session',
   'state',
   'activity',
   'delivered',
@@ -248,6 +308,32 @@ function hasEnvelope(raw: unknown, types: Set<string>): raw is { v: number; type
 const isString = (x: unknown): x is string => typeof x === 'string';
 const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every(isString);
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isSequence = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+
+function isPresence(x: unknown): x is FriendPresence {
+  return (
+    isRecord(x) &&
+    isString(x.status) &&
+    Array.isArray(x.activities) &&
+    x.activities.every((a) => isRecord(a) && isString(a.name) && isString(a.type))
+  );
+}
+
+/** A map of Discord user id → presence, or absent. */
+const isOptionalBaseline = (x: unknown): boolean => x === undefined || (isRecord(x) && Object.values(x).every(isPresence));
+
+function isSession(x: unknown): x is GatewaySessionInfo & Record<string, unknown> {
+  return isRecord(x) && isString(x.sessionId) && isString(x.resumeUrl) && isSequence(x.seq);
+}
+
+const isOptionalHandedOverSession = (x: unknown): boolean =>
+  x === undefined || (isSession(x) && isString(x.botUserId) && isString(x.botUsername) && isNumber(x.guildCount));
+
+
+function isActivityEvent(e: unknown): e is ActivityEvent {
+  return isRecord(e) && isString(e.discordUserId) && isString(e.kind) && isString(e.status) && isNumber(e.at);
+}
 
 /**
  * Checks a message received by the child. Returns it typed, or `undefined` for anything
@@ -263,7 +349,9 @@ export function parseParentMessage(raw: unknown): ParentMessage | undefined {
         isNumber(m.intents) &&
         isStringArray(m.friends) &&
         typeof m.settings === 'object' &&
-        m.settings !== null
+        m.settings !== null &&
+        isOptionalHandedOverSession(m.session) &&
+        isOptionalBaseline(m.baseline)
         ? (raw as InitMessage)
         : undefined;
     case 'friends:update':
@@ -295,22 +383,23 @@ export function parseChildMessage(raw: unknown): ChildMessage | undefined {
   const m = raw as Record<string, unknown>;
   switch (m.type) {
     case 'ready':
-      return isString(m.botUserId) && isString(m.botUsername) && isNumber(m.guildCount)
+      return isString(m.botUserId) &&
+        isString(m.botUsername) &&
+        isNumber(m.guildCount) &&
+        (m.resume === undefined || m.resume === 'resumed' || m.resume === 'refused')
         ? (raw as ReadyMessage)
         : undefined;
     case 'state':
       return isString(m.state) ? (raw as StateMessage) : undefined;
-    case 'activity': {
-      const e = m.event as Record<string, unknown> | undefined;
-      return typeof e === 'object' &&
-        e !== null &&
-        isString(e.discordUserId) &&
-        isString(e.kind) &&
-        isString(e.status) &&
-        isNumber(e.at)
+    case 'session':
+      return isSession(m.session) ? (raw as SessionMessage) : undefined;
+    case 'activity':
+      return isSequence(m.seq) &&
+        Array.isArray(m.events) &&
+        m.events.every(isActivityEvent) &&
+        isOptionalBaseline(m.baseline)
         ? (raw as ActivityMessage)
         : undefined;
-    }
     case 'delivered':
       return isNumber(m.requestId) && isString(m.messageId) && isString(m.channelId)
         ? (raw as DeliveredMessage)
@@ -322,7 +411,7 @@ export function parseChildMessage(raw: unknown): ChildMessage | undefined {
     case 'pong':
       return isNumber(m.requestId) ? (raw as PongMessage) : undefined;
     case 'heartbeat':
-      return isNumber(m.rss) && isNumber(m.heapUsed) && isNumber(m.at)
+      return isNumber(m.rss) && isNumber(m.heapUsed) && isNumber(m.at) && (m.seq === undefined || isSequence(m.seq))
         ? (raw as HeartbeatMessage)
         : undefined;
     case 'rest:invalid':

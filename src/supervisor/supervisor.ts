@@ -410,7 +410,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         this.#onHeartbeat(rec, handle, msg);
         break;
       case 'activity':
-        this.#emit('activity', rec.accountId, msg.event);
+        for (const event of msg.events) this.#emit('activity', rec.accountId, event);
         break;
       case 'delivered':
         this.#settle(handle, msg.requestId, () =>

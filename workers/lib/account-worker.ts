@@ -7,12 +7,14 @@ import {
   type DeliverMessage,
   type FatalMessage,
   type GatewayState,
+  type HandedOverSession,
   type InitMessage,
   type InvalidRequestMessage,
   message,
   type ParentMessage,
   type PongMessage,
   type ReadyMessage,
+  type SessionMessage,
   type StateMessage,
   WORKER_EXIT_CODES,
   type WorkerFatalCode,
@@ -20,10 +22,12 @@ import {
 import { closeCodeAction } from './close-codes.js';
 import { createDiscordClient } from './client-factory.js';
 import { createDeliverer, type Deliver } from './delivery.js';
+import { GuildIds } from './guild-ids.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { IpcChannel } from './ipc-channel.js';
 import { PresenceTracker, type RawGuildPresences, type RawPresence } from './presence-tracker.js';
 import { watchRest } from './rest-watch.js';
+import { markResumedClientReady, resumingStrategy } from './session-resume.js';
 import { resolveSettings, WORKER_DEFAULTS, type WorkerSettings } from './settings.js';
 
 export interface AccountWorkerOptions {
@@ -33,10 +37,12 @@ export interface AccountWorkerOptions {
   exit: (code: number) => void;
 }
 
-/** `op 8` accepts at most 100 user ids per request. */
-const MEMBER_REQUEST_MAX_IDS = 100;
-/** A member request the gateway does not answer is given up after this long. */
-const MEMBER_REQUEST_TIMEOUT_MS = 15_000;
+/** A gateway dispatch as `client.on('raw')` passes it. */
+interface RawDispatch {
+  t?: unknown;
+  s?: unknown;
+  d?: unknown;
+}
 
 /** Waits for `work` at most `ms` (discord.js may never settle). */
 async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
@@ -47,9 +53,6 @@ async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
   await Promise.race([work.catch(() => {}), timeout]);
   clearTimeout(timer);
 }
-
-const chunk = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /**
  * One Discord account: logs in when `init` arrives, reports presence changes of the friends,
@@ -65,6 +68,11 @@ export class AccountWorker {
   #client: Client | undefined;
   #deliver: Deliver | undefined;
   readonly #tracker = new PresenceTracker([]);
+  readonly #guilds = new GuildIds();
+  /** The session `init` handed over, until it is resumed or refused. */
+  #handedOver: HandedOverSession | undefined;
+  /** Sequence number of the last dispatch passed on whole. */
+  #seq: number | undefined;
   #hasBeenReady = false;
   #lastCloseCode: number | undefined;
   #stopHeartbeat: () => void = () => {};
@@ -165,11 +173,15 @@ export class AccountWorker {
     this.#log.setBindings({ accountId: init.accountId });
     this.#settings = resolveSettings(init.settings);
     this.#tracker.setFriends(init.friends);
+    if (init.baseline) this.#tracker.seed(init.baseline);
+    this.#handedOver = init.session;
+    this.#seq = init.session?.seq;
 
     const client = createDiscordClient({
       intents: init.intents,
       apiUrl: init.discordApiUrl,
       maxRateLimitWaitMs: this.#settings.deliveryTimeoutMs,
+      ...(init.session && { buildStrategy: resumingStrategy(() => client, init.session) }),
     });
     this.#client = client;
     this.#deliver = createDeliverer({ rest: client.rest, timeoutMs: this.#settings.deliveryTimeoutMs });
@@ -182,6 +194,7 @@ export class AccountWorker {
     const { stop } = startHeartbeat({
       intervalMs: this.#settings.heartbeatIntervalMs,
       gatewayPing: () => client.ws.ping,
+      seq: () => this.#seq,
       send: (beat) => void this.#send(beat),
     });
     this.#stopHeartbeat = stop;
@@ -205,19 +218,19 @@ export class AccountWorker {
   }
 
   #watchGateway(client: Client): void {
-    client.on('raw', (packet: { t?: unknown; d?: unknown }) => this.#onDispatch(packet));
-    client.once('clientReady', (ready) => {
-      clearTimeout(this.#loginTimer);
-      this.#hasBeenReady = true;
-      const msg = message<ReadyMessage>({
-        type: 'ready',
-        botUserId: ready.user.id,
-        botUsername: ready.user.username,
-        guildCount: ready.guilds.cache.size,
-      });
-      this.#log.info({ botUserId: msg.botUserId, guildCount: msg.guildCount }, 'ready');
-      void this.#send(msg);
-      void this.#sendState('ready');
+    client.on('raw', (packet: RawDispatch) => this.#onDispatch(packet));
+    client.once('clientReady', () => {
+      // A resumed process is marked ready by the worker itself, after its own `ready`.
+      if (this.#hasBeenReady || !client.user) return;
+      const outcome = this.#handedOver ? 'refused' : undefined;
+      this.#announceReady(client.user.id, client.user.username, this.#guilds.size, outcome);
+    });
+    client.once('shardResume', () => {
+      const session = this.#handedOver;
+      if (this.#hasBeenReady || !session) return;
+      this.#announceReady(session.botUserId, session.botUsername, session.guildCount, 'resumed');
+      markResumedClientReady(client);
+      this.#guilds.load(client).catch((error: unknown) => this.#log.warn({ err: error }, 'guild list not loaded'));
     });
     // The shard (created during login) tells close codes; shardReconnecting does not.
     client.once('shardReady', (shardId) => {
@@ -227,7 +240,7 @@ export class AccountWorker {
     });
     // The first one is followed by clientReady; a later one means a new session.
     client.on('shardReady', () => {
-      if (this.#hasBeenReady) void this.#sendState('ready', 're-identified');
+      if (this.#hasBeenReady && client.user) void this.#sendState('ready', 're-identified');
     });
     client.on('shardReconnecting', () => {
       const code = this.#lastCloseCode;
@@ -239,6 +252,19 @@ export class AccountWorker {
     client.on('shardError', (error) => this.#log.warn({ err: error }, 'gateway error'));
     client.on('error', (error) => this.#log.error({ err: error }, 'client error'));
     client.on('warn', (warning) => this.#log.warn(warning));
+  }
+
+  #announceReady(botUserId: string, botUsername: string, guildCount: number, resume?: ReadyMessage['resume']): void {
+    clearTimeout(this.#loginTimer);
+    this.#hasBeenReady = true;
+    this.#handedOver = undefined;
+    const msg = message<ReadyMessage>({ type: 'ready', botUserId, botUsername, guildCount, ...(resume && { resume }) });
+    if (resume === 'refused') {
+      this.#log.warn('Discord refused to resume the session; identified afresh, changes made meanwhile were not observed');
+    }
+    this.#log.info({ botUserId, guildCount, resume }, 'ready');
+    void this.#send(msg);
+    void this.#sendState('ready');
   }
 
   /** discord.js will not reconnect (after READY it still says isReady()), so the worker ends. */
@@ -256,25 +282,44 @@ export class AccountWorker {
     if (status === 401) void this.fail('TOKEN_INVALID', `Discord answered 401 on ${route}`);
   }
 
-  /** Raw dispatches, read before discord.js caches (or drops) anything. */
-  #onDispatch(packet: { t?: unknown; d?: unknown }): void {
+  /**
+   * Raw dispatches, read before discord.js caches (or drops) anything. Whatever one dispatch
+   * means for the friends goes out in one message tagged with its sequence number.
+   */
+  #onDispatch(packet: RawDispatch): void {
     const at = Date.now();
-    switch (packet.t) {
+    const { t, d } = packet;
+    let events: ActivityEvent[] = [];
+    switch (t) {
+      case 'READY':
+        this.#onSessionStart(d as { session_id?: unknown; resume_gateway_url?: unknown }, packet.s);
+        break;
       case 'PRESENCE_UPDATE':
-        return this.#report(this.#tracker.onPresenceUpdate(packet.d as RawPresence, at));
+        events = this.#tracker.onPresenceUpdate(d as RawPresence, at);
+        break;
       case 'GUILD_CREATE':
       case 'GUILD_MEMBERS_CHUNK':
-        return this.#report(this.#tracker.onGuildPresences(packet.d as RawGuildPresences, at));
-      default:
-        return;
+        events = this.#tracker.onGuildPresences(d as RawGuildPresences, at);
+        break;
     }
+    // After the tracker: the last chunk of a member request settles it, and the news must be in.
+    this.#guilds.onDispatch(t, d);
+    if (typeof packet.s !== 'number') return;
+    const baseline = this.#tracker.takeNewBaselines();
+    if (events.length > 0 || baseline) this.#report(packet.s, events, baseline);
+    this.#seq = packet.s;
   }
 
-  #report(events: ActivityEvent[]): void {
-    for (const event of events) {
-      this.#log.debug({ event }, 'activity');
-      void this.#send(message<ActivityMessage>({ type: 'activity', event }));
-    }
+  /** A new session (identify): the server keeps it so a replacement worker can resume it. */
+  #onSessionStart(d: { session_id?: unknown; resume_gateway_url?: unknown }, seq: unknown): void {
+    const { session_id: sessionId, resume_gateway_url: resumeUrl } = d;
+    if (typeof sessionId !== 'string' || typeof resumeUrl !== 'string' || typeof seq !== 'number') return;
+    void this.#send(message<SessionMessage>({ type: 'session', session: { sessionId, resumeUrl, seq } }));
+  }
+
+  #report(seq: number, events: ActivityEvent[], baseline: ActivityMessage['baseline']): void {
+    if (events.length > 0) this.#log.debug({ seq, events }, 'activity');
+    void this.#send(message<ActivityMessage>({ type: 'activity', seq, events, ...(baseline && { baseline }) }));
   }
 
   /** New friends are asked for in every guild, with presences, to learn where they stand. */
@@ -282,15 +327,10 @@ export class AccountWorker {
     const added = this.#tracker.setFriends(friends);
     this.#log.info({ friends: friends.length, added: added.length }, 'friends updated');
     const client = this.#client;
-    if (!client?.isReady() || added.length === 0) return;
-    const requests = client.guilds.cache.map((guild) =>
-      Promise.all(
-        chunk(added, MEMBER_REQUEST_MAX_IDS).map((ids) =>
-          guild.members.fetch({ user: ids, withPresences: true, time: MEMBER_REQUEST_TIMEOUT_MS }),
-        ),
-      ).catch((error: unknown) => this.#log.warn({ err: error, guildId: guild.id }, 'member request failed')),
-    );
-    void Promise.all(requests).then(() => this.#log.info({ added: added.length }, 'new friends looked up'));
+    if (!this.#hasBeenReady || !client || added.length === 0) return;
+    void this.#guilds.requestPresences(client, added).then((answered) => {
+      this.#log.info({ added: added.length, answered }, 'new friends looked up');
+    });
   }
 
   async #handleDeliver(cmd: DeliverMessage): Promise<void> {

@@ -1,4 +1,5 @@
 import { Client, type ClientOptions, Options, type RateLimitData } from 'discord.js';
+import type { BuildStrategy } from './session-resume.js';
 
 export interface ClientFactoryOptions {
   intents: number;
@@ -9,6 +10,8 @@ export interface ClientFactoryOptions {
    * it, since nobody waits for the answer that long (discord.js would wait any time).
    */
   maxRateLimitWaitMs: number;
+  /** A sharding strategy of the worker's own (to resume a handed-over session). */
+  buildStrategy?: BuildStrategy | undefined;
 }
 
 /** Keeps only the bot's own entry: discord.js needs it, the worker needs nobody else's. */
@@ -46,12 +49,13 @@ const CACHE_LIMITS = {
   VoiceStateManager: 0,
 } as const satisfies Parameters<typeof Options.cacheWithLimits>[0];
 
-export function createDiscordClient({ intents, apiUrl, maxRateLimitWaitMs }: ClientFactoryOptions): Client {
+export function createDiscordClient({ intents, apiUrl, maxRateLimitWaitMs, buildStrategy }: ClientFactoryOptions): Client {
   const options: ClientOptions = {
     intents,
     makeCache: Options.cacheWithLimits(CACHE_LIMITS),
     // Nothing cached can go stale except threads, which guild channels still hold.
     sweepers: { threads: { interval: 3600, lifetime: 14400 } },
+    ...(buildStrategy && { ws: { buildStrategy } }),
     rest: {
       ...(apiUrl && { api: apiUrl }),
       // Node's fetch: the worker bundle carries no undici of its own (lib/undici-builtin.ts).

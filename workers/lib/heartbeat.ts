@@ -5,6 +5,8 @@ export interface HeartbeatOptions {
   intervalMs: number;
   /** Gateway websocket ping in ms, or a negative number until one was measured. */
   gatewayPing: () => number;
+  /** Sequence number of the last gateway dispatch passed on whole, if any. */
+  seq: () => number | undefined;
   send: (beat: HeartbeatMessage) => void;
 }
 
@@ -26,12 +28,13 @@ function takeLoopDelayP99(histogram: ReturnType<typeof monitorEventLoopDelay>): 
  * Sends a `heartbeat` every `intervalMs`: the supervisor's proof of life, and the figures its
  * watchdogs read (memory, a stalled event loop, the gateway's round trip).
  */
-export function startHeartbeat({ intervalMs, gatewayPing, send }: HeartbeatOptions): { stop(): void } {
+export function startHeartbeat({ intervalMs, gatewayPing, seq, send }: HeartbeatOptions): { stop(): void } {
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
   const beat = () => {
     const { rss, heapUsed } = process.memoryUsage();
     const ping = gatewayPing();
+    const lastSeq = seq();
     send(
       message<HeartbeatMessage>({
         type: 'heartbeat',
@@ -40,6 +43,7 @@ export function startHeartbeat({ intervalMs, gatewayPing, send }: HeartbeatOptio
         eventLoopLagMs: takeLoopDelayP99(loopDelay),
         gatewayPingMs: Number.isFinite(ping) && ping >= 0 ? Math.round(ping) : -1,
         at: Date.now(),
+        ...(lastSeq !== undefined && { seq: lastSeq }),
       }),
     );
   };

@@ -1,12 +1,16 @@
 import pino, { type Logger } from 'pino';
 
 /**
- * Paths that could hold a secret. The token only ever travels in `init`, which is never logged
- * whole; this is the net under that rule.
+ * Paths that could hold a secret: the token, and a gateway session (anyone holding it could
+ * resume it). Both only ever travel over IPC and are never logged; this is the net under that rule.
  */
 const REDACT_PATHS = [
   'token',
   '*.token',
+  'session',
+  '*.session',
+  'sessionId',
+  '*.sessionId',
   'authorization',
   '*.authorization',
   'headers.authorization',

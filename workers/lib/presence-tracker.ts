@@ -66,6 +66,8 @@ function userIdOf(entry: { user?: { id?: unknown } | null } | null | undefined):
 export class PresenceTracker {
   #friends: Set<string>;
   readonly #known = new Map<string, PresenceSnapshot>();
+  /** Friends whose first presence was taken as a baseline since the last `takeNewBaselines`. */
+  #newBaselines: Record<string, PresenceSnapshot> | undefined;
 
   constructor(friends: Iterable<string>) {
     this.#friends = new Set(friends);
@@ -78,6 +80,25 @@ export class PresenceTracker {
     for (const id of this.#known.keys()) if (!next.has(id)) this.#known.delete(id);
     this.#friends = next;
     return added;
+  }
+
+  /**
+   * Presences known from elsewhere (the server's, handed to a replacement worker): later
+   * payloads are diffed against them instead of becoming a silent baseline. Non-friends are ignored.
+   */
+  seed(known: Readonly<Record<string, PresenceSnapshot>>): void {
+    for (const [id, snapshot] of Object.entries(known)) {
+      if (!this.#friends.has(id)) continue;
+      const status = toStatus(snapshot.status);
+      this.#known.set(id, { status, activities: status === 'offline' ? [] : snapshot.activities });
+    }
+  }
+
+  /** The baselines taken silently since the last call (the server keeps them), or undefined. */
+  takeNewBaselines(): Record<string, PresenceSnapshot> | undefined {
+    const taken = this.#newBaselines;
+    this.#newBaselines = undefined;
+    return taken;
   }
 
   get friendCount(): number {
@@ -117,7 +138,10 @@ export class PresenceTracker {
   #observe(id: string, after: PresenceSnapshot, at: number, isBaseline: boolean): ActivityEvent[] {
     const before = this.#known.get(id);
     this.#known.set(id, after);
-    if (!before && isBaseline) return [];
+    if (!before && isBaseline) {
+      (this.#newBaselines ??= {})[id] = after;
+      return [];
+    }
     return diffPresence(before ?? OFFLINE, after, { discordUserId: id, at });
   }
 }

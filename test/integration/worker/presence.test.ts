@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityMessage } from '../../../src/supervisor/protocol.js';
+import type { ActivityEvent } from '../../../src/supervisor/protocol.js';
 import { useWorkerRig } from './scenario.js';
 
 const rig = useWorkerRig();
 
 const playing = (name: string) => ({ name, type: 0 });
-const isKind = (userId: string, kind: string, name?: string) => (m: ActivityMessage) =>
-  m.event.discordUserId === userId && m.event.kind === kind && (name === undefined || m.event.activity?.name === name);
+const isKind = (userId: string, kind: string, name?: string) => (e: ActivityEvent) =>
+  e.discordUserId === userId && e.kind === kind && (name === undefined || e.activity?.name === name);
 
 describe('account worker presence', () => {
   it('turns a friend’s presence change into one activity message', async () => {
     const { friend, worker } = await rig.ready();
     rig.fake.setPresence(friend.id, { status: 'online', activities: [playing('Factorio')] });
 
-    const started = await worker.waitFor('activity', isKind(friend.id, 'activity:start'));
-    expect(started.event).toMatchObject({ status: 'online', activity: { name: 'Factorio', type: 'playing' } });
-    expect(worker.all('activity').map((m) => m.event.kind)).toEqual(['online', 'activity:start']);
+    const started = await worker.waitForEvent(isKind(friend.id, 'activity:start'));
+    expect(started).toMatchObject({ status: 'online', activity: { name: 'Factorio', type: 'playing' } });
+    expect(worker.events().map((e) => e.kind)).toEqual(['online', 'activity:start']);
   });
 
   it('says nothing about users who are not friends', async () => {
@@ -25,8 +25,8 @@ describe('account worker presence', () => {
     // anything about the stranger would have arrived too.
     rig.fake.setPresence(friend.id, { status: 'idle' });
 
-    await worker.waitFor('activity', isKind(friend.id, 'online'));
-    expect(worker.all('activity', (m) => m.event.discordUserId === stranger.id)).toEqual([]);
+    await worker.waitForEvent(isKind(friend.id, 'online'));
+    expect(worker.events((e) => e.discordUserId === stranger.id)).toEqual([]);
   });
 
   it('reports a change once when the friend shares several guilds with the bot', async () => {
@@ -35,8 +35,8 @@ describe('account worker presence', () => {
     rig.fake.setPresence(friend.id, { status: 'online', activities: [playing('Factorio')] });
     rig.fake.setPresence(friend.id, { status: 'dnd', activities: [playing('Factorio')] });
 
-    await worker.waitFor('activity', isKind(friend.id, 'status'));
-    expect(worker.all('activity').map((m) => m.event.kind)).toEqual(['online', 'activity:start', 'status']);
+    await worker.waitForEvent(isKind(friend.id, 'status'));
+    expect(worker.events().map((e) => e.kind)).toEqual(['online', 'activity:start', 'status']);
   });
 
   it('reports nothing when only an activity’s timestamps change', async () => {
@@ -45,8 +45,8 @@ describe('account worker presence', () => {
     rig.fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'Spotify', type: 2, state: 'song B' }] });
     rig.fake.setPresence(friend.id, { status: 'idle', activities: [{ name: 'Spotify', type: 2, state: 'song B' }] });
 
-    await worker.waitFor('activity', isKind(friend.id, 'status'));
-    expect(worker.all('activity').map((m) => m.event.kind)).toEqual(['online', 'activity:start', 'status']);
+    await worker.waitForEvent(isKind(friend.id, 'status'));
+    expect(worker.events().map((e) => e.kind)).toEqual(['online', 'activity:start', 'status']);
   });
 
   it('applies friends:update live, both adding and removing', async () => {
@@ -59,8 +59,8 @@ describe('account worker presence', () => {
     rig.fake.setPresence(friend.id, { status: 'online' });
     rig.fake.setPresence(stranger.id, { status: 'online', activities: [playing('Celeste')] });
 
-    await worker.waitFor('activity', isKind(stranger.id, 'activity:start', 'Celeste'));
-    expect(worker.all('activity', (m) => m.event.discordUserId === friend.id)).toEqual([]);
+    await worker.waitForEvent(isKind(stranger.id, 'activity:start', 'Celeste'));
+    expect(worker.events((e) => e.discordUserId === friend.id)).toEqual([]);
   });
 
   it('learns where a newly added friend stands, so their next change is reported as just that', async () => {
@@ -70,8 +70,8 @@ describe('account worker presence', () => {
     await worker.waitForOutput('"msg":"new friends looked up"');
     rig.fake.setPresence(stranger.id, { status: 'online', activities: [] });
 
-    await worker.waitFor('activity', isKind(stranger.id, 'activity:end', 'Celeste'));
-    expect(worker.all('activity', (m) => m.event.discordUserId === stranger.id).map((m) => m.event.kind)).toEqual([
+    await worker.waitForEvent(isKind(stranger.id, 'activity:end', 'Celeste'));
+    expect(worker.events((e) => e.discordUserId === stranger.id).map((e) => e.kind)).toEqual([
       'activity:end',
     ]);
   });
@@ -82,11 +82,11 @@ describe('account worker presence', () => {
     rig.fake.setPresence(friend.id, { status: 'online', activities: [playing('Factorio')] });
 
     await worker.waitFor('state', (m) => m.state === 'resumed');
-    await worker.waitFor('activity', isKind(friend.id, 'activity:start', 'Factorio'));
+    await worker.waitForEvent(isKind(friend.id, 'activity:start', 'Factorio'));
     rig.fake.setPresence(friend.id, { status: 'idle', activities: [playing('Factorio')] });
-    await worker.waitFor('activity', isKind(friend.id, 'status'));
+    await worker.waitForEvent(isKind(friend.id, 'status'));
 
-    expect(worker.all('activity').map((m) => m.event.kind)).toEqual(['online', 'activity:start', 'status']);
+    expect(worker.events().map((e) => e.kind)).toEqual(['online', 'activity:start', 'status']);
     expect(worker.all('state').map((m) => m.state)).toEqual(['connecting', 'ready', 'reconnecting', 'resumed']);
     expect(rig.fake.stats().resumes).toBeGreaterThanOrEqual(1);
   });

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import {
+  type ActivityEvent,
   type ChildMessage,
   type InitMessage,
   message,
@@ -73,6 +74,16 @@ export class WorkerProcess {
   /** Messages of one type received so far, optionally filtered. */
   all<T extends ChildMessage['type']>(type: T, where: (m: Of<T>) => boolean = () => true): Of<T>[] {
     return this.messages.filter((m): m is Of<T> => m.type === type && where(m as Of<T>));
+  }
+
+  /** Activity events received so far, across messages, optionally filtered. */
+  events(where: (e: ActivityEvent) => boolean = () => true): ActivityEvent[] {
+    return this.all('activity').flatMap((m) => m.events.filter(where));
+  }
+
+  /** The first activity event matching `where`, received already or later. */
+  waitForEvent(where: (e: ActivityEvent) => boolean, timeoutMs = WAIT_MS): Promise<ActivityEvent> {
+    return this.#until(() => this.events(where)[0], 'an activity event', timeoutMs);
   }
 
   /** The first message of `type` matching `where`, received already or later. */

@@ -145,3 +145,35 @@ describe('PresenceTracker', () => {
     expect(tracker.onPresenceUpdate({ user: null, status: 'online' }, AT)).toEqual([]);
   });
 });
+
+describe('PresenceTracker with a baseline from elsewhere', () => {
+  it('diffs against a seeded presence instead of taking the first payload silently', () => {
+    const tracker = new PresenceTracker([FRIEND]);
+    tracker.seed({ [FRIEND]: { status: 'online', activities: [{ name: 'Factorio', type: 'playing' }] } });
+
+    const events = tracker.onGuildPresences(guild([FRIEND], [update(FRIEND, 'idle', [playing('Celeste')])]), AT);
+
+    expect(kinds(events)).toEqual(['status', 'activity:end Factorio', 'activity:start Celeste']);
+    expect(tracker.takeNewBaselines()).toBeUndefined();
+  });
+
+  it('ignores seeded presences of users who are not friends', () => {
+    const tracker = new PresenceTracker([FRIEND]);
+    tracker.seed({ [OTHER]: { status: 'online', activities: [] } });
+    tracker.setFriends([FRIEND, OTHER]);
+
+    expect(tracker.onGuildPresences(guild([OTHER], [update(OTHER, 'online')]), AT)).toEqual([]);
+    expect(tracker.takeNewBaselines()).toEqual({ [OTHER]: { status: 'online', activities: [] } });
+  });
+
+  it('hands each silent baseline over once', () => {
+    const tracker = new PresenceTracker([FRIEND, OTHER]);
+    tracker.onGuildPresences(guild([FRIEND, OTHER], [update(FRIEND, 'online', [playing('Factorio')])]), AT);
+
+    expect(tracker.takeNewBaselines()).toEqual({
+      [FRIEND]: { status: 'online', activities: [{ name: 'Factorio', type: 'playing' }] },
+      [OTHER]: { status: 'offline', activities: [] },
+    });
+    expect(tracker.takeNewBaselines()).toBeUndefined();
+  });
+});
