@@ -7,6 +7,7 @@ import configPlugin, { type ConfigPluginOptions } from './plugins/config.js';
 import databasePlugin from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
 import liveEventsPlugin, { type LiveEventsPluginOptions } from './plugins/live-events.js';
+import metricsPlugin from './plugins/metrics.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import servicesPlugin, { type ServicesPluginOptions } from './plugins/services.js';
 import supervisorPlugin, { type SupervisorPluginOptions } from './plugins/supervisor.js';
@@ -66,5 +67,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(rateLimitPlugin);
   await app.register(swaggerPlugin);
   await app.register(apiRoutes, { prefix: '/api' });
+  await app.register(metricsPlugin);
   return app;
 }

@@ -50,6 +50,8 @@ export const EnvSchema = Type.Object({
   WORKER_SPAWN_CONCURRENCY: Type.Integer({ default: 0, minimum: 0 }),
   /** Sample server and worker figures into SystemMetrics this often. */
   METRICS_INTERVAL_MS: Type.Integer({ default: 5000, minimum: 100 }),
+  /** Bearer token a Prometheus scraper sends to GET /metrics; absent → no /metrics route. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   /** This server's name among the nodes sharing one database. Absent → hostname-pid. */
   NODE_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S+$' })),
   /** An account lease not renewed for this long may be taken by another node. */

@@ -40,6 +40,8 @@ export default fp(
       serverSelectionTimeoutMS: 5000,
       // The API answers 503 instead of queueing requests forever while the database is down.
       bufferCommands: false,
+      // Command events time every database command for /metrics (dac_db_command_seconds).
+      monitorCommands: true,
     });
     await connection.asPromise();
     const models = createModels(connection, {

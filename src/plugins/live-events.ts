@@ -16,6 +16,7 @@ export interface LiveEvents {
   streamLimits: { maxQueued: number; idAdvanceMs: number };
   /** Tracks an open stream so shutdown can end it. */
   open(stream: LiveStream): void;
+  openStreams(): number;
 }
 
 declare module 'fastify' {
@@ -98,6 +99,7 @@ export default fp<LiveEventsPluginOptions>(
         streams.add(stream);
         stream.start(() => streams.delete(stream));
       },
+      openStreams: () => streams.size,
     });
     // Open streams would keep the HTTP server from closing.
     app.addHook('preClose', async () => {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
@@ -60,7 +61,7 @@ function writeErrorsOf(err: unknown): Array<{ index: number; code?: number }> | 
  * per event). A failed write keeps its events and retries; `flush()` on shutdown stores every
  * event the server received.
  */
-export class ActivityService {
+export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }> {
   readonly #opts: ActivityServiceOptions;
   #buffer: Pending[] = [];
   #timer?: NodeJS.Timeout;
@@ -69,6 +70,7 @@ export class ActivityService {
   #stored = 0;
 
   constructor(opts: ActivityServiceOptions) {
+    super();
     this.#opts = opts;
   }
 
@@ -132,7 +134,11 @@ export class ActivityService {
     }
     this.#stored += batch.length - refused.size;
     const known = resolved.filter((r, i): r is Pending & StoredActivity => !refused.has(i) && r.friend !== undefined);
-    if (known.length > 0) this.#opts.onStored?.(known);
+    if (known.length > 0) {
+      this.#opts.onStored?.(known);
+      // Observers (metrics); the content pipeline is `onStored`.
+      this.emit('stored', known);
+    }
   }
 
   /**

@@ -16,6 +16,14 @@ export interface RateSource {
   rates(): { eventsPerSec: number; deliveriesPerSec: number };
 }
 
+/** One SystemMetrics document, as `sample()` writes it. */
+export interface MetricsSample {
+  at: Date;
+  process: { rss: number; heapUsed: number; cpuPercent: number; eventLoopLagMs: number };
+  workers: { total: number; byState: Record<string, number>; rssTotal: number };
+  rates: { eventsPerSec: number; deliveriesPerSec: number };
+}
+
 export interface SystemServiceOptions {
   models: Pick<Models, 'DiscordAccount' | 'SystemMetrics'>;
   workers: WorkerFigures;
@@ -79,6 +87,15 @@ export class SystemService {
       rates: this.#lastRates,
     });
     this.#loop.reset();
+  }
+
+  /** The samples taken between `from` (inclusive) and `to`: the newest `limit`, oldest first. */
+  async history(from: Date, to: Date, limit: number) {
+    const rows = await this.#opts.models.SystemMetrics.find({ at: { $gte: from, $lt: to } }, { _id: 0 })
+      .sort({ at: -1 })
+      .limit(limit)
+      .lean<MetricsSample[]>();
+    return rows.reverse();
   }
 
   /** What `/api/status` answers. Admins also see the whole server. */

@@ -1,4 +1,4 @@
-import { Type } from '../common-schemas.js';
+import { IsoDate, Type } from '../common-schemas.js';
 
 export const HealthBody = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
@@ -28,4 +28,23 @@ export const StatusBody = Type.Object({
       { description: 'Admins only: the whole server' },
     ),
   ),
+});
+
+export const HistoryQuery = Type.Object({
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive; default: an hour before `to`' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive; default: now' })),
+  limit: Type.Integer({ minimum: 1, maximum: 5000, default: 720, description: 'At most this many samples (the newest of the range)' }),
+});
+
+const Sample = Type.Object({
+  at: IsoDate,
+  process: Type.Object({ rss: Type.Number(), heapUsed: Type.Number(), cpuPercent: Type.Number(), eventLoopLagMs: Type.Number() }),
+  workers: Type.Object({ total: Type.Integer(), byState: StateCounts, rssTotal: Type.Number() }),
+  rates: Type.Object({ eventsPerSec: Type.Number(), deliveriesPerSec: Type.Number() }),
+});
+
+export const HistoryBody = Type.Object({
+  from: IsoDate,
+  to: IsoDate,
+  items: Type.Array(Sample, { description: 'Samples taken every METRICS_INTERVAL_MS, oldest first' }),
 });

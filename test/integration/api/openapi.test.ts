@@ -19,6 +19,7 @@ const ROUTES = [
   'get /api/auth/me',
   'get /api/health',
   'get /api/status',
+  'get /api/status/history',
   'get /api/events',
   'post /api/events/ticket',
   'get /api/accounts',

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../../fake-discord/index.js';
+import type { DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
+import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { waitForWorker } from '../api/helpers.js';
+
+const METRICS_TOKEN = 'scrape-me-please-0123456789';
+let fake: FakeDiscord;
+let t: TestApp;
+let admin: Awaited<ReturnType<typeof registerAndLogin>>;
+let user: Awaited<ReturnType<typeof registerAndLogin>>;
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
+  t = await buildTestApp({
+    env: { DISCORD_API_URL: fake.apiUrl, METRICS_TOKEN, ADMIN_EMAILS: 'root@example.com' },
+    pipeline: { retryBaseMs: 50 },
+  });
+  admin = await registerAndLogin(t.app, 'root@example.com');
+  user = await registerAndLogin(t.app);
+});
+afterAll(async () => {
+  await t?.close();
+  await fake?.close();
+});
+
+const scrape = async () => {
+  const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(res.statusCode).toBe(200);
+  return res.body;
+};
+
+/** The value of one sample line (`name{labels} value`), or undefined when absent. */
+function sample(body: string, series: string): number | undefined {
+  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+const api = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+  const res = await t.app.inject({ method, url, headers: { authorization: user.authorization }, ...(payload ? { payload } : {}) });
+  if (res.statusCode >= 400) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
+  return res.json();
+};
+
+describe('GET /metrics', () => {
+  it('answers 401 without the METRICS_TOKEN bearer, and the Prometheus text with it', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    const wrong = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}x` } });
+    expect(wrong.json()).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+    // A user's access token is not a scrape token.
+    expect((await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: user.authorization } })).statusCode).toBe(401);
+
+    const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.body).toContain('# TYPE dac_process_cpu_user_seconds_total counter');
+    expect(sample(res.body, 'dac_workers{state="ready"}')).toBe(0);
+    expect(sample(res.body, 'dac_live_streams')).toBe(0);
+  });
+
+  it('counts what the workers and the pipeline do, and times it', async () => {
+    const bot = fake.createBot();
+    const pal = fake.createUser({ username: 'pal' });
+    fake.createGuild({ botIds: [bot.id], userIds: [pal.id] });
+    const account = await api('POST', '/api/accounts', {
+      label: 'metrics bot',
+      token: bot.token,
+      settings: {
+        content: { providers: [{ kind: 'static', weight: 1, items: ['https://example.com/cat.png'] }], allowNsfw: false },
+        defaultRules: { triggers: [{ kinds: ['activity:start'] }] },
+      },
+    });
+    await api('POST', `/api/accounts/${account.id}/friends`, { discordUserId: pal.id });
+    await api('POST', `/api/accounts/${account.id}/start`);
+    const { pid } = await waitForWorker(t.app, account.id, (w) => w.state === 'ready');
+
+    const sent = new Promise<DeliveryOutcome>((resolve) => {
+      const on = (o: DeliveryOutcome) => o.accountId === account.id && o.status === 'sent' && resolve(o);
+      t.app.pipeline.on('outcome', on);
+    });
+    fake.setPresence(pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
+    await sent;
+
+    let body = await scrape();
+    expect(sample(body, 'dac_workers{state="ready"}')).toBe(1);
+    expect(sample(body, 'dac_activity_events_total{kind="activity:start"}')).toBe(1);
+    expect(sample(body, 'dac_deliveries_total{outcome="sent",reason=""}')).toBe(1);
+    expect(sample(body, 'dac_deliveries_total{outcome="skipped",reason="no-trigger"}')).toBe(1); // the `online` event
+    expect(sample(body, 'dac_presence_to_delivered_seconds_count')).toBe(1);
+    expect(sample(body, 'dac_presence_to_stored_seconds_count')).toBe(2);
+    expect(sample(body, 'dac_db_command_seconds_count{command="insert",outcome="ok"}')).toBeGreaterThan(0);
+
+    // A requested restart, then a crash: each counted with its cause.
+    await api('POST', `/api/accounts/${account.id}/restart`);
+    const { pid: second } = await waitForWorker(t.app, account.id, (w) => w.state === 'ready' && w.pid !== pid);
+    process.kill(second!, 'SIGKILL');
+    await waitForWorker(t.app, account.id, (w) => w.state === 'ready' && w.pid !== second);
+    body = await scrape();
+    expect(sample(body, 'dac_worker_restarts_total{cause="requested"}')).toBe(1);
+    expect(sample(body, 'dac_worker_restarts_total{cause="EXITED"}')).toBe(1);
+    await api('POST', `/api/accounts/${account.id}/stop`);
+  });
+
+  it('does not exist when METRICS_TOKEN is unset', async () => {
+    const bare = await buildTestApp();
+    try {
+      const res = await bare.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(res.json()).toMatchObject({ statusCode: 404, code: 'ROUTE_NOT_FOUND' });
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
+describe('GET /api/status/history', () => {
+  it('gives admins the SystemMetrics samples of a range, oldest first', async () => {
+    const before = new Date();
+    await t.app.system.sample();
+    await t.app.system.sample();
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/status/history?from=${before.toISOString()}`,
+      headers: { authorization: admin.authorization },
+    });
+    expect(res.statusCode).toBe(200);
+    const { items } = res.json<{ items: Array<{ at: string; workers: { byState: Record<string, number> } }> }>();
+    expect(items).toHaveLength(2);
+    expect(items[0]!.at <= items[1]!.at).toBe(true);
+    expect(items[0]).toMatchObject({ process: { rss: expect.any(Number) }, workers: { byState: { stopped: expect.any(Number) } }, rates: { eventsPerSec: expect.any(Number) } });
+
+    const one = await t.app.inject({ method: 'GET', url: `/api/status/history?from=${before.toISOString()}&limit=1`, headers: { authorization: admin.authorization } });
+    expect(one.json().items).toEqual([items[1]]);
+  });
+
+  it('is for admins only, and checks the range', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/status/history', headers: { authorization: user.authorization } })).statusCode).toBe(403);
+    const reversed = await t.app.inject({
+      method: 'GET',
+      url: '/api/status/history?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z',
+      headers: { authorization: admin.authorization },
+    });
+    expect(reversed.json()).toMatchObject({ statusCode: 400, code: 'INVALID_RANGE' });
+    expect((await t.app.inject({ method: 'GET', url: '/api/status/history?from=yesterday', headers: { authorization: admin.authorization } })).statusCode).toBe(400);
+  });
+});
