@@ -78,11 +78,13 @@ async function main(): Promise<void> {
   );
 
   process.stdin.resume();
-  process.stdin.once('end', async () => {
-    await Promise.all([sameQuery.close(), fixed.close()]);
-    await app.close();
-    await rm(dataDir, { recursive: true, force: true });
-    process.exit(0);
+  process.stdin.once('end', () => {
+    void (async () => {
+      await Promise.all([sameQuery.close(), fixed.close()]);
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    })();
   });
 }
 

@@ -66,13 +66,13 @@ async function startTarget(): Promise<{ target: Target; stop: () => Promise<void
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const target = await new Promise<Target>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as Target));
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line) as Target));
     child.once('exit', (code) => reject(new Error(`bench target exited with ${code}`)));
   });
   const stop = () =>
     new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
-      child.stdin!.end();
+      child.stdin.end();
     });
   return { target, stop };
 }

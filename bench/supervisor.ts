@@ -41,7 +41,7 @@ async function startFakeDiscord(): Promise<{ url: string; process: ChildProcess 
     env: { ...process.env, FAKE_DISCORD_PORT: '0', FAKE_DISCORD_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
       try {

@@ -64,7 +64,7 @@ export class FakeDiscordClient {
     const query = new URLSearchParams(
       Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
-    return this.#call('GET', `/messages${query.size > 0 ? `?${query}` : ''}`);
+    return this.#call('GET', `/messages${query.size > 0 ? `?${query.toString()}` : ''}`);
   }
 
   /** Without a code: a network drop, so the client resumes and the fake replays what it missed. */

@@ -223,7 +223,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> implements Cont
         done(null, undefined);
         return;
       }
-      parseJson(request, text, done);
+      void parseJson(request, text, done);
     });
   }
 }

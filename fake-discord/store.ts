@@ -237,7 +237,7 @@ export class FakeStore {
 
 function unique(ids: readonly string[]): string[] {
   if (!Array.isArray(ids)) throw new FakeDiscordError('INVALID_ARGUMENT', 'botIds and userIds must be arrays');
-  return [...new Set(ids)];
+  return [...new Set<string>(ids)];
 }
 
 function validatePresence(input: PresenceInput): ActivityInput[] {

@@ -247,11 +247,16 @@ async function startServer(
   });
   running.server = server;
   await server.waitForLine(
-    (line) => (String(parseLog(line).msg ?? '').startsWith('Server listening at') ? true : undefined),
+    (line) => (logMessage(parseLog(line), '').startsWith('Server listening at') ? true : undefined),
     'that it listens',
     DEMO_DEFAULTS.startTimeoutMs,
   );
   return `http://127.0.0.1:${port}`;
+}
+
+/** A pino line's `msg`, or `fallback` when it has none. */
+function logMessage(log: Record<string, unknown>, fallback: string): string {
+  return typeof log.msg === 'string' ? log.msg : fallback;
 }
 
 function parseLog(line: string): Record<string, unknown> {
@@ -267,7 +272,7 @@ function relayServerLog(line: string, verbose: boolean, paint: Paint): void {
   const log = parseLog(line);
   const level = Number(log.level ?? 30);
   if (level >= 50 || (verbose && level >= 40)) {
-    out(paint(level >= 50 ? 'red' : 'yellow', `server ${level >= 50 ? 'error' : 'warning'}: ${String(log.msg ?? line)}`));
+    out(paint(level >= 50 ? 'red' : 'yellow', `server ${level >= 50 ? 'error' : 'warning'}: ${logMessage(log, line)}`));
   }
 }
 

@@ -34,7 +34,7 @@ export type App = FastifyInstance;
 export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(String(env.LOG_LEVEL ?? 'info')),
+    logger: options.logger ?? loggerOptions(typeof env.LOG_LEVEL === 'string' ? env.LOG_LEVEL : 'info'),
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-request-id',
     ajv: {

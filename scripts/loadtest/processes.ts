@@ -6,7 +6,6 @@
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { ProbeLog } from './probe-log.js';
@@ -157,7 +156,7 @@ export async function startServer(opts: StartServerOptions): Promise<ServerProce
   const log = logTo(logFile);
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  const probe = new ProbeLog(child.stdio[3] as Readable);
+  const probe = new ProbeLog(child.stdio[3]);
   const ready = Promise.all([probe.listening, probe.attached]).then(([port]) => port);
   const port = await raceExit(child, ready, 'the server', logFile);
   return { ...managed(child, SERVER_STOP_GRACE_MS), baseUrl: `http://127.0.0.1:${port}`, probe };

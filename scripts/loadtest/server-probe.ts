@@ -81,14 +81,14 @@ function attach(app: AppLike): void {
   }
   app.supervisor.on('activity', ((accountId: string, event: ActivityEventLike) => {
     received.push([accountId, event.discordUserId, event.kind, event.activity?.name ?? null, event.at, Date.now()]);
-  }) as never);
+  }));
   app.supervisor.on('state', ((s: { accountId: string; state: string; gatewayState?: string; pid?: number; restarts: number }) => {
     const { accountId, state, gatewayState, restarts } = s;
     emit({ t: 'w', at: Date.now(), accountId, state, gatewayState: gatewayState ?? null, pid: s.pid ?? null, restarts });
-  }) as never);
+  }));
   app.pipeline.on('outcome', ((o: { accountId: string; discordUserId: string; kind: string; status: string; messageId?: string; latencyMs?: number; reason?: string }) => {
     outcomes.push([o.accountId, o.discordUserId, o.kind, o.status, o.messageId ?? null, o.latencyMs ?? null, Date.now(), o.reason ?? null]);
-  }) as never);
+  }));
   const insertMany = model.insertMany;
   model.insertMany = async function probedInsertMany(this: unknown, ...args: unknown[]) {
     const result = await insertMany.apply(this, args);

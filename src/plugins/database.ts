@@ -56,7 +56,7 @@ export default fp(
       models,
       kind: embedded ? 'embedded' : 'mongodb',
       async isUp() {
-        if (connection.readyState !== 1 || !connection.db) return false;
+        if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) return false;
         try {
           await connection.db.admin().ping();
           return true;

@@ -133,7 +133,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     try {
       const account = await this.#account(accountId);
       if (!account) return;
-      const rule: Rule = resolveRule(account.defaultRules, friend.rules as RuleOverride | null);
+      const rule: Rule = resolveRule(account.defaultRules, friend.rules);
       const now = this.#now();
       const day = capDayWindow(rule, new Date(now));
       const counters = account.ledger.counters(friend.discordUserId, day.start.getTime());

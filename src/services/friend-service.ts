@@ -73,7 +73,7 @@ export class FriendService {
     const account = await this.accounts.find(ownerId, accountId);
     const doc = await this.models.Friend.create({ ...input, accountId: account._id });
     await this.pushFriends(account._id);
-    return view(doc.toObject() as FriendDoc);
+    return view(doc.toObject());
   }
 
   async update(ownerId: string, accountId: string, friendId: string, input: Partial<FriendInput>) {

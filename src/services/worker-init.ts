@@ -1,7 +1,7 @@
 import type { Models } from '../models/index.js';
 import type { WorkerInit } from '../supervisor/types.js';
 import { toObjectId } from '../utils/cursor.js';
-import type { EncryptedSecret, TokenCipher } from '../utils/token-cipher.js';
+import type { TokenCipher } from '../utils/token-cipher.js';
 import { NotFoundError } from './errors.js';
 
 /**
@@ -18,7 +18,7 @@ export async function loadWorkerInit(
   // Not lean: mongoose turns the stored Binary fields back into Buffers.
   const account = _id ? await models.DiscordAccount.findById(_id) : null;
   if (!account) throw new NotFoundError('Account');
-  const stored = account.token as unknown as EncryptedSecret;
+  const stored = account.token;
   const token = cipher.decrypt(stored);
   if (cipher.needsRotation(stored)) {
     await models.DiscordAccount.updateOne({ _id }, { $set: { token: cipher.encrypt(token) } });

@@ -115,7 +115,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
+  if (server !== undefined && server.exitCode === null) server.kill('SIGKILL');
   await server?.catch(() => undefined);
   await fake?.close();
   await rm(dataDir, { recursive: true, force: true });

@@ -82,7 +82,7 @@ async function serverWithRunningAccounts(): Promise<{ base: string; pids: number
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-    return res.json() as Promise<Record<string, any>>;
+    return res.json() as Promise<Record<string, any>> // eslint-disable-line @typescript-eslint/no-explicit-any -- test JSON bodies are read loosely;
   };
   const credentials = { email: 'ops@example.com', password: 'a long enough password' };
   await call('POST', '/auth/register', credentials);
@@ -106,7 +106,7 @@ async function serverWithRunningAccounts(): Promise<{ base: string; pids: number
     'every account to be ready',
   );
   // The server's children: the workers (the embedded store runs inside the server process).
-  const pids = childPids(server!.pid!).filter(isAlive);
+  const pids = childPids(server.pid!).filter(isAlive);
   expect(pids).toHaveLength(ACCOUNTS);
   return { base, pids };
 }

@@ -28,7 +28,7 @@ function takeLoopDelayP99(histogram: ReturnType<typeof monitorEventLoopDelay>): 
  * Sends a `heartbeat` every `intervalMs`: the supervisor's proof of life, and the figures its
  * watchdogs read (memory, a stalled event loop, the gateway's round trip).
  */
-export function startHeartbeat({ intervalMs, gatewayPing, seq, send }: HeartbeatOptions): { stop(): void } {
+export function startHeartbeat({ intervalMs, gatewayPing, seq, send }: HeartbeatOptions): { stop: () => void } {
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
   const beat = () => {

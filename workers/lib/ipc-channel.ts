@@ -14,11 +14,11 @@ export interface IpcChannel {
 
 export interface IpcHandlers {
   /** A valid parent message. Malformed or unknown ones are logged and dropped before this. */
-  message(msg: ParentMessage): void;
+  message: (msg: ParentMessage) => void;
   /** An `init` of another protocol version: the parent and this worker were built apart. */
-  initVersionMismatch(version: unknown): void;
+  initVersionMismatch: (version: unknown) => void;
   /** The parent closed the channel: it exited, was killed, or called `disconnect()`. */
-  disconnect(): void;
+  disconnect: () => void;
 }
 
 /** A message's envelope without its other fields: an `init` carries the token. */

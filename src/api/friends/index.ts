@@ -11,7 +11,7 @@ function presentFriend(f: FriendView): Static<typeof Friend> {
     discordUserId: f.discordUserId,
     displayName: f.displayName,
     enabled: f.enabled,
-    rules: f.rules as Static<typeof Friend>['rules'],
+    rules: f.rules,
     createdAt: f.createdAt.toISOString(),
     updatedAt: f.updatedAt.toISOString(),
   };

@@ -7,7 +7,7 @@ import type { Rule, RuleOverride } from './rule-schema.js';
  * `quietHours: null` removes quiet hours set by an earlier layer.
  */
 export function resolveRule(...layers: Array<RuleOverride | undefined | null>): Rule {
-  let rule: Rule = structuredClone(DEFAULT_RULE) as Rule;
+  let rule: Rule = structuredClone(DEFAULT_RULE);
   for (const layer of layers) {
     if (!layer) continue;
     const { quietHours, ...rest } = layer;

@@ -130,7 +130,7 @@ describe('GET /api/auth/me', () => {
   });
 
   it('answers 401 for a valid token of a user that does not exist', async () => {
-    const token = await t.app.jwt.sign({ sub: '0123456789abcdef01234567', role: 'user' });
+    const token = t.app.jwt.sign({ sub: '0123456789abcdef01234567', role: 'user' });
     const res = await t.app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
     expect(res.statusCode).toBe(401);
   });

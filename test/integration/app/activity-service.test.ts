@@ -36,7 +36,7 @@ const event = (name: string): ActivityEvent => ({
 function service() {
   const logs: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(line) });
-  const activity = new ActivityService({ models, friends: new FriendDirectory(models), logger: logger as never });
+  const activity = new ActivityService({ models, friends: new FriendDirectory(models), logger: logger });
   return { activity, logs };
 }
 

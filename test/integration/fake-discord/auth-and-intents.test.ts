@@ -6,7 +6,7 @@ import { createWorld, test } from './helpers.js';
 async function openGateway(url: string): Promise<{ socket: WebSocket; frames: Array<{ op: number; t?: string | null; d?: unknown }> }> {
   const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/?v=10&encoding=json`);
   const frames: Array<{ op: number; t?: string | null; d?: unknown }> = [];
-  socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+  socket.on('message', (data) => frames.push(JSON.parse((data as Buffer).toString())));
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

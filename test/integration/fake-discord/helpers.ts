@@ -94,7 +94,7 @@ interface FakeFixtures {
 
 /** `test` with a fresh fake per test and clients that are always destroyed before it closes. */
 export const test = baseTest.extend<FakeFixtures>({
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the pattern
+  // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the pattern
   fake: async ({}, use) => {
     const fake = await startFake();
     await use(fake);

@@ -39,7 +39,7 @@ export class WorkerProcess {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: ['--max-old-space-size=128'],
     });
-    this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code, signal }) as ExitInfo);
+    this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code, signal }));
     this.child.on('message', (raw) => {
       const parsed = parseChildMessage(raw);
       if (!parsed) throw new Error(`worker sent a malformed message: ${JSON.stringify(raw)}`);

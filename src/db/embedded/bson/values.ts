@@ -178,6 +178,7 @@ export function keyOf(value: unknown): string {
       .map((key) => `${key.length}:${key}=${keyOf(value[key])}`)
       .join(',')}}`;
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- BSON classes and other values format themselves
   return `?${String(value)}`;
 }
 
@@ -244,12 +245,14 @@ export function formatValue(value: unknown): string {
   if (Array.isArray(value)) return `[ ${value.map(formatValue).join(', ')} ]`;
   const tag = bsonTypeOf(value);
   if (tag === 'ObjectId') return `ObjectId('${(value as ObjectId).toHexString()}')`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- BSON classes and other values format themselves
   if (tag === 'Double' || tag === 'Int32' || tag === 'Long' || tag === 'Decimal128') return String(value);
   if (tag === 'Binary' || tag === 'UUID') {
     const binary = value as { sub_type: number; buffer: Uint8Array };
     return `BinData(${binary.sub_type}, ${Buffer.from(binary.buffer).toString('hex').toUpperCase()})`;
   }
   if (isPlainObject(value)) return formatDocument(value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- BSON classes and other values format themselves
   return String(value);
 }
 

@@ -94,7 +94,7 @@ export function runPipeline(catalog: Catalog, db: string, collectionName: string
   const resolve = (name: string): Doc[] => (catalog.collection(db, name)?.all() ?? []).map((record) => prepare(record.view));
   let output: Doc[];
   try {
-    output = stages.length === 0 ? input : (makeAggregator(toView(stages) as Doc[], resolve).run(input) as Doc[]);
+    output = stages.length === 0 ? input : makeAggregator(toView(stages) as Doc[], resolve).run<Doc>(input);
   } catch (error) {
     if (error instanceof CommandError) throw error;
     throw new CommandError('BadValue', (error as Error).message);

@@ -46,7 +46,7 @@ export function optionalArray(command: Doc, field: string): unknown[] | undefine
   if (!Array.isArray(value)) {
     throw new CommandError('TypeMismatch', `BSON field '${field}' is the wrong type '${typeName(value)}', expected type 'array'`);
   }
-  return value;
+  return value as unknown[];
 }
 
 export function requiredArray(command: Doc, field: string, commandName: string): unknown[] {

@@ -22,14 +22,14 @@ const $lookup: PipelineOperator = (collection, expr, options) => {
     const value = (doc as AnyObject)[as];
     if (Array.isArray(value) && value.includes(undefined)) (doc as AnyObject)[as] = value.filter((item) => item !== undefined);
     return doc;
-  }) as Iterator;
+  });
 };
 
 /** Every mingo operator, with the $lookup fix above. */
 export const MINGO_CONTEXT = Context.init({
   accumulator: accumulatorOperators,
   expression: expressionOperators,
-  pipeline: { ...pipelineOperators, $lookup } as never,
+  pipeline: { ...pipelineOperators, $lookup },
   projection: projectionOperators,
   query: queryOperators,
   window: windowOperators,

@@ -104,7 +104,7 @@ export function projectDocuments(docs: Doc[], projection: Doc | undefined, filte
   if (!isPlainObject(projection) || Object.keys(projection).length === 0 || docs.length === 0) return docs;
   let projected: Doc[];
   try {
-    projected = find(docs, filterView, toView(projection) as Doc).all() as Doc[];
+    projected = find(docs, filterView, toView(projection) as Doc).all();
   } catch (error) {
     throw new CommandError('BadValue', (error as Error).message);
   }

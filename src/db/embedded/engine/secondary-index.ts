@@ -36,7 +36,7 @@ export class SecondaryIndex {
     this.sparse = spec.sparse === true;
     this.expireAfterSeconds = spec.expireAfterSeconds === undefined ? undefined : numberOf(spec.expireAfterSeconds);
     this.#partial = spec.partialFilterExpression ? new Query(toView(spec.partialFilterExpression) as Doc) : undefined;
-    this.#levels = this.fields.map(() => new Map());
+    this.#levels = this.fields.map(() => new Map<string, Set<string>>());
   }
 
   get #full(): Map<string, Set<string>> {

@@ -174,12 +174,12 @@ function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc
   for (const [operator, given] of Object.entries(update) as Array<[string, Doc]>) {
     const fields = options.inserting ? given : withoutIdNoOps(operator, given, doc._id);
     if (operator === '$setOnInsert') {
-      if (options.inserting) modifier.$set = { ...((modifier.$set as Doc | undefined) ?? {}), ...fields };
+      if (options.inserting) modifier.$set = { ...(modifier.$set ?? {}), ...fields };
       continue;
     }
     const remaining = operator in NUMERIC_OPERATORS ? applyNumeric(doc, operator as NumericOperator, fields) : fields;
     if (Object.keys(remaining).length > 0) {
-      modifier[operator] = operator === '$set' ? { ...((modifier.$set as Doc | undefined) ?? {}), ...remaining } : remaining;
+      modifier[operator] = operator === '$set' ? { ...(modifier.$set ?? {}), ...remaining } : remaining;
     }
   }
   if (Object.keys(modifier).length === 0) return doc;

@@ -46,7 +46,7 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
   if (!command) throw new WireProtocolError('OP_MSG has no body section');
   for (const [identifier, docs] of sequences) {
     const existing = command[identifier];
-    command[identifier] = Array.isArray(existing) ? [...existing, ...docs] : docs;
+    command[identifier] = Array.isArray(existing) ? [...(existing as unknown[]), ...docs] : docs;
   }
   return { flags, command };
 }
