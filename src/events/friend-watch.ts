@@ -57,7 +57,7 @@ export class FriendWatch {
 
   #entry(accountId: string, discordUserId: string): Entry {
     let friends = this.#entries.get(accountId);
-    if (!friends) this.#entries.set(accountId, (friends = new Map()));
+    if (!friends) this.#entries.set(accountId, (friends = new Map<string, Entry>()));
     let entry = friends.get(discordUserId);
     if (!entry) friends.set(discordUserId, (entry = {}));
     return entry;

@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import { afterIdCursor, decodeCursor, toObjectId, toPage } from '../utils/cursor.js';
 import { AccountCache, type AccountCacheOptions } from './account-cache.js';
-import { type EncryptedSecret, type TokenCipher, tokenHint } from '../utils/token-cipher.js';
+import { type TokenCipher, tokenHint } from '../utils/token-cipher.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { botIdFromToken, type InviteInfo, inviteInfo } from './invite-url.js';
 import type { WorkerControl, WorkerView } from './worker-control.js';
@@ -193,7 +193,7 @@ export class AccountService {
     if (!botId) {
       // Not lean: mongoose turns the stored Binary fields back into Buffers. The token never leaves here.
       const stored = await this.models.DiscordAccount.findById(account._id, { token: 1 });
-      botId = stored ? botIdFromToken(this.cipher.decrypt(stored.token as unknown as EncryptedSecret)) : undefined;
+      botId = stored ? botIdFromToken(this.cipher.decrypt(stored.token)) : undefined;
     }
     if (!botId) throw new ConflictError('BOT_ID_UNKNOWN', 'The bot id is not known yet: start the account once');
     return inviteInfo(botId);

@@ -37,7 +37,7 @@ export function inviteInfo(clientId: string): InviteInfo {
   const scopes = [OAuth2Scopes.Bot];
   const query = new URLSearchParams({ client_id: clientId, scope: scopes.join(' '), permissions });
   return {
-    url: `https://discord.com/oauth2/authorize?${query}`,
+    url: `https://discord.com/oauth2/authorize?${query.toString()}`,
     clientId,
     scopes,
     permissions,

@@ -70,9 +70,9 @@ describe('LeaseRepository', () => {
     const t0 = Date.now();
     for (const id of ids) await a.take(id, t0);
     expect(await a.renew(ids, t0 + 1000)).toBe(3);
-    expect((await a.desired(ids[0]!))?.lease.expiresAt).toBe(t0 + 1000 + LEASE_MS);
-    await a.release([ids[0]!]);
-    expect(await b.take(ids[0]!, t0 + 1001)).toMatchObject({ owner: 'node-b', epoch: 2 });
+    expect((await a.desired(ids[0]))?.lease.expiresAt).toBe(t0 + 1000 + LEASE_MS);
+    await a.release([ids[0]]);
+    expect(await b.take(ids[0], t0 + 1001)).toMatchObject({ owner: 'node-b', epoch: 2 });
     expect(await a.renew(ids, t0 + 2000)).toBe(2);
   });
 

@@ -69,7 +69,7 @@ export async function rawGateway(url: string) {
   const frames: Frame[] = [];
   const waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
   socket.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as Frame;
+    const frame = JSON.parse((data as Buffer).toString()) as Frame;
     frames.push(frame);
     for (const waiter of [...waiters]) {
       if (waiter.match(frame)) {

@@ -15,7 +15,7 @@ async function connect(url: string): Promise<{ socket: WebSocket; frames: Frame[
   const socket = new WebSocket(`${url}/?v=10&encoding=json`);
   const frames: Frame[] = [];
   socket.on('message', (data) => {
-    frames.push(JSON.parse(String(data)) as Frame);
+    frames.push(JSON.parse((data as Buffer).toString()) as Frame);
     socket.emit('frame');
   });
   const next = async (t: string): Promise<Frame> => {
