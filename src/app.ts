@@ -13,6 +13,7 @@ import servicesPlugin, { type ServicesPluginOptions } from './plugins/services.j
 import supervisorPlugin, { type SupervisorPluginOptions } from './plugins/supervisor.js';
 import swaggerPlugin from './plugins/swagger.js';
 import tokenCipherPlugin from './plugins/token-cipher.js';
+import { AccountLogs } from './events/account-logs.js';
 import { loggerOptions } from './logger.js';
 import { buildValidator, formatSchemaErrors } from './api/validation.js';
 
@@ -27,14 +28,35 @@ export interface BuildAppOptions
 
 export type App = FastifyInstance;
 
+/** Adds a pino `streamWrite` hook that sees every serialized line (redacted) on its way out. */
+function tapLogger(logger: NonNullable<FastifyServerOptions['logger']>, tap: (line: string) => void) {
+  if (typeof logger !== 'object') return logger;
+  const hooks = (logger as { hooks?: { streamWrite?: (s: string) => string } }).hooks;
+  return {
+    ...logger,
+    hooks: {
+      ...hooks,
+      streamWrite(line: string) {
+        tap(line);
+        return hooks?.streamWrite ? hooks.streamWrite(line) : line;
+      },
+    },
+  };
+}
+
 /**
  * Builds the Fastify plugin tree: nothing listens. External plugins first (config, database,
  * cipher), then the app's own (supervisor, services, auth, limits, docs), then the routes.
  */
 export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
+  // Every account's recent log lines, tapped from the log output itself (GET …/logs, `log` events).
+  const accountLogs = new AccountLogs();
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(typeof env.LOG_LEVEL === 'string' ? env.LOG_LEVEL : 'info'),
+    logger: tapLogger(
+      options.logger ?? loggerOptions(typeof env.LOG_LEVEL === 'string' ? env.LOG_LEVEL : 'info'),
+      (line) => accountLogs.ingest(line),
+    ),
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-request-id',
     ajv: {
@@ -62,7 +84,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(tokenCipherPlugin);
   await app.register(supervisorPlugin, options);
   await app.register(servicesPlugin, { restoreRunning: options.restoreRunning ?? true });
-  await app.register(liveEventsPlugin, options);
+  await app.register(liveEventsPlugin, { ...options, accountLogs });
   await app.register(authPlugin);
   await app.register(rateLimitPlugin);
   await app.register(swaggerPlugin);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import accountRoutes from './accounts/index.js';
+import logRoutes from './accounts/logs.js';
 import operationRoutes from './accounts/operations.js';
 import authRoutes from './auth/index.js';
 import discoveryRoutes from './discovery/index.js';
@@ -18,6 +19,7 @@ const api: FastifyPluginAsync = async (app) => {
   await app.register(friendRoutes, { prefix: '/accounts/:id/friends' });
   await app.register(historyRoutes, { prefix: '/accounts/:id' });
   await app.register(discoveryRoutes, { prefix: '/accounts/:id' });
+  await app.register(logRoutes, { prefix: '/accounts/:id' });
 };
 
 export default api;

@@ -2,6 +2,7 @@ import { fastifySSE } from '@fastify/sse';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { LiveStream } from '../api/events/live-stream.js';
+import { AccountLogs } from '../events/account-logs.js';
 import { EventBus } from '../events/event-bus.js';
 import { FriendWatch } from '../events/friend-watch.js';
 import { OwnerDirectory } from '../events/owner-directory.js';
@@ -13,6 +14,7 @@ export interface LiveEvents {
   bus: EventBus;
   tickets: TicketStore<AuthUser>;
   friendWatch: FriendWatch;
+  accountLogs: AccountLogs;
   streamLimits: { maxQueued: number; idAdvanceMs: number };
   /** Tracks an open stream so shutdown can end it. */
   open(stream: LiveStream): void;
@@ -28,6 +30,8 @@ declare module 'fastify' {
 export interface LiveEventsPluginOptions {
   /** Overrides of the buffer and stream limits (tests make them small). */
   liveEvents?: { maxEvents?: number; maxAgeMs?: number; maxQueued?: number; idAdvanceMs?: number; ticketTtlMs?: number };
+  /** The per-account log rings the app's logger feeds. */
+  accountLogs?: AccountLogs;
 }
 
 /**
@@ -49,6 +53,10 @@ export default fp<LiveEventsPluginOptions>(
       ...(limits.maxAgeMs === undefined ? {} : { maxAgeMs: limits.maxAgeMs }),
     });
     const friendWatch = new FriendWatch();
+    const accountLogs = opts.accountLogs ?? new AccountLogs();
+    accountLogs.on('line', (accountId, { level, source, msg, fields }) =>
+      bus.publish('log', { accountId, level, source, msg, ...(fields ? { fields } : {}) }),
+    );
     const streams = new Set<LiveStream>();
 
     supervisor.on('state', (w) => {
@@ -94,6 +102,7 @@ export default fp<LiveEventsPluginOptions>(
       bus,
       tickets: new TicketStore<AuthUser>(limits.ticketTtlMs ?? 30_000),
       friendWatch,
+      accountLogs,
       streamLimits: { maxQueued: limits.maxQueued ?? 1_000, idAdvanceMs: limits.idAdvanceMs ?? 15_000 },
       open(stream) {
         streams.add(stream);

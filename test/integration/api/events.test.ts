@@ -114,11 +114,13 @@ describe('GET /api/events', () => {
     const slow = await stream();
     slow.response.pause();
     const big = 'x'.repeat(64 * 1024);
-    // Enough to fill the socket buffers and then the 20-event queue.
-    for (let i = 0; i < 400 && !slow.ended; i++) {
+    // Until the server gives up on it: the socket buffers fill, then the 20-event queue.
+    const open = t.app.liveEvents.openStreams();
+    for (let i = 0; i < 5_000 && t.app.liveEvents.openStreams() === open; i++) {
       publishLog(adaAccount, `${i} ${big}`);
       await new Promise((r) => setImmediate(r));
     }
+    expect(t.app.liveEvents.openStreams()).toBe(open - 1);
     slow.response.resume();
     await slow.closed();
     expect(slow.events.at(-1)).toMatchObject({ event: 'disconnect', data: JSON.stringify({ reason: 'slow-consumer' }) });

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../../fake-discord/index.js';
+import type { DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
+import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { SseClient } from '../../support/sse-client.js';
+import { createAccount, waitForWorker } from './helpers.js';
+
+let fake: FakeDiscord;
+let t: TestApp;
+let ada: Awaited<ReturnType<typeof registerAndLogin>>;
+let bob: Awaited<ReturnType<typeof registerAndLogin>>;
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
+  t = await buildTestApp({ env: { DISCORD_API_URL: fake.apiUrl } });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  ada = await registerAndLogin(t.app);
+  bob = await registerAndLogin(t.app);
+});
+afterAll(async () => {
+  await t?.close();
+  await fake?.close();
+});
+
+interface Line {
+  at: string;
+  level: string;
+  source: string;
+  msg: string;
+  fields?: Record<string, unknown>;
+}
+
+const logs = async (accountId: string, query = '', who = ada) =>
+  t.app.inject({ method: 'GET', url: `/api/accounts/${accountId}/logs${query}`, headers: { authorization: who.authorization } });
+
+describe('GET /api/accounts/:id/logs', () => {
+  it("keeps the account's worker, supervisor and pipeline lines, streams them as `log` events, and never the token", async () => {
+    const bot = fake.createBot();
+    const pal = fake.createUser({ username: 'pal' });
+    fake.createGuild({ botIds: [bot.id], userIds: [pal.id] });
+    const { id } = await createAccount(t.app, ada.authorization, {
+      token: bot.token,
+      settings: {
+        content: { providers: [{ kind: 'static', weight: 1, items: ['https://example.com/cat.png'] }] },
+        defaultRules: { triggers: [{ kinds: ['activity:start'] }] },
+      },
+    });
+    const other = await createAccount(t.app, ada.authorization);
+    await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/friends`, headers: { authorization: ada.authorization }, payload: { discordUserId: pal.id } });
+
+    const { port } = t.app.server.address() as { port: number };
+    const stream = await SseClient.open(`http://127.0.0.1:${port}/api/events?types=log&accountId=${id}`, { authorization: ada.authorization });
+    await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/start`, headers: { authorization: ada.authorization } });
+    await waitForWorker(t.app, id, (w) => w.state === 'ready');
+    const sent = new Promise<DeliveryOutcome>((resolve) => {
+      t.app.pipeline.on('outcome', (o) => o.accountId === id && o.status === 'sent' && resolve(o));
+    });
+    fake.setPresence(pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
+    await sent;
+
+    const res = await logs(id);
+    expect(res.statusCode).toBe(200);
+    const { items } = res.json<{ items: Line[] }>();
+    expect(items).toContainEqual(expect.objectContaining({ source: 'supervisor', level: 'info', msg: 'worker forked' }));
+    expect(items).toContainEqual(expect.objectContaining({ source: 'worker', level: 'info', msg: 'ready', fields: expect.objectContaining({ botUserId: bot.id }) }));
+    expect(items).toContainEqual(expect.objectContaining({ source: 'pipeline', msg: 'content delivered' }));
+    expect(items.map((l) => l.at)).toEqual(items.map((l) => l.at).sort());
+    expect(JSON.stringify(items)).not.toContain(bot.token);
+
+    await stream.next((e) => e.event === 'log' && JSON.parse(e.data).msg === 'content delivered');
+    const streamed = stream.events.filter((e) => e.event === 'log').map((e) => JSON.parse(e.data) as Line & { accountId: string });
+    expect(streamed.every((l) => l.accountId === id)).toBe(true);
+    expect(streamed).toContainEqual(expect.objectContaining({ source: 'worker', msg: 'ready' }));
+    stream.close();
+
+    // Filters: the newest lines first cut by `limit`, and by level.
+    const two = (await logs(id, '?limit=2')).json<{ items: Line[] }>().items;
+    expect(two).toEqual(items.slice(-2));
+    const warnings = (await logs(id, '?level=warn')).json<{ items: Line[] }>().items;
+    expect(warnings.every((l) => ['warn', 'error', 'fatal'].includes(l.level))).toBe(true);
+    // Another account's lines are its own.
+    expect((await logs(other.id)).json()).toEqual({ items: [] });
+    await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/stop`, headers: { authorization: ada.authorization } });
+  });
+
+  it("answers 404 for another user's account and 400 for a bad level or limit", async () => {
+    const { id } = await createAccount(t.app, bob.authorization);
+    expect((await logs(id)).json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+    expect((await logs(id, '', bob)).statusCode).toBe(200);
+    expect((await logs(id, '?level=loud', bob)).statusCode).toBe(400);
+    expect((await logs(id, '?limit=1001', bob)).statusCode).toBe(400);
+  });
+});
