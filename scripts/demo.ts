@@ -238,6 +238,8 @@ async function startServer(
       DATA_DIR: running.dataDir,
       DISCORD_API_URL: `${fakeUrl}/api`,
       CONTENT_DIR: join(ROOT, 'assets'),
+      // The demo's gimme fixture listens on 127.0.0.1.
+      CONTENT_ALLOW_PRIVATE_HOSTS: '1',
       LOG_LEVEL: 'info',
       // The demo reads the history routes twice a second per account.
       RATE_LIMIT_MAX: '100000',

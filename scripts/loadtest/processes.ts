@@ -142,6 +142,8 @@ export async function startServer(opts: StartServerOptions): Promise<ServerProce
       DATA_DIR: opts.dataDir,
       LOG_LEVEL: opts.logLevel,
       DISCORD_API_URL: opts.discordApiUrl,
+      // Content comes from a gimme fixture on 127.0.0.1.
+      CONTENT_ALLOW_PRIVATE_HOSTS: '1',
       // The harness is one user making thousands of calls; the limits are not what is measured.
       RATE_LIMIT_MAX: '1000000000',
       AUTH_RATE_LIMIT_MAX: '1000',

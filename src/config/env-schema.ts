@@ -42,6 +42,11 @@ export const EnvSchema = Type.Object({
   METRICS_RETENTION_DAYS: Type.Integer({ default: 7, minimum: 1 }),
   /** The only folder `directory` content providers may read (relative to the working dir). */
   CONTENT_DIR: Type.String({ default: './assets' }),
+  /**
+   * `1`: content providers may fetch from loopback, link-local and private addresses (the demo,
+   * tests and load harness serve content on 127.0.0.1). Off by default: no SSRF.
+   */
+  CONTENT_ALLOW_PRIVATE_HOSTS: Type.Union([Type.Boolean(), Type.Literal('1'), Type.Literal('0')], { default: false }),
   /** A friend never gets the same content item twice within this many days. */
   NO_REPEAT_DAYS: Type.Integer({ default: 30, minimum: 0 }),
   /** Heap cap of each account worker (`--max-old-space-size`). */
@@ -65,6 +70,9 @@ export const EnvSchema = Type.Object({
 });
 
 export type Env = Static<typeof EnvSchema>;
+
+/** A yes/no variable given as `1`/`0` or `true`/`false`. */
+export const isOn = (flag: boolean | '1' | '0'): boolean => flag === true || flag === '1';
 
 /** The resolved configuration: env plus the secrets that development generates. */
 export interface AppConfig extends Env {

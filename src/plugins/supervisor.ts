@@ -5,6 +5,7 @@ import { ActivityService } from '../services/activity-service.js';
 import { type ContentConfig, ContentService, createProviderRegistry } from '../services/content/index.js';
 import { DeliveryPipeline } from '../services/delivery-pipeline.js';
 import { FriendDirectory } from '../services/friend-directory.js';
+import { isOn } from '../config/env-schema.js';
 import { loadWorkerInit } from '../services/worker-init.js';
 import { SUPERVISOR_DEFAULTS, Supervisor, type SupervisorOptions } from '../supervisor/index.js';
 
@@ -42,7 +43,7 @@ export default fp<SupervisorPluginOptions>(
     const { config, db, tokenCipher } = app;
     const logger = app.log;
     const content = new ContentService({
-      registry: createProviderRegistry({ contentRoot: config.CONTENT_DIR }),
+      registry: createProviderRegistry({ contentRoot: config.CONTENT_DIR, allowPrivateHosts: isOn(config.CONTENT_ALLOW_PRIVATE_HOSTS) }),
       logger: logger.child({ component: 'content' }),
     });
     const sup = new Supervisor({

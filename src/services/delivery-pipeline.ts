@@ -49,6 +49,13 @@ interface RetryableError {
 
 const DAY_MS = 86_400_000;
 
+/** `CODE: message` for ContentHistory's `reason`. */
+function failureReason(err: unknown): string {
+  const e = err as RetryableError;
+  const code = [e.code, e.reasonCode].filter(Boolean).join(' ') || 'DELIVERY_FAILED';
+  return `${code}: ${e.message}`.slice(0, 500);
+}
+
 /** What became of one activity event: one `outcome` event each, for tests and live views. */
 export interface DeliveryOutcome {
   accountId: string;
@@ -158,8 +165,12 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       }
       this.emit('outcome', { ...base, ...(await this.#send(activity, account, picked, reservation, log)) });
     } catch (err) {
+      // Settings that cannot be used (a provider config refused at load) end here: say why in
+      // the history, not only in the log. Best effort: the database may be what failed.
       log.error({ err }, 'delivery pipeline failed');
-      this.emit('outcome', { ...base, status: 'failed', reason: (err as Error).message });
+      const reason = failureReason(err);
+      await this.#record(activity, { status: 'failed', reason }).catch(() => {});
+      this.emit('outcome', { ...base, status: 'failed', reason });
     }
   }
 
@@ -182,9 +193,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       return { status: 'sent', itemId: item.id, messageId: sent.messageId, latencyMs };
     } catch (err) {
       account.ledger.release(reservation);
-      const e = err as RetryableError;
-      const reason = [e.code, e.reasonCode].filter(Boolean).join(' ') || 'DELIVERY_FAILED';
-      const text = `${reason}: ${e.message}`.slice(0, 500);
+      const text = failureReason(err);
       await this.#record(activity, { status: 'failed', item, reason: text });
       log.warn({ err, itemId: item.id }, 'delivery failed');
       return { status: 'failed', itemId: item.id, reason: text };

@@ -19,7 +19,8 @@ beforeAll(async () => {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
   fixture = await startProviderFixture();
   t = await buildTestApp({
-    env: { DISCORD_API_URL: fake.apiUrl },
+    // The gimme fixture listens on 127.0.0.1.
+    env: { DISCORD_API_URL: fake.apiUrl, CONTENT_ALLOW_PRIVATE_HOSTS: '1' },
     pipeline: { retryBaseMs: 50 },
   });
   ({ authorization } = await registerAndLogin(t.app));

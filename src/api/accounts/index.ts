@@ -2,13 +2,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AccountSettings } from '../../services/account-service.js';
 import { BadRequestError } from '../../services/errors.js';
 import { errors, IdParams, type Static, Type } from '../common-schemas.js';
+import { assertUsableContent, type ContentPolicy } from './content-check.js';
 import { presentAccount } from './present.js';
 import { assertUsableRule } from './rule-check.js';
 import { Account, AccountPage, CreateAccount, ListAccountsQuery, type SettingsInput, UpdateAccount } from './schemas.js';
 
 /** Settings the body schema cannot judge alone. `current` is what an update merges into. */
-function assertUsableSettings(settings: Static<typeof SettingsInput> | undefined, current: AccountSettings = {}) {
+function assertUsableSettings(
+  settings: Static<typeof SettingsInput> | undefined,
+  policy: ContentPolicy,
+  current: AccountSettings = {},
+) {
   if (!settings) return;
+  assertUsableContent(settings.content, policy);
   const merged = { ...current, ...settings };
   if (merged.deliveryMode === 'channel' && !merged.channelId) {
     throw new BadRequestError('CHANNEL_REQUIRED', "settings.channelId is required when deliveryMode is 'channel'");
@@ -51,7 +57,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      assertUsableSettings(request.body.settings);
+      assertUsableSettings(request.body.settings, app.config);
       const account = await app.accounts.create(request.user.sub, request.body);
       return reply.status(201).send(presentAccount(account));
     },
@@ -89,7 +95,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { settings } = request.body;
       const needsCurrent = settings?.deliveryMode === 'channel' && !settings.channelId;
       const current = needsCurrent ? (await app.accounts.get(sub, request.params.id)).settings : undefined;
-      assertUsableSettings(settings, current);
+      assertUsableSettings(settings, app.config, current);
       return presentAccount(await app.accounts.update(sub, request.params.id, request.body));
     },
   );

@@ -1,5 +1,7 @@
 import { CONTENT_DEFAULTS } from './defaults.js';
 import { parseGimmeBody } from './gimme-parser.js';
+import { guardedFetch } from './guarded-fetch.js';
+import { PrivateHostError } from './host-policy.js';
 import type { ContentItem } from './item.js';
 import { type ContentProvider, type FetchOptions, ProviderError } from './provider.js';
 import { readLimitedText } from './read-limited-text.js';
@@ -19,15 +21,21 @@ export interface GimmeHttpProviderOptions {
   timeoutMs?: number;
   /** @defaultValue CONTENT_DEFAULTS.maxResponseBytes */
   maxResponseBytes?: number;
+  /** Fetch from loopback, link-local and private addresses too. @defaultValue false */
+  allowPrivateHosts?: boolean;
 }
 
-/** Fetches posts from an HTTP API speaking the gimme JSON format, with global `fetch` (undici). */
+/**
+ * Fetches posts from an HTTP API speaking the gimme JSON format. Only public addresses, every
+ * redirect included, unless `allowPrivateHosts` (see `host-policy.ts`).
+ */
 export class GimmeHttpProvider implements ContentProvider {
   readonly name: string;
   readonly #baseUrl: string;
   readonly #subreddits: readonly string[];
   readonly #timeoutMs: number;
   readonly #maxBytes: number;
+  readonly #allowPrivateHosts: boolean;
   #next = 0;
 
   constructor(options: GimmeHttpProviderOptions) {
@@ -36,6 +44,7 @@ export class GimmeHttpProvider implements ContentProvider {
     this.#subreddits = options.subreddits ?? [];
     this.#timeoutMs = options.timeoutMs ?? CONTENT_DEFAULTS.providerTimeoutMs;
     this.#maxBytes = options.maxResponseBytes ?? CONTENT_DEFAULTS.maxResponseBytes;
+    this.#allowPrivateHosts = options.allowPrivateHosts ?? false;
   }
 
   /** The URL of the next request; subreddits are taken in turn. */
@@ -51,7 +60,11 @@ export class GimmeHttpProvider implements ContentProvider {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const both = AbortSignal.any([signal, timeout]);
     try {
-      const res = await fetch(url, { signal: both, headers: { accept: 'application/json' } });
+      const res = await guardedFetch(url, {
+        signal: both,
+        headers: { accept: 'application/json' },
+        allowPrivateHosts: this.#allowPrivateHosts,
+      });
       if (!res.ok) {
         await res.body?.cancel();
         throw new ProviderError(this.name, 'HTTP_STATUS', `GET ${url} answered ${res.status}`);
@@ -67,6 +80,7 @@ export class GimmeHttpProvider implements ContentProvider {
       return parseGimmeBody(body, this.name);
     } catch (err) {
       if (err instanceof ProviderError) throw err;
+      if (err instanceof PrivateHostError) throw new ProviderError(this.name, 'PRIVATE_HOST', `GET ${url}: ${err.message}`);
       if (timeout.aborted) {
         throw new ProviderError(
           this.name,

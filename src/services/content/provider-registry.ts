@@ -50,6 +50,8 @@ export interface DefaultRegistryOptions {
    * server files. Their `path` resolves inside it; without it `directory` providers are refused.
    */
   contentRoot?: string;
+  /** Let `gimme` providers fetch from private addresses (`CONTENT_ALLOW_PRIVATE_HOSTS`). @defaultValue false */
+  allowPrivateHosts?: boolean;
 }
 
 /** `path` resolved inside `root`, or an error when it would leave it. */
@@ -72,6 +74,7 @@ export function createProviderRegistry(options: DefaultRegistryOptions = {}): Pr
         baseUrl: c.baseUrl,
         subreddits: c.subreddits,
         timeoutMs: ctx.timeoutMs,
+        allowPrivateHosts: options.allowPrivateHosts ?? false,
       });
     })
     .register('directory', (c, ctx) => {

@@ -22,7 +22,8 @@ export type ProviderErrorCode =
   | 'BAD_JSON'
   | 'TOO_LARGE'
   | 'UNREADABLE'
-  | 'EMPTY';
+  | 'EMPTY'
+  | 'PRIVATE_HOST';
 
 /** A provider could not deliver; carries the provider's name and a code for logs and stats. */
 export class ProviderError extends Error {

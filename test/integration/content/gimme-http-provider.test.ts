@@ -23,7 +23,7 @@ async function closedPort(): Promise<number> {
 
 describe('GimmeHttpProvider against the fixture server', () => {
   it('fetches the number of posts asked for as image items', async () => {
-    const provider = new GimmeHttpProvider({ baseUrl: fixture.url, subreddits: ['aww'] });
+    const provider = new GimmeHttpProvider({ allowPrivateHosts: true, baseUrl: fixture.url, subreddits: ['aww'] });
     const items = await provider.fetch({ count: 5, signal: signal() });
     expect(items).toHaveLength(5);
     expect(items.every((i) => i.source === 'gimme' && i.tags[0] === 'aww' && !i.nsfw)).toBe(true);
@@ -31,7 +31,7 @@ describe('GimmeHttpProvider against the fixture server', () => {
   });
 
   it('serves image URLs that really answer with an image', async () => {
-    const provider = new GimmeHttpProvider({ baseUrl: fixture.url, subreddits: [] });
+    const provider = new GimmeHttpProvider({ allowPrivateHosts: true, baseUrl: fixture.url, subreddits: [] });
     const [item] = await provider.fetch({ count: 1, signal: signal() });
     const res = await fetch(item?.url as string);
     expect(res.headers.get('content-type')).toMatch(/^image\//);
@@ -39,7 +39,7 @@ describe('GimmeHttpProvider against the fixture server', () => {
   });
 
   it('asks the subreddits in turn', async () => {
-    const provider = new GimmeHttpProvider({ baseUrl: `${fixture.url}/`, subreddits: ['a', 'b'] });
+    const provider = new GimmeHttpProvider({ allowPrivateHosts: true, baseUrl: `${fixture.url}/`, subreddits: ['a', 'b'] });
     const before = fixture.requests.length;
     for (let i = 0; i < 3; i++) await provider.fetch({ count: 2, signal: signal() });
     expect(fixture.requests.slice(before)).toEqual(['/gimme/a/2', '/gimme/b/2', '/gimme/a/2']);
@@ -47,7 +47,7 @@ describe('GimmeHttpProvider against the fixture server', () => {
 
   it('reports an HTTP error status', async () => {
     fixture.setMode('fail');
-    const provider = new GimmeHttpProvider({ baseUrl: fixture.url, subreddits: [] });
+    const provider = new GimmeHttpProvider({ allowPrivateHosts: true, baseUrl: fixture.url, subreddits: [] });
     await expect(provider.fetch({ count: 3, signal: signal() })).rejects.toMatchObject({
       code: 'HTTP_STATUS',
       message: expect.stringMatching(/answered 500$/),
@@ -56,7 +56,7 @@ describe('GimmeHttpProvider against the fixture server', () => {
 
   it('reports an answer that is not JSON', async () => {
     fixture.setMode('bad-json');
-    const provider = new GimmeHttpProvider({ baseUrl: fixture.url, subreddits: [] });
+    const provider = new GimmeHttpProvider({ allowPrivateHosts: true, baseUrl: fixture.url, subreddits: [] });
     await expect(provider.fetch({ count: 3, signal: signal() })).rejects.toMatchObject({
       code: 'BAD_JSON',
     });
@@ -64,7 +64,7 @@ describe('GimmeHttpProvider against the fixture server', () => {
 
   it('gives up on a slow answer after its timeout', async () => {
     fixture.setMode('slow');
-    const provider = new GimmeHttpProvider({
+    const provider = new GimmeHttpProvider({ allowPrivateHosts: true,
       baseUrl: fixture.url,
       subreddits: [],
       timeoutMs: 200,
@@ -76,7 +76,7 @@ describe('GimmeHttpProvider against the fixture server', () => {
 
   it('stops when the caller aborts', async () => {
     fixture.setMode('slow');
-    const provider = new GimmeHttpProvider({ baseUrl: fixture.url, subreddits: [] });
+    const provider = new GimmeHttpProvider({ allowPrivateHosts: true, baseUrl: fixture.url, subreddits: [] });
     const caller = new AbortController();
     const fetching = provider.fetch({ count: 3, signal: caller.signal });
     caller.abort();
@@ -84,7 +84,7 @@ describe('GimmeHttpProvider against the fixture server', () => {
   });
 
   it('refuses an answer larger than its limit', async () => {
-    const provider = new GimmeHttpProvider({
+    const provider = new GimmeHttpProvider({ allowPrivateHosts: true,
       baseUrl: fixture.url,
       subreddits: [],
       maxResponseBytes: 500,
@@ -95,7 +95,7 @@ describe('GimmeHttpProvider against the fixture server', () => {
   });
 
   it('reports a server that cannot be reached', async () => {
-    const provider = new GimmeHttpProvider({
+    const provider = new GimmeHttpProvider({ allowPrivateHosts: true,
       baseUrl: `http://127.0.0.1:${await closedPort()}`,
       subreddits: [],
     });
@@ -103,5 +103,14 @@ describe('GimmeHttpProvider against the fixture server', () => {
       code: 'NETWORK',
       message: expect.stringMatching(/ECONNREFUSED/),
     });
+  });
+});
+
+describe('GimmeHttpProvider and private hosts', () => {
+  it('refuses a loopback server unless private hosts are allowed', async () => {
+    const before = fixture.requests.length;
+    const provider = new GimmeHttpProvider({ baseUrl: fixture.url, subreddits: [] });
+    await expect(provider.fetch({ count: 1, signal: signal() })).rejects.toMatchObject({ code: 'PRIVATE_HOST' });
+    expect(fixture.requests.length).toBe(before);
   });
 });

@@ -28,6 +28,7 @@ function env(overrides: Partial<Env> = {}): Env {
     ACTIVITY_RETENTION_DAYS: 30,
     METRICS_RETENTION_DAYS: 7,
     CONTENT_DIR: './assets',
+    CONTENT_ALLOW_PRIVATE_HOSTS: false,
     NO_REPEAT_DAYS: 30,
     WORKER_MAX_HEAP_MB: 128,
     WORKER_SPAWN_CONCURRENCY: 0,
