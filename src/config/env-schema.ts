@@ -27,8 +27,6 @@ export const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ default: './data' }),
   /** Absent → the embedded MongoDB-compatible store, persisted under DATA_DIR. */
   MONGODB_URI: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://' })),
-  /** Comma-separated emails that get the admin role when they register. */
-  ADMIN_EMAILS: Type.String({ default: '' }),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   JWT_EXPIRES_IN: Type.String({ default: '12h' }),
   /** Comma-separated base64 32-byte keys, newest first. Older keys still decrypt. */

@@ -75,7 +75,7 @@ export default fp<ServicesPluginOptions>(
       });
     });
 
-    app.decorate('users', new UserService(db.models, app.config.ADMIN_EMAILS.split(',')));
+    app.decorate('users', new UserService(db.models));
     app.decorate('accounts', accounts);
     app.decorate('friends', friends);
     app.decorate('history', new HistoryService(db.models, accounts));

@@ -15,22 +15,17 @@ function view(u: UserDoc): UserView {
   return { id: u._id.toHexString(), email: u.email, role: u.role as UserView['role'], createdAt: u.createdAt };
 }
 
+/**
+ * Users and their roles. Registration always makes a plain user (emails are not verified, so an
+ * email cannot be trusted with a role); admins are made with `npm run admin -- promote <email>`.
+ */
 export class UserService {
-  readonly #adminEmails: Set<string>;
-
-  /** @param adminEmails emails that get the admin role when they register */
-  constructor(
-    private readonly models: Pick<Models, 'User'>,
-    adminEmails: string[] = [],
-  ) {
-    this.#adminEmails = new Set(adminEmails.map((e) => e.trim().toLowerCase()).filter(Boolean));
-  }
+  constructor(private readonly models: Pick<Models, 'User'>) {}
 
   async register(email: string, password: string): Promise<UserView> {
     const passwordHash = await hashPassword(password);
-    const role = this.#adminEmails.has(email.trim().toLowerCase()) ? 'admin' : 'user';
     try {
-      const user = await this.models.User.create({ email, passwordHash, role });
+      const user = await this.models.User.create({ email, passwordHash, role: 'user' });
       return view(user);
     } catch (err) {
       if ((err as { code?: number }).code === 11000) {
@@ -45,6 +40,17 @@ export class UserService {
     const user = await this.models.User.findOne({ email: email.trim().toLowerCase() }).lean();
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !ok) throw new UnauthorizedError();
+    return view(user);
+  }
+
+  /** Gives the user with this email `role`; `NotFoundError` when there is none. */
+  async setRole(email: string, role: UserView['role']): Promise<UserView> {
+    const user = await this.models.User.findOneAndUpdate(
+      { email: email.trim().toLowerCase() },
+      { $set: { role } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!user) throw new NotFoundError('User');
     return view(user);
   }
 

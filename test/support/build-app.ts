@@ -62,10 +62,16 @@ export async function buildTestApp(
 }
 
 /** Registers a user and returns an Authorization header value for them. */
-export async function registerAndLogin(app: App, email = `u${randomBytes(4).toString('hex')}@example.com`) {
+export async function registerAndLogin(
+  app: App,
+  email = `u${randomBytes(4).toString('hex')}@example.com`,
+  role: 'user' | 'admin' = 'user',
+) {
   const password = 'correct horse battery staple';
   const reg = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password } });
   if (reg.statusCode !== 201) throw new Error(`register failed: ${reg.statusCode} ${reg.body}`);
+  // What `npm run admin -- promote` does; the role is read at login.
+  if (role === 'admin') await app.users.setRole(email, 'admin');
   const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
   const { accessToken } = login.json<{ accessToken: string }>();

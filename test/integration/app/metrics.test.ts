@@ -13,10 +13,10 @@ let user: Awaited<ReturnType<typeof registerAndLogin>>;
 beforeAll(async () => {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
   t = await buildTestApp({
-    env: { DISCORD_API_URL: fake.apiUrl, METRICS_TOKEN, ADMIN_EMAILS: 'root@example.com' },
+    env: { DISCORD_API_URL: fake.apiUrl, METRICS_TOKEN },
     pipeline: { retryBaseMs: 50 },
   });
-  admin = await registerAndLogin(t.app, 'root@example.com');
+  admin = await registerAndLogin(t.app, 'root@example.com', 'admin');
   user = await registerAndLogin(t.app);
 });
 afterAll(async () => {

@@ -58,9 +58,9 @@ describe('the server runtime', () => {
   }, 120_000);
 
   it('samples server figures into SystemMetrics and shows admins the whole server', async () => {
-    const t = await buildTestApp({ env: { METRICS_INTERVAL_MS: '100', ADMIN_EMAILS: 'root@example.com' } });
+    const t = await buildTestApp({ env: { METRICS_INTERVAL_MS: '100' } });
     try {
-      const { authorization } = await registerAndLogin(t.app, 'root@example.com');
+      const { authorization } = await registerAndLogin(t.app, 'root@example.com', 'admin');
       const user = await registerAndLogin(t.app);
       await t.app.system.sample();
       const sample = await t.app.db.models.SystemMetrics.findOne().lean();

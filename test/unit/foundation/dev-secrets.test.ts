@@ -21,7 +21,6 @@ function env(overrides: Partial<Env> = {}): Env {
     LOG_LEVEL: 'info',
     DATA_DIR: dir,
     JWT_EXPIRES_IN: '12h',
-    ADMIN_EMAILS: '',
     BODY_LIMIT_BYTES: 65536,
     RATE_LIMIT_MAX: 600,
     AUTH_RATE_LIMIT_MAX: 10,

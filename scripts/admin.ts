@@ -1,0 +1,58 @@
+/**
+ * `npm run admin -- promote <email>` / `demote <email>`: the one way to give or take the admin
+ * role (registration never grants it). Runs on the database the server is configured for —
+ * MONGODB_URI, or the embedded store under DATA_DIR, which only one process may hold: with the
+ * embedded store, stop the server first. The role is read at login: the user logs in again.
+ */
+import { pathToFileURL } from 'node:url';
+import { buildApp } from '../src/app.js';
+import { loggerOptions } from '../src/logger.js';
+import { NotFoundError } from '../src/services/errors.js';
+
+const USAGE = 'usage: npm run admin -- promote <email> | demote <email>\n';
+const ROLES = { promote: 'admin', demote: 'user' } as const;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, email, ...rest] = argv;
+  if (!(command === 'promote' || command === 'demote') || !email || rest.length > 0) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp({ dotenv: true, restoreRunning: false, logger: loggerOptions(process.env.LOG_LEVEL ?? 'warn') });
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/in use by another embedded store process/.test(message)) {
+      process.stderr.write(
+        'admin: the embedded store under DATA_DIR is in use by a running server. Stop the server, run this ' +
+          'command, then start the server again (a server on MONGODB_URI can stay up).\n',
+      );
+      return 1;
+    }
+    throw err;
+  }
+  try {
+    const user = await app.users.setRole(email, ROLES[command]);
+    process.stdout.write(`${user.email} is now ${user.role}; the change applies from their next login.\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    process.stderr.write(`admin: no user with email ${email} (they register first, through the API)\n`);
+    return 1;
+  } finally {
+    await app.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // Exits as soon as the work is done and the database closed: a one-shot command should not
+  // wait for the app's idle timers.
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`admin failed: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
