@@ -13,13 +13,31 @@ interface Page<T> {
 
 const PAGE_LIMIT = 100;
 
-/** The server's REST API as one user of it, over keep-alive HTTP. */
+/**
+ * The server's REST API as one user of it, over keep-alive HTTP. With several nodes, each call
+ * goes to the next node that is up (any node serves the whole API; one JWT is good on all).
+ */
 export class ApiClient {
-  readonly #http: JsonClient;
+  readonly #nodes: () => readonly string[];
+  readonly #clients = new Map<string, JsonClient>();
+  #next = 0;
   #authorization = '';
 
-  constructor(readonly baseUrl: string) {
-    this.#http = new JsonClient(baseUrl, { maxSockets: 16, timeoutMs: 60_000 });
+  /** @param nodes a base URL, or the base URLs of the nodes that are up right now */
+  constructor(nodes: string | (() => readonly string[])) {
+    this.#nodes = typeof nodes === 'string' ? () => [nodes] : nodes;
+  }
+
+  get #http(): JsonClient {
+    const urls = this.#nodes();
+    if (urls.length === 0) throw new Error('no server node is up');
+    const url = urls[this.#next++ % urls.length] as string;
+    let client = this.#clients.get(url);
+    if (!client) {
+      client = new JsonClient(url, { maxSockets: 16, timeoutMs: 60_000 });
+      this.#clients.set(url, client);
+    }
+    return client;
   }
 
   /** Registers (first run) and logs in; later calls carry the token. */
@@ -69,7 +87,8 @@ export class ApiClient {
   }
 
   close(): void {
-    this.#http.close();
+    for (const client of this.#clients.values()) client.close();
+    this.#clients.clear();
   }
 
   #call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,5 +1,6 @@
 import type { FakeDiscordClient } from '../../fake-discord/http-client.js';
-import type { ProbeLog, WorkerStateRecord } from './probe-log.js';
+import type { WorkerStateRecord } from './probe-log.js';
+import type { ProbeSet } from './probe-set.js';
 
 export type ChaosAction = 'kill' | 'drop' | 'ratelimit';
 
@@ -26,7 +27,7 @@ export interface ChaosTarget {
 
 export interface ChaosOptions {
   fake: FakeDiscordClient;
-  probe: ProbeLog;
+  probe: ProbeSet;
   targets: readonly ChaosTarget[];
   /** Time between two actions. @defaultValue 2000 */
   intervalMs?: number;

@@ -4,7 +4,9 @@
  * Other flags: --warmup S (load before the measured phase, reported apart), --deliver all|starts|none, --read-rate N, --baseline off|observe|reply,
  * --log-level LEVEL, --spawn-concurrency N, --chaos-interval MS, --heartbeat MS, --build,
  * --mongodb-uri URI, --server-entry FILE, --ref GIT-REF (test a committed revision),
- * --server-node-arg FLAG (repeatable; e.g. --server-node-arg=--cpu-prof). Prints a progress line each second and a summary table at the end; writes
+ * --server-node-arg FLAG (repeatable; e.g. --server-node-arg=--cpu-prof), --nodes N (several server
+ * nodes on one store), --node-chaos kill-node,pause-node,stop-node, --node-chaos-gap MS,
+ * --pause MS, --server-env KEY=VALUE (repeatable). Prints a progress line each second and a summary table at the end; writes
  * result.json, report.md and SVG plots into --out (default results/loadtest-<time>). Exit code
  * 1 when an event was lost or duplicated or a worker did not end ready.
  */
@@ -37,6 +39,11 @@ const { values } = parseArgs({
     'server-entry': { type: 'string' },
     ref: { type: 'string' },
     'server-node-arg': { type: 'string', multiple: true },
+    nodes: { type: 'string' },
+    'node-chaos': { type: 'string' },
+    'node-chaos-gap': { type: 'string' },
+    pause: { type: 'string' },
+    'server-env': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   },
   strict: true,
@@ -46,7 +53,8 @@ if (values.help) {
   process.stdout.write(
     `usage: npm run loadtest -- [--accounts ${LOADTEST_DEFAULTS.accounts}] [--friends ${LOADTEST_DEFAULTS.friends}] [--rate ${LOADTEST_DEFAULTS.rate}] [--duration ${LOADTEST_DEFAULTS.duration}] [--chaos] [--out DIR]\n` +
       `       [--warmup S] [--deliver all|starts|none] [--read-rate N] [--baseline off|observe|reply] [--log-level info]\n` +
-      `       [--spawn-concurrency N] [--chaos-interval MS] [--heartbeat MS] [--build] [--mongodb-uri URI] [--server-entry FILE] [--ref GIT-REF] [--server-node-arg=--cpu-prof …]\n`,
+      `       [--spawn-concurrency N] [--chaos-interval MS] [--heartbeat MS] [--build] [--mongodb-uri URI] [--server-entry FILE] [--ref GIT-REF] [--server-node-arg=--cpu-prof …]\n` +
+      `       [--nodes N] [--node-chaos kill-node,pause-node,stop-node] [--node-chaos-gap MS] [--pause MS] [--server-env KEY=VALUE …]\n`,
   );
   process.exit(0);
 }
@@ -72,7 +80,22 @@ const options: Partial<LoadTestOptions> = {
   serverEntry: values['server-entry'],
   ref: values.ref,
   serverNodeArgs: values['server-node-arg'],
+  nodes: num(values.nodes),
+  nodeChaos: values['node-chaos']?.split(',').filter(Boolean) as LoadTestOptions['nodeChaos'],
+  nodeChaosGapMs: num(values['node-chaos-gap']),
+  pauseMs: num(values.pause),
+  serverEnv: serverEnv(values['server-env'] ?? []),
 };
+
+function serverEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--server-env takes KEY=VALUE, got "${pair}"`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
 
 const progress = progressPrinter();
 try {

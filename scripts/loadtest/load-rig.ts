@@ -15,32 +15,26 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { type ProviderFixture, startProviderFixture } from '../../test/support/provider-fixture.js';
-import { type ApiAccount, ApiClient } from './api-client.js';
+import { ApiClient } from './api-client.js';
 import { eventKey, INITIAL_PRESENCE } from './change-plan.js';
 import { ChaosMonkey } from './chaos.js';
 import { FakeDiscordClient } from '../../fake-discord/http-client.js';
 import type { MessageRecord } from '../../fake-discord/records.js';
 import { JsonClient } from './json-client.js';
 import type { LoadTestOptions } from './options.js';
-import { rulesFor } from './options.js';
+import { leaseMsOf, rulesFor } from './options.js';
 import { type DriverAccount, PresenceDriver } from './presence-driver.js';
 import type { OutcomeRecord, StoredRecord } from './probe-log.js';
 import { buildProbe } from './probe-build.js';
 import { buildRevision } from './build-revision.js';
-import {
-  type BaselineProcess,
-  ensureBuilt,
-  type FakeDiscordProcess,
-  PROJECT_ROOT,
-  type ServerProcess,
-  startBaselineObserver,
-  startFakeDiscord,
-  startServer,
-} from './processes.js';
+import { NodeChaos, nodeChaosProblems } from './node-chaos.js';
+import { type BaselineProcess, ensureBuilt, type FakeDiscordProcess, PROJECT_ROOT, startBaselineObserver, startFakeDiscord } from './processes.js';
+import type { ProbeSet } from './probe-set.js';
 import type { MemoryFigures } from './proc-stats.js';
 import { ReadLoad, type ReadSample } from './read-load.js';
-import { reconcile, type SentChange, type StoredEvent } from './reconcile.js';
+import { type KillWindow, reconcile, type SentChange, type StoredEvent } from './reconcile.js';
 import { type MemorySample, ResourceSampler } from './resource-sampler.js';
+import { ServerFleet } from './server-fleet.js';
 import type {
   LoadTestResult,
   MemoryTotals,
@@ -49,6 +43,7 @@ import type {
   ReadLatency,
   SetupResult,
   TimelinePoint,
+  WorkerFinal,
   WorkerMemoryFinal,
 } from './result-types.js';
 import { perSecond, spread, summarize } from './stats.js';
@@ -59,6 +54,8 @@ export interface PhaseOptions {
   rate: number;
   durationS: number;
   chaos: boolean;
+  /** Run the node chaos actions of the options during this phase. @defaultValue false */
+  nodeChaos?: boolean;
 }
 
 /** One line a second while a phase runs. */
@@ -81,6 +78,14 @@ export interface Progress {
   pss: number;
   serverCpuPct: number;
   chaosActions: number;
+}
+
+interface AccountState {
+  id: string;
+  state: string;
+  /** When the worker was (last) ready, epoch ms. */
+  readyAt: number | null;
+  error: string;
 }
 
 interface RigAccount {
@@ -124,8 +129,9 @@ export class LoadRig {
   #fake!: FakeDiscordClient;
   #fakeProcess!: FakeDiscordProcess;
   #fixture!: ProviderFixture;
-  #server!: ServerProcess;
+  #fleet!: ServerFleet;
   #api!: ApiClient;
+  #setupApi!: ApiClient;
   #baseline: BaselineProcess | undefined;
   #baselineBot: { id: string; token: string } | undefined;
   #accounts: RigAccount[] = [];
@@ -136,7 +142,7 @@ export class LoadRig {
   /** Per friend, stored events waiting for their pipeline outcome (the pipeline keeps per-friend order). */
   readonly #awaitingOutcome = new Map<string, StoredRecord[]>();
   readonly #pairedOutcomes: Array<{ key: string; outcome: OutcomeRecord; mismatch: boolean }> = [];
-  readonly #kills: Array<{ accountId: string; killAt: number; readyAt: number | null }> = [];
+  readonly #kills: KillWindow[] = [];
   #shutdownMs: number | null = null;
   #commit: string | undefined;
 
@@ -160,8 +166,13 @@ export class LoadRig {
     return rig;
   }
 
+  /** The (first) server node's pid. */
   get serverPid(): number {
-    return this.#server.pid;
+    return this.#fleet.nodes[0]?.server.pid ?? -1;
+  }
+
+  get #probes(): ProbeSet {
+    return this.#fleet.probes;
   }
 
   /** Drives one phase of load and returns its figures. */
@@ -169,24 +180,36 @@ export class LoadRig {
     const firstChange = this.#sent.length;
     const firstOutcome = this.#pairedOutcomes.length;
     const firstBaseline = this.#baseline?.reports.length ?? 0;
-    const storedBefore = this.#server.probe.stored.length;
+    const storedBefore = this.#probes.stored.length;
     const sampler = new ResourceSampler({
-      serverPid: this.#server.pid,
+      serverPid: () => this.#fleet.serverPids(),
       fakePid: this.#fakeProcess.pid,
       ...(this.#baseline ? { baselinePid: this.#baseline.pid } : {}),
-      accountOfPid: (pid) => this.#server.probe.accountOfPid(pid),
-      currentWorkerPids: () => this.#server.probe.workerPids(),
+      accountOfPid: (pid) => this.#probes.accountOfPid(pid),
+      currentWorkerPids: () => this.#probes.workerPids(),
       memoryIntervalMs: this.options.memoryIntervalMs,
     });
     const reads = new ReadLoad(this.#api, this.#accounts.map((a) => a.accountId), this.options.readRate);
     const chaos = phase.chaos
       ? new ChaosMonkey({
           fake: this.#fake,
-          probe: this.#server.probe,
+          probe: this.#probes,
           targets: this.#accounts.map((a) => ({ accountId: a.accountId, botId: a.botId })),
           intervalMs: this.options.chaosIntervalMs,
         })
       : undefined;
+    const nodeChaos =
+      phase.nodeChaos && (this.options.nodeChaos ?? []).length > 0
+        ? new NodeChaos({
+            fleet: this.#fleet,
+            accountIds: this.#accounts.map((a) => a.accountId),
+            actions: this.options.nodeChaos ?? [],
+            gapMs: this.options.nodeChaosGapMs,
+            pauseMs: this.options.pauseMs ?? leaseMsOf(this.options) + 5_000,
+            failoverTimeoutMs: leaseMsOf(this.options) + 30_000,
+            log: this.#log,
+          })
+        : undefined;
     const driver = new PresenceDriver(this.#fake, this.#driverAccounts, (change) => {
       this.#sent.push(change);
       this.#sentByKey.set(change.key, change);
@@ -196,12 +219,15 @@ export class LoadRig {
     sampler.start();
     reads.start();
     chaos?.start();
+    nodeChaos?.start();
     const progress = onProgress ? this.#progressTimer(phase, startedAt, firstChange, sampler, chaos, onProgress) : undefined;
     const driverStats = await driver.run(phase.rate, phase.durationS * 1000);
     const loadEndedAt = Date.now();
     await reads.stop();
     await chaos?.stop(60_000);
     if (chaos) this.#kills.push(...chaos.kills());
+    await nodeChaos?.stop();
+    if (nodeChaos) this.#kills.push(...nodeChaos.windows());
     await this.#drain(firstChange);
     clearInterval(progress);
     await sampler.sampleMemory();
@@ -209,7 +235,7 @@ export class LoadRig {
 
     const changes = this.#sent.slice(firstChange);
     const messages = await this.#fake.messages();
-    const storedInPhase = this.#server.probe.stored.length - storedBefore;
+    const storedInPhase = this.#probes.stored.length - storedBefore;
     const outcomes = this.#pairedOutcomes.slice(firstOutcome);
     const result: PhaseResult = {
       label: phase.label ?? 'load',
@@ -243,6 +269,7 @@ export class LoadRig {
       cpuSamples: sampler.cpu,
       memory: sampler.memory.map(totalsOf),
       chaosEvents: chaos?.events ?? [],
+      nodeChaosEvents: nodeChaos?.events ?? [],
       baselineErrors: this.#baseline?.errors.slice() ?? [],
     };
     this.phases.push(result);
@@ -251,11 +278,7 @@ export class LoadRig {
 
   /** Reads everything back through the API, reconciles, samples final memory and states. */
   async finish(): Promise<LoadTestResult> {
-    const accounts = await this.#api.accounts();
-    const ours = new Set(this.#accounts.map((a) => a.accountId));
-    const finalWorkers = accounts
-      .filter((a) => ours.has(a.id))
-      .map((a) => ({ accountId: a.id, state: a.state, restarts: a.worker?.restarts ?? 0 }));
+    const finalWorkers = await this.#finalWorkers();
     const stored: StoredEvent[] = [];
     const content = { sent: 0, failed: 0, skipped: 0, messagesInFake: 0 };
     await mapLimit(this.#accounts, 4, async (account) => {
@@ -269,12 +292,12 @@ export class LoadRig {
     const reconciliation = reconcile({
       sent: this.#sent,
       stored,
-      received: new Set(this.#server.probe.received.map((r) => r.key)),
+      received: new Set(this.#probes.received.map((r) => r.key)),
       kills: this.#kills,
       loadStart: this.phases[0]?.startedAt ?? this.setup.startAt,
     });
 
-    const sampler = new ResourceSampler({ serverPid: this.#server.pid, accountOfPid: (pid) => this.#server.probe.accountOfPid(pid) });
+    const sampler = new ResourceSampler({ serverPid: () => this.#fleet.serverPids(), accountOfPid: (pid) => this.#probes.accountOfPid(pid) });
     const sample = await sampler.sampleMemory();
     const workers: WorkerMemoryFinal[] = sample.workers.map(({ accountId, rss, pss, uss }) => ({ accountId, rss, pss, uss }));
     const median = (f: keyof MemoryFigures) => spread(workers.map((w) => w[f])).median;
@@ -285,7 +308,10 @@ export class LoadRig {
     if (reconciliation.duplicated > 0) problems.push(`${reconciliation.duplicated} events duplicated`);
     if (reconciliation.unexpected > 0) problems.push(`${reconciliation.unexpected} unexpected events`);
     if (!allReady) problems.push(`workers not all ready at the end: ${finalWorkers.filter((w) => w.state !== 'ready').map((w) => `${w.accountId}=${w.state}`).join(', ')}`);
+    const fake = await this.#fake.stats();
+    if (fake.maxSessionsPerBot > 1) problems.push(`a bot had ${fake.maxSessionsPerBot} live gateway sessions at once (maxSessionsPerBot)`);
     for (const phase of this.phases) {
+      problems.push(...nodeChaosProblems(phase.nodeChaosEvents));
       if (phase.correlationErrors > 0) problems.push(`${phase.correlationErrors} pipeline outcomes did not pair with their events`);
       for (const e of phase.chaosEvents) if (e.action !== 'ratelimit' && e.recoveredAt === null) problems.push(`${e.action} of ${e.accountId} never recovered`);
     }
@@ -305,10 +331,24 @@ export class LoadRig {
         totals: totalsOf(sample),
       },
       content,
-      fake: await this.#fake.stats(),
+      fake,
       shutdownMs: this.#shutdownMs,
       problems,
     };
+  }
+
+  /** Each account's state at the end: from the API (one node), or from the node running it. */
+  async #finalWorkers(): Promise<WorkerFinal[]> {
+    if (this.#fleet.multiNode) {
+      return this.#accounts.map(({ accountId }) => {
+        const current = this.#probes.current(accountId);
+        return { accountId, state: current?.state ?? 'unknown', restarts: current?.restarts ?? 0, node: current?.node ?? 'none' };
+      });
+    }
+    const ours = new Set(this.#accounts.map((a) => a.accountId));
+    return (await this.#api.accounts())
+      .filter((a) => ours.has(a.id))
+      .map((a) => ({ accountId: a.id, state: a.state, restarts: a.worker?.restarts ?? 0 }));
   }
 
   /** How long the server took from SIGTERM to exit (all workers stopped) in `close()`; null before. */
@@ -348,27 +388,30 @@ export class LoadRig {
     this.#cleanups.push(async () => http.close());
     this.#log(`fake Discord at ${this.#fakeProcess.url}, content fixture at ${this.#fixture.url}`);
 
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = { ...this.options.serverEnv };
     if (this.options.spawnConcurrency > 0) env.WORKER_SPAWN_CONCURRENCY = String(this.options.spawnConcurrency);
-    if (this.options.mongodbUri) env.MONGODB_URI = this.options.mongodbUri;
-    this.#server = await startServer({
+    this.#fleet = await ServerFleet.start({
+      nodes: this.options.nodes,
       logDir: this.outDir,
       dataDir,
       probePath,
       discordApiUrl: this.#fake.apiUrl,
       logLevel: this.options.logLevel,
       env,
+      mongodbUri: this.options.mongodbUri,
       serverEntry,
       nodeArgs: this.options.serverNodeArgs,
     });
     this.#cleanups.push(async () => {
-      const started = Date.now();
-      await this.#server.stop();
-      this.#shutdownMs = Date.now() - started;
+      this.#shutdownMs = await this.#fleet.close();
     });
-    this.#api = new ApiClient(this.#server.baseUrl);
+    this.#api = new ApiClient(() => this.#fleet.urls());
     this.#cleanups.push(async () => this.#api.close());
-    this.#log(`server at ${this.#server.baseUrl} (pid ${this.#server.pid})`);
+    // Set-up goes through one node: a node's account cache may not see another's fresh writes for
+    // a few seconds, and set-up is not what is measured (the reads during the load are spread).
+    this.#setupApi = this.#fleet.multiNode ? new ApiClient(this.#fleet.urls()[0] as string) : this.#api;
+    this.#cleanups.push(async () => this.#setupApi.close());
+    for (const node of this.#fleet.nodes) this.#log(`${this.#fleet.multiNode ? node.id : 'server'} at ${node.server.baseUrl} (pid ${node.server.pid})`);
   }
 
   async #createAccounts(): Promise<void> {
@@ -386,7 +429,8 @@ export class LoadRig {
       return { bot, userIds };
     });
 
-    await this.#api.signIn(LOAD_USER.email, LOAD_USER.password);
+    await this.#setupApi.signIn(LOAD_USER.email, LOAD_USER.password);
+    if (this.#setupApi !== this.#api) await this.#api.signIn(LOAD_USER.email, LOAD_USER.password);
     this.#log(`creating ${accounts} accounts and ${accounts * friends} friends through the API…`);
     const settings = {
       deliveryMode: 'dm',
@@ -394,8 +438,8 @@ export class LoadRig {
       defaultRules: rulesFor(this.options.deliver),
     };
     this.#accounts = await mapLimit(bots, SETUP_CONCURRENCY, async ({ bot, userIds }, i) => {
-      const account = await this.#api.createAccount({ label: `load ${i}`, token: bot.token, settings });
-      for (const [j, userId] of userIds.entries()) await this.#api.addFriend(account.id, userId, `friend ${i}.${j}`);
+      const account = await this.#setupApi.createAccount({ label: `load ${i}`, token: bot.token, settings });
+      for (const [j, userId] of userIds.entries()) await this.#setupApi.addFriend(account.id, userId, `friend ${i}.${j}`);
       return { accountId: account.id, botId: bot.id, userIds };
     });
     for (const account of this.#accounts) for (const userId of account.userIds) this.#accountOfUser.set(userId, account.accountId);
@@ -405,35 +449,51 @@ export class LoadRig {
       busy: false,
       nextFriend: 0,
     }));
-    this.#server.probe.on('stored', (batch) => this.#queueForOutcomes(batch));
-    this.#server.probe.on('outcome', (batch) => this.#pairOutcomes(batch));
+    this.#probes.on('stored', (batch) => this.#queueForOutcomes(batch));
+    this.#probes.on('outcome', (batch) => this.#pairOutcomes(batch));
   }
 
   async #startAccounts(): Promise<void> {
     await this.#startBaseline();
     const startAt = Date.now();
     this.#log(`starting ${this.#accounts.length} accounts…`);
-    await mapLimit(this.#accounts, SETUP_CONCURRENCY, (a) => this.#api.start(a.accountId));
+    await mapLimit(this.#accounts, SETUP_CONCURRENCY, (a) => this.#setupApi.start(a.accountId));
     const deadline = startAt + this.options.readyTimeoutMs;
-    const ours = new Set(this.#accounts.map((a) => a.accountId));
-    let accounts: ApiAccount[] = [];
+    let states: AccountState[] = [];
     for (;;) {
-      accounts = (await this.#api.accounts()).filter((a) => ours.has(a.id));
-      const ready = accounts.filter((a) => a.state === 'ready').length;
-      const failed = accounts.filter((a) => a.state === 'error' || a.state === 'crashed');
-      if (failed.length > 0) throw new Error(`accounts failed to start: ${failed.map((a) => `${a.id} ${a.state} ${a.lastError?.code ?? ''}`).join(', ')}`);
+      states = await this.#accountStates();
+      const ready = states.filter((a) => a.state === 'ready').length;
+      const failed = states.filter((a) => a.state === 'error' || a.state === 'crashed');
+      if (failed.length > 0) throw new Error(`accounts failed to start: ${failed.map((a) => `${a.id} ${a.state} ${a.error}`).join(', ')}`);
       if (ready === this.#accounts.length) break;
       if (Date.now() > deadline) throw new Error(`only ${ready} of ${this.#accounts.length} accounts ready after ${this.options.readyTimeoutMs} ms`);
       await sleep(READY_POLL_MS);
     }
-    const readyMs = accounts.map((a) => Date.parse(a.worker?.readyAt ?? '') - startAt).sort((a, b) => a - b);
+    const readyMs = states.map((a) => (a.readyAt ?? Number.NaN) - startAt).sort((a, b) => a - b);
     this.setup = { startAt, readyMs, allReadyMs: readyMs[readyMs.length - 1] ?? 0 };
-    this.#log(`all ${accounts.length} accounts ready after ${(this.setup.allReadyMs / 1000).toFixed(1)} s`);
+    this.#log(`all ${states.length} accounts ready after ${(this.setup.allReadyMs / 1000).toFixed(1)} s`);
     // Content is prefetched when a worker becomes ready; wait for one fixture call per account.
     const warmDeadline = Date.now() + 15_000;
     while (this.options.deliver !== 'none' && this.#fixture.requests.filter((p) => p.startsWith('/gimme')).length < this.#accounts.length && Date.now() < warmDeadline) {
       await sleep(100);
     }
+  }
+
+  /**
+   * Each account's worker state and when it was last ready: from the API with one node; with
+   * several, from the probe of the node running it (a node's API knows its own workers best).
+   */
+  async #accountStates(): Promise<AccountState[]> {
+    if (this.#fleet.multiNode) {
+      return this.#accounts.map(({ accountId }) => {
+        const current = this.#probes.current(accountId);
+        return { id: accountId, state: current?.state ?? 'stopped', readyAt: current?.state === 'ready' ? current.at : null, error: '' };
+      });
+    }
+    const ours = new Set(this.#accounts.map((a) => a.accountId));
+    return (await this.#api.accounts())
+      .filter((a) => ours.has(a.id))
+      .map((a) => ({ id: a.id, state: a.state, readyAt: a.worker?.readyAt ? Date.parse(a.worker.readyAt) : null, error: a.lastError?.code ?? '' }));
   }
 
   /** The bare client joins after the guilds exist, so its READY lists all of them. */
@@ -471,7 +531,7 @@ export class LoadRig {
 
   /** Waits until the server has stored what it received and the pipeline has an outcome for each. */
   async #drain(firstChange: number): Promise<void> {
-    const probe = this.#server.probe;
+    const probe = this.#probes;
     const deadline = Date.now() + this.options.drainTimeoutMs;
     const storedKeys = () => new Set(probe.stored.map((s) => s.key));
     while (Date.now() < deadline) {
@@ -486,7 +546,7 @@ export class LoadRig {
   }
 
   #latencies(changes: readonly SentChange[], outcomes: ReadonlyArray<{ key: string; outcome: OutcomeRecord }>, messages: readonly MessageRecord[], firstBaseline: number): PhaseLatencies {
-    const probe = this.#server.probe;
+    const probe = this.#probes;
     const inPhase = new Map(changes.map((c) => [c.key, c]));
     const firstOf = <T extends { key: string }>(records: readonly T[]): Map<string, T> => {
       const map = new Map<string, T>();
@@ -536,7 +596,7 @@ export class LoadRig {
   }
 
   #serverLag(from: number, to: number): PhaseResult['serverLag'] {
-    const seconds = this.#server.probe.lag.filter((l) => l.at > from && l.at <= to + 1000);
+    const seconds = this.#probes.lag.filter((l) => l.at > from && l.at <= to + 1000);
     return {
       p99Median: spread(seconds.map((l) => l.p99)).median,
       maxMedian: spread(seconds.map((l) => l.max)).median,
@@ -553,7 +613,7 @@ export class LoadRig {
   ): TimelinePoint[] {
     const byKey = new Map(changes.map((c) => [c.key, c]));
     const storedAt = new Map<string, number>();
-    for (const s of this.#server.probe.stored) if (byKey.has(s.key) && !storedAt.has(s.key)) storedAt.set(s.key, s.storedAt);
+    for (const s of this.#probes.stored) if (byKey.has(s.key) && !storedAt.has(s.key)) storedAt.set(s.key, s.storedAt);
     const messageAt = new Map(messages.map((m) => [m.id, Date.parse(m.at)]));
     const storedSamples = [...storedAt].map(([key, at]) => {
       const sentAt = (byKey.get(key) as SentChange).sentAt;
@@ -568,7 +628,7 @@ export class LoadRig {
     const stored = new Map(perSecond(storedSamples, origin).map((s) => [s.second, s]));
     const delivered = new Map(perSecond(deliveredSamples, origin).map((s) => [s.second, s]));
     // A lag or CPU sample covers the second before it was taken.
-    const lag = new Map(this.#server.probe.lag.map((l) => [Math.floor((l.at - 1000 - origin) / 1000), l.max]));
+    const lag = new Map(this.#probes.lag.map((l) => [Math.floor((l.at - 1000 - origin) / 1000), l.max]));
     const cpu = new Map(sampler.cpu.map((c) => [Math.floor((c.at - 1000 - origin) / 1000), c.machinePct]));
     return sentPerSecond.map(({ second, count }) => ({
       second,
@@ -590,7 +650,7 @@ export class LoadRig {
     chaos: ChaosMonkey | undefined,
     onProgress: (p: Progress) => void,
   ): NodeJS.Timeout {
-    const probe = this.#server.probe;
+    const probe = this.#probes;
     let storedSeen = probe.stored.length;
     let outcomesSeen = this.#pairedOutcomes.length;
     let sentSeen = this.#sent.length;

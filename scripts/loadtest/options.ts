@@ -1,4 +1,5 @@
 /** The load test's options, their defaults, and the rules each delivery mode gives accounts. */
+import { NODE_CHAOS_ACTIONS, type NodeChaosAction } from './node-chaos.js';
 
 /** Which activity events lead to a delivery: every one, starts only, or none (storage only). */
 export type DeliverMode = 'all' | 'starts' | 'none';
@@ -61,6 +62,25 @@ export interface LoadTestOptions {
   ref?: string | undefined;
   /** Extra node flags for the server process, e.g. `--cpu-prof`. @defaultValue [] */
   serverNodeArgs?: string[] | undefined;
+  /**
+   * Server nodes. 1: one server on its own embedded store (as `npm start`). More: the embedded
+   * store in its own process (or --mongodb-uri) shared by N nodes, accounts spread by their
+   * leases, API calls spread over the nodes. @defaultValue 1
+   */
+  nodes: number;
+  /** Node chaos actions taken in turn during the load (several nodes). @defaultValue [] */
+  nodeChaos?: NodeChaosAction[] | undefined;
+  /** Between one node action's end (fair shares reached) and the next, ms. @defaultValue 5000 */
+  nodeChaosGapMs: number;
+  /** How long pause-node keeps a node stopped, ms. @defaultValue LEASE_MS + 5000 */
+  pauseMs?: number | undefined;
+  /** Extra environment for every server node (LEASE_MS, MAX_ACCOUNTS_PER_NODE, …). @defaultValue {} */
+  serverEnv?: Record<string, string> | undefined;
+}
+
+/** The lease the nodes run with: their LEASE_MS, or the server's default. */
+export function leaseMsOf(options: Pick<LoadTestOptions, 'serverEnv'>): number {
+  return Number(options.serverEnv?.LEASE_MS ?? 15_000);
 }
 
 export const LOADTEST_DEFAULTS = {
@@ -81,7 +101,9 @@ export const LOADTEST_DEFAULTS = {
   drainTimeoutMs: 60_000,
   heartbeatMs: 41_250,
   build: false,
-} as const satisfies Omit<LoadTestOptions, 'out' | 'mongodbUri' | 'serverEntry' | 'ref' | 'serverNodeArgs'>;
+  nodes: 1,
+  nodeChaosGapMs: 5_000,
+} as const satisfies Omit<LoadTestOptions, 'out' | 'mongodbUri' | 'serverEntry' | 'ref' | 'serverNodeArgs' | 'nodeChaos' | 'pauseMs' | 'serverEnv'>;
 
 /** A folder name for a run started now, under results/. */
 export function defaultOutDir(prefix = 'loadtest'): string {
@@ -97,6 +119,11 @@ export function resolveOptions(partial: Partial<LoadTestOptions> = {}): LoadTest
   }
   if (!['all', 'starts', 'none'].includes(options.deliver)) throw new Error(`--deliver must be all, starts or none`);
   if (!['off', 'observe', 'reply'].includes(options.baseline)) throw new Error(`--baseline must be off, observe or reply`);
+  if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new Error(`--nodes must be a positive integer, got ${options.nodes}`);
+  for (const action of options.nodeChaos ?? []) {
+    if (!NODE_CHAOS_ACTIONS.includes(action)) throw new Error(`--node-chaos takes ${NODE_CHAOS_ACTIONS.join(', ')}; got "${action}"`);
+  }
+  if ((options.nodeChaos ?? []).length > 0 && options.nodes < 2) throw new Error('--node-chaos needs --nodes 2 or more');
   return options;
 }
 

@@ -3,6 +3,7 @@
  * and USS — forked Node processes share most pages, so summed RSS overstates what they cost),
  * and CPU time from `stat`.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 
 export interface MemoryFigures {
@@ -59,10 +60,10 @@ export async function cpuSecondsOf(pid: number): Promise<number | undefined> {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** Running: it exists and is not a zombie (an orphan's zombie may wait long for its reaper). */
 export function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[0] !== 'Z';
   } catch {
     return false;
   }

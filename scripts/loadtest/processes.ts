@@ -31,6 +31,8 @@ export interface ManagedProcess {
   readonly pid: number;
   /** SIGTERM, then SIGKILL after the grace period; resolves once the process has exited. */
   stop(): Promise<void>;
+  /** Resolves once the process has exited, however it happened. */
+  readonly exited: Promise<void>;
 }
 
 /**
@@ -64,6 +66,7 @@ function raceExit<T>(child: Child, ready: Promise<T>, what: string, logFile: str
 function managed(child: Child, graceMs: number): ManagedProcess {
   return {
     pid: child.pid ?? -1,
+    exited: Promise.resolve(child).then(() => undefined),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -113,6 +116,8 @@ export interface ServerProcess extends ManagedProcess {
 
 export interface StartServerOptions {
   logDir: string;
+  /** Names its log file, `<name>.log`. @defaultValue 'server' */
+  name?: string | undefined;
   dataDir: string;
   probePath: string;
   discordApiUrl: string;
@@ -130,7 +135,7 @@ export interface StartServerOptions {
  * embedded store unless `env.MONGODB_URI` is set). Only PATH and the listed variables reach it.
  */
 export async function startServer(opts: StartServerOptions): Promise<ServerProcess> {
-  const logFile = join(opts.logDir, 'server.log');
+  const logFile = join(opts.logDir, `${opts.name ?? 'server'}.log`);
   const child = execa(process.execPath, [...(opts.nodeArgs ?? []), '--import', opts.probePath, resolve(PROJECT_ROOT, opts.serverEntry ?? SERVER_ENTRY)], {
     cwd: PROJECT_ROOT,
     extendEnv: false,

@@ -17,6 +17,14 @@
  * - everything else (including changes during gateway drops, which the fake replays on RESUME,
  *   and during injected 429s) must be stored exactly once.
  *
+ * A whole node that was SIGKILLed or paused past its lease (several nodes) opens the same kind
+ * of window for every account it ran, from the last change of the account **stored** before the
+ * kill to when the account was ready on another node, and there the excuse also covers changes
+ * the dead node had received but not yet stored (its memory is gone, or its late writes are
+ * refused for a stale epoch): those are counted apart as `unstoredOnLostNode`. A graceful stop
+ * (SIGTERM) stores what it received before it lets go, so its window excuses only changes no
+ * node received.
+ *
  * A change whose PUT failed is "uncertain" (the fake may or may not have applied it): it is
  * neither expected nor counted as unexpected when stored.
  */
@@ -50,6 +58,11 @@ export interface KillWindow {
   killAt: number;
   /** When the replacement reported ready (server clock), or null if it never did. */
   readyAt: number | null;
+  /**
+   * The whole node running the account died or was fenced (kill-node, pause-node): events it
+   * received but did not store may be missing too. @defaultValue false
+   */
+  nodeLost?: boolean;
 }
 
 export interface ReconcileInput {
@@ -83,38 +96,48 @@ export interface Reconciliation {
   unexpected: number;
   /** Changes with no row, excused by a worker kill (see above). */
   unobservedDuringRestart: number;
+  /** Changes with no row that a node received and lost with itself (killed or paused node). */
+  unstoredOnLostNode: number;
   /** A few keys of each problem, for the report. */
   examples: { lost: string[]; duplicated: string[]; unexpected: string[] };
 }
 
 const MAX_EXAMPLES = 10;
 
+/** Send times (start, end] whose missing events are excused. */
+interface Window {
+  start: number;
+  end: number;
+  nodeLost: boolean;
+}
+
 function pushExample(list: string[], key: string): void {
   if (list.length < MAX_EXAMPLES) list.push(key);
 }
 
 /** For each kill, the interval of send times whose missing events are excused. */
-function restartWindows(input: ReconcileInput, storedKeys: ReadonlyMap<string, number>): Map<string, Array<[number, number]>> {
+function restartWindows(input: ReconcileInput, storedKeys: ReadonlyMap<string, number>): Map<string, Window[]> {
   const byAccount = new Map<string, SentChange[]>();
   for (const change of input.sent) {
     let list = byAccount.get(change.accountId);
     if (!list) byAccount.set(change.accountId, (list = []));
     list.push(change);
   }
-  const windows = new Map<string, Array<[number, number]>>();
+  const windows = new Map<string, Window[]>();
   const kills = [...input.kills].sort((a, b) => a.killAt - b.killAt);
   const previousReady = new Map<string, number>();
   for (const kill of kills) {
     const changes = byAccount.get(kill.accountId) ?? [];
     let start = previousReady.get(kill.accountId) ?? input.loadStart ?? Number.NEGATIVE_INFINITY;
     for (const change of changes) {
-      const seen = input.received.has(change.key) || storedKeys.has(change.key);
+      // What a lost node received may be gone with it: only what was stored counts as passed on.
+      const seen = storedKeys.has(change.key) || (!kill.nodeLost && input.received.has(change.key));
       if (seen && change.sentAt < kill.killAt && change.sentAt > start) start = change.sentAt;
     }
     const end = kill.readyAt ?? Number.POSITIVE_INFINITY;
     let list = windows.get(kill.accountId);
     if (!list) windows.set(kill.accountId, (list = []));
-    list.push([start, end]);
+    list.push({ start, end, nodeLost: kill.nodeLost ?? false });
     previousReady.set(kill.accountId, end);
   }
   return windows;
@@ -127,8 +150,10 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     storedKeys.set(key, (storedKeys.get(key) ?? 0) + 1);
   }
   const windows = restartWindows(input, storedKeys);
-  const excused = (change: SentChange): boolean =>
-    (windows.get(change.accountId) ?? []).some(([start, end]) => change.sentAt > start && change.sentAt <= end);
+  const excusing = (change: SentChange): Window | undefined => {
+    const matching = (windows.get(change.accountId) ?? []).filter((w) => change.sentAt > w.start && change.sentAt <= w.end);
+    return matching.find((w) => w.nodeLost) ?? matching[0];
+  };
 
   const result: Reconciliation = {
     sent: input.sent.length,
@@ -141,6 +166,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     duplicated: 0,
     unexpected: 0,
     unobservedDuringRestart: 0,
+    unstoredOnLostNode: 0,
     examples: { lost: [], duplicated: [], unexpected: [] },
   };
   const sentKeys = new Set<string>();
@@ -156,12 +182,16 @@ export function reconcile(input: ReconcileInput): Reconciliation {
       continue;
     }
     result.expected++;
+    const window = rows > 0 ? undefined : excusing(change);
     if (rows > 0) result.matched++;
     else if (input.received.has(change.key)) {
-      result.lost++;
-      result.lostAfterReceipt++;
-      pushExample(result.examples.lost, change.key);
-    } else if (excused(change)) result.unobservedDuringRestart++;
+      if (window?.nodeLost) result.unstoredOnLostNode++;
+      else {
+        result.lost++;
+        result.lostAfterReceipt++;
+        pushExample(result.examples.lost, change.key);
+      }
+    } else if (window) result.unobservedDuringRestart++;
     else {
       result.lost++;
       pushExample(result.examples.lost, change.key);

@@ -6,6 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChaosEvent } from './chaos.js';
+import { nodeChaosMarkdown, nodeChaosSummaryLines } from './node-chaos-report.js';
+import { leaseMsOf } from './options.js';
 import type { LoadTestResult, PhaseResult } from './result-types.js';
 import type { LatencySummary } from './stats.js';
 import { barChart, lineChart } from './svg-chart.js';
@@ -63,7 +65,7 @@ function chaosTable(events: readonly ChaosEvent[], origin: number): string[] {
 export function summaryTable(result: LoadTestResult): string {
   const { options: o, reconciliation: r } = result;
   const lines: Array<[string, string]> = [
-    ['accounts × friends', `${o.accounts} × ${o.friends}, deliver=${o.deliver}${o.chaos ? ', chaos' : ''}`],
+    ['accounts × friends', `${o.accounts} × ${o.friends}, deliver=${o.deliver}${o.chaos ? ', chaos' : ''}${o.nodes > 1 ? `, ${o.nodes} nodes` : ''}`],
     ['all accounts ready', `${(result.setup.allReadyMs / 1000).toFixed(1)} s (median ${((result.setup.readyMs[Math.floor(result.setup.readyMs.length / 2)] ?? 0) / 1000).toFixed(1)} s)`],
   ];
   for (const p of result.phases) {
@@ -83,9 +85,11 @@ export function summaryTable(result: LoadTestResult): string {
     const kills = p.chaosEvents.filter((e) => e.action === 'kill' && e.recoveryMs !== null).map((e) => e.recoveryMs as number);
     const drops = p.chaosEvents.filter((e) => e.action === 'drop' && e.recoveryMs !== null).map((e) => e.recoveryMs as number);
     if (p.chaos) lines.push([`chaos${tag}`, `${p.chaosEvents.length} actions; kill→ready ${kills.map(fmtMs).join(', ') || '—'}; drop→resumed ${drops.map(fmtMs).join(', ') || '—'}`]);
+    lines.push(...nodeChaosSummaryLines(p.nodeChaosEvents ?? []).map(([k, v]): [string, string] => [`${k}${tag}`, v]));
   }
   lines.push(
-    ['events lost / duplicated', `${r.lost} / ${r.duplicated} (unexpected ${r.unexpected}, unobserved during restarts ${r.unobservedDuringRestart}, of ${fmtInt(r.expected)})`],
+    ['events lost / duplicated', `${r.lost} / ${r.duplicated} (unexpected ${r.unexpected}, unobserved during restarts ${r.unobservedDuringRestart}${r.unstoredOnLostNode ? `, unstored on a lost node ${r.unstoredOnLostNode}` : ''}, of ${fmtInt(r.expected)})`],
+    ['most live sessions of one bot', `${result.fake.maxSessionsPerBot} (fake Discord maxSessionsPerBot; must be 1)`],
     ['content sent / failed / skipped', `${result.content.sent} / ${result.content.failed} / ${result.content.skipped} (messages in fake ${result.content.messagesInFake})`],
     ['memory per worker (median)', `RSS ${fmtMiB(result.memory.perWorkerMedian.rss)}, PSS ${fmtMiB(result.memory.perWorkerMedian.pss)}, USS ${fmtMiB(result.memory.perWorkerMedian.uss)}`],
     ['memory, all workers', `RSS ${fmtMiB(result.memory.totals.rss)}, PSS ${fmtMiB(result.memory.totals.pss)}`],
@@ -167,7 +171,7 @@ function charts(result: LoadTestResult): Record<string, string> {
 export function markdownReport(result: LoadTestResult): string {
   const { options: o, reconciliation: r, machine: m } = result;
   const lines: string[] = [
-    `# Load test — ${o.accounts} accounts × ${o.friends} friends, ${o.rate} changes/s for ${o.duration} s${o.chaos ? ', with chaos' : ''}`,
+    `# Load test — ${o.accounts} accounts × ${o.friends} friends, ${o.rate} changes/s for ${o.duration} s${o.chaos ? ', with chaos' : ''}${o.nodes > 1 ? `, ${o.nodes} nodes${(o.nodeChaos ?? []).length > 0 ? ` (${(o.nodeChaos ?? []).join(', ')})` : ''}` : ''}`,
     '',
     `${new Date(result.setup.startAt).toISOString()} · Node ${m.node} · ${m.cpus} cores · ${m.memoryGiB.toFixed(0)} GiB · load average ${m.loadAverageStart.map((v) => v.toFixed(1)).join('/')} at the start, ${m.loadAverageEnd.map((v) => v.toFixed(1)).join('/')} at the end (the machine is shared: figures are noisy).`,
     '',
@@ -201,6 +205,7 @@ export function markdownReport(result: LoadTestResult): string {
       '',
     );
     if (p.chaos) lines.push('### Chaos', '', ...chaosTable(p.chaosEvents, p.startedAt), '');
+    lines.push(...nodeChaosMarkdown(p.nodeChaosEvents ?? [], p.startedAt, leaseMsOf(o)));
   }
   lines.push(
     '![latency over time](latency-over-time.svg)',
@@ -209,11 +214,11 @@ export function markdownReport(result: LoadTestResult): string {
     '',
     '## Events: sent vs stored',
     '',
-    '| changes sent | expected events | stored rows | lost | duplicated | unexpected | unobserved during a worker restart | PUT failed |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    `| ${fmtInt(r.sent)} | ${fmtInt(r.expected)} | ${fmtInt(r.storedRows)} | **${r.lost}** | **${r.duplicated}** | ${r.unexpected} | ${r.unobservedDuringRestart} | ${r.uncertain} |`,
+    '| changes sent | expected events | stored rows | lost | duplicated | unexpected | unobserved during a worker restart | received, lost with its node | PUT failed |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| ${fmtInt(r.sent)} | ${fmtInt(r.expected)} | ${fmtInt(r.storedRows)} | **${r.lost}** | **${r.duplicated}** | ${r.unexpected} | ${r.unobservedDuringRestart} | ${r.unstoredOnLostNode} | ${r.uncertain} |`,
     '',
-    'Each change yields exactly one event; rows are read back through `GET /api/accounts/:id/activity`. "Unobserved during a worker restart" are changes of a killed account sent after the last change its dying worker passed on and before its replacement was ready: the replacement starts from a fresh READY (a silent baseline), so these may not appear. Any event the server received must be stored. See docs/performance.md.',
+    'Each change yields exactly one event; rows are read back through `GET /api/accounts/:id/activity`. "Unobserved during a worker restart" are changes of a killed account sent after the last change its dying worker passed on and before its replacement was ready: the replacement starts from a fresh READY (a silent baseline), so these may not appear. Any event the server received must be stored — except on a node that was killed or paused past its lease ("lost with its node": received, not yet stored, and gone with the node or refused for its stale epoch). See docs/performance.md and docs/scaling.md.',
     '',
     `Content history: ${result.content.sent} sent, ${result.content.failed} failed, ${result.content.skipped} skipped; the fake Discord holds ${result.content.messagesInFake} messages from the load bots.`,
     '',
@@ -225,13 +230,13 @@ export function markdownReport(result: LoadTestResult): string {
     `| all ${result.memory.totals.workers} workers | ${fmtMiB(result.memory.totals.rss)} | ${fmtMiB(result.memory.totals.pss)} | ${fmtMiB(result.memory.totals.uss)} |`,
     `| server | ${fmtMiB(result.memory.server?.rss ?? Number.NaN)} | ${fmtMiB(result.memory.server?.pss ?? Number.NaN)} | ${fmtMiB(result.memory.server?.uss ?? Number.NaN)} |`,
     '',
-    `Worker restarts: ${result.workers.restarts}; every worker ready at the end: ${result.workers.allReady ? 'yes' : '**no**'}. Server shutdown (SIGTERM → exit, all workers stopped): ${result.shutdownMs === null ? '—' : fmtMs(result.shutdownMs)}.`,
+    `Worker restarts: ${result.workers.restarts}; every worker ready at the end: ${result.workers.allReady ? 'yes' : '**no**'}. Server shutdown (SIGTERM → exit, all workers stopped${o.nodes > 1 ? '; every node at once, the slowest' : ''}): ${result.shutdownMs === null ? '—' : fmtMs(result.shutdownMs)}.`,
     '',
     '![memory per worker](worker-memory.svg)',
     '',
     '![memory over time](memory-over-time.svg)',
     '',
-    `Fake Discord: ${fmtInt(result.fake.identifies)} identifies, ${result.fake.resumes} resumes, ${fmtInt(result.fake.presenceUpdates)} presence updates dispatched, ${fmtInt(result.fake.messages)} messages.`,
+    `Fake Discord: ${fmtInt(result.fake.identifies)} identifies, ${result.fake.resumes} resumes, ${fmtInt(result.fake.presenceUpdates)} presence updates dispatched, ${fmtInt(result.fake.messages)} messages; at most ${result.fake.maxSessionsPerBot} live gateway session(s) of one bot at once (must be 1).`,
     '',
   );
   return lines.join('\n');

@@ -2,7 +2,7 @@ import { childPids, commandLine, cpuSecondsOf, machineCpuSeconds, type MemoryFig
 
 export interface CpuSample {
   at: number;
-  /** Server process CPU over the last interval, % of one core. */
+  /** Server process CPU over the last interval (all nodes together), % of one core. */
   serverPct: number;
   /** All worker processes together, % of one core. */
   workersPct: number;
@@ -28,7 +28,8 @@ export interface MemorySample {
 }
 
 export interface ResourceSamplerOptions {
-  serverPid: number;
+  /** The server process, or (several nodes) the pids of the nodes running now. */
+  serverPid: number | (() => readonly number[]);
   /** The fake Discord's pid, for its CPU. @defaultValue none */
   fakePid?: number;
   /** The baseline observer's pid, for its CPU. @defaultValue none */
@@ -47,13 +48,35 @@ export interface ResourceSamplerOptions {
   memoryIntervalMs?: number;
 }
 
-/** The worker processes: children of the server running the worker bundle. */
-export async function workerPids(serverPid: number): Promise<number[]> {
+/** The worker processes: children of the server(s) running the worker bundle. */
+export async function workerPids(serverPids: number | readonly number[]): Promise<number[]> {
   const pids: number[] = [];
-  for (const pid of await childPids(serverPid)) {
-    if ((await commandLine(pid)).includes('worker.cjs')) pids.push(pid);
+  for (const server of typeof serverPids === 'number' ? [serverPids] : serverPids) {
+    for (const pid of await childPids(server)) {
+      if ((await commandLine(pid)).includes('worker.cjs')) pids.push(pid);
+    }
   }
   return pids;
+}
+
+/** Figures summed over processes; undefined when none could be read. */
+function sumFigures(list: ReadonlyArray<MemoryFigures | undefined>): MemoryFigures | undefined {
+  const read = list.filter((f): f is MemoryFigures => f !== undefined);
+  if (read.length === 0) return undefined;
+  return read.reduce((acc, f) => ({ rss: acc.rss + f.rss, pss: acc.pss + f.pss, uss: acc.uss + f.uss }));
+}
+
+/** CPU seconds per pid, and the sum of what each gained since `last` (a new pid counts from 0). */
+async function cpuOf(pids: readonly number[], last: ReadonlyMap<number, number> | undefined): Promise<{ now: Map<number, number>; delta: number }> {
+  const now = new Map<number, number>();
+  let delta = 0;
+  for (const pid of pids) {
+    const seconds = await cpuSecondsOf(pid);
+    if (seconds === undefined) continue;
+    now.set(pid, seconds);
+    delta += seconds - (last?.get(pid) ?? 0);
+  }
+  return { now, delta };
 }
 
 /** Samples server and worker CPU every second and memory every few seconds, from /proc. */
@@ -62,7 +85,8 @@ export class ResourceSampler {
   readonly memory: MemorySample[] = [];
   readonly #opts: Required<ResourceSamplerOptions>;
   readonly #timers: NodeJS.Timeout[] = [];
-  #last: { at: number; server: number; fake: number; baseline: number; harness: number; machine: number; workers: Map<number, number> } | undefined;
+  readonly #serverPids: () => readonly number[];
+  #last: { at: number; servers: Map<number, number>; fake: number; baseline: number; harness: number; machine: number; workers: Map<number, number> } | undefined;
   #sampling: Promise<unknown> = Promise.resolve();
 
   constructor(opts: ResourceSamplerOptions) {
@@ -71,9 +95,11 @@ export class ResourceSampler {
       memoryIntervalMs: 5000,
       fakePid: -1,
       baselinePid: -1,
-      currentWorkerPids: () => workerPids(opts.serverPid),
+      currentWorkerPids: () => workerPids(this.#serverPids()),
       ...opts,
     };
+    const { serverPid } = opts;
+    this.#serverPids = typeof serverPid === 'number' ? () => [serverPid] : serverPid;
   }
 
   start(): void {
@@ -92,13 +118,14 @@ export class ResourceSampler {
   /** Takes one memory sample now (also used for the final figures). */
   async sampleMemory(): Promise<MemorySample> {
     const run = (async () => {
-      const pids = await workerPids(this.#opts.serverPid);
+      const servers = this.#serverPids();
+      const pids = await workerPids(servers);
       const workers: WorkerMemory[] = [];
       for (const pid of pids) {
         const figures = await memoryOf(pid);
         if (figures) workers.push({ pid, accountId: this.#opts.accountOfPid(pid), ...figures });
       }
-      const sample = { at: Date.now(), server: await memoryOf(this.#opts.serverPid), workers };
+      const sample = { at: Date.now(), server: sumFigures(await Promise.all(servers.map(memoryOf))), workers };
       this.memory.push(sample);
       return sample;
     })();
@@ -109,29 +136,23 @@ export class ResourceSampler {
   /** CPU % of the server and of all workers since the previous sample. */
   async #sampleCpu(): Promise<void> {
     const at = Date.now();
-    const server = (await cpuSecondsOf(this.#opts.serverPid)) ?? 0;
+    const servers = await cpuOf(this.#serverPids(), this.#last?.servers);
     const fake = this.#opts.fakePid > 0 ? ((await cpuSecondsOf(this.#opts.fakePid)) ?? 0) : 0;
     const baseline = this.#opts.baselinePid > 0 ? ((await cpuSecondsOf(this.#opts.baselinePid)) ?? 0) : 0;
     const { user, system } = process.cpuUsage();
     const harness = (user + system) / 1e6;
     const machine = (await machineCpuSeconds()).busy;
-    const workers = new Map<number, number>();
-    for (const pid of await this.#opts.currentWorkerPids()) {
-      const seconds = await cpuSecondsOf(pid);
-      if (seconds !== undefined) workers.set(pid, seconds);
-    }
+    // A process started since the last sample counts from zero; one that died drops out.
+    const workers = await cpuOf(await this.#opts.currentWorkerPids(), this.#last?.workers);
     const last = this.#last;
-    this.#last = { at, server, fake, baseline, harness, machine, workers };
+    this.#last = { at, servers: servers.now, fake, baseline, harness, machine, workers: workers.now };
     if (!last) return;
     const seconds = Math.max((at - last.at) / 1000, 0.001);
-    let workerDelta = 0;
-    // A worker forked since the last sample counts from zero; one that died drops out.
-    for (const [pid, now] of workers) workerDelta += now - (last.workers.get(pid) ?? 0);
     const pct = (delta: number) => (delta / seconds) * 100;
     this.cpu.push({
       at,
-      serverPct: pct(server - last.server),
-      workersPct: pct(workerDelta),
+      serverPct: pct(servers.delta),
+      workersPct: pct(workers.delta),
       fakePct: pct(fake - last.fake),
       baselinePct: pct(baseline - last.baseline),
       harnessPct: pct(harness - last.harness),

@@ -1,4 +1,5 @@
 import type { ChaosEvent } from './chaos.js';
+import type { NodeChaosEvent } from './node-chaos.js';
 import type { CpuSample } from './resource-sampler.js';
 import type { FakeStats } from '../../fake-discord/records.js';
 import type { DriverStats } from './presence-driver.js';
@@ -91,6 +92,8 @@ export interface PhaseResult {
   memory: MemoryTotals[];
   /** Chaos actions taken (empty without --chaos), with their recovery times. */
   chaosEvents: ChaosEvent[];
+  /** Node chaos actions taken (several nodes, --node-chaos), with failover and rebalance times. */
+  nodeChaosEvents: NodeChaosEvent[];
   /** Baseline observer reply failures (reply mode). */
   baselineErrors: string[];
 }
@@ -108,6 +111,8 @@ export interface WorkerFinal {
   accountId: string;
   state: string;
   restarts: number;
+  /** The node running it (several nodes). */
+  node?: string;
 }
 
 export interface WorkerMemoryFinal extends MemoryFigures {

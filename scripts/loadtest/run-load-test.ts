@@ -30,7 +30,7 @@ export async function runLoadTest(partial: Partial<LoadTestOptions> = {}, hooks:
       hooks.log?.(`warm-up: ${options.warmup} s at ${options.rate}/s`);
       await rig.runPhase({ label: 'warm-up', rate: options.rate, durationS: options.warmup, chaos: false }, hooks.onProgress);
     }
-    await rig.runPhase({ label: 'load', rate: options.rate, durationS: options.duration, chaos: options.chaos }, hooks.onProgress);
+    await rig.runPhase({ label: 'load', rate: options.rate, durationS: options.duration, chaos: options.chaos, nodeChaos: true }, hooks.onProgress);
     result = await rig.finish();
   } finally {
     await rig.close();

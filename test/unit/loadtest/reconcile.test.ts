@@ -82,4 +82,20 @@ describe('reconcile', () => {
     const r = reconcile({ sent, stored: sent.slice(0, 2).map(rowOf), received: keys(sent.slice(0, 2)), kills: [] });
     expect(r).toMatchObject({ expected: 2, uncertain: 1, lost: 0, unexpected: 0 });
   });
+
+  it('excuses what a lost node received but had not stored, from its last stored change until the account was ready elsewhere', () => {
+    // Stored up to 1020; the node received 1030 and 1040 and was killed at 1045; the account was
+    // ready on another node at 1075. 1030 and 1040 died with the node; 1050…1070 nobody saw.
+    const sent = changes(A, 'u1', 10);
+    const stored = sent.filter((c) => c.sentAt <= 1020 || c.sentAt >= 1080);
+    const received = keys(sent.filter((c) => c.sentAt <= 1040 || c.sentAt >= 1080));
+    const r = reconcile({ sent, stored: stored.map(rowOf), received, kills: [{ accountId: A, killAt: 1045, readyAt: 1075, nodeLost: true }] });
+    expect(r).toMatchObject({ lost: 0, unstoredOnLostNode: 2, unobservedDuringRestart: 3, matched: 5 });
+  });
+
+  it('still counts a received event as lost after a graceful stop of its node', () => {
+    const sent = changes(A, 'u1', 4);
+    const r = reconcile({ sent, stored: sent.slice(0, 3).map(rowOf), received: keys(sent), kills: [{ accountId: A, killAt: 1025, readyAt: 1100, nodeLost: false }] });
+    expect(r).toMatchObject({ lost: 1, lostAfterReceipt: 1, unstoredOnLostNode: 0 });
+  });
 });
