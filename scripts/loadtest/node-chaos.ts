@@ -157,7 +157,7 @@ export class NodeChaos {
     fleet.probes.off('state', onState);
     const delays = accounts.map((a) => event.readyElsewhereAt[a]).map((at) => (at === null || at === undefined ? null : at - event.at));
     if (delays.every((d) => d !== null)) {
-      const { median, max } = spread(delays as number[]);
+      const { median, max } = spread(delays);
       event.readyElsewhereMedianMs = Number.isFinite(median) ? median : 0;
       event.readyElsewhereMaxMs = Number.isFinite(max) ? max : 0;
     }

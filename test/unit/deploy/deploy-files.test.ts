@@ -37,7 +37,7 @@ describe('deploy/docker-compose.yml', () => {
   });
 
   it('sets only variables the server reads', () => {
-    for (const service of Object.values(compose.services) as Doc[]) {
+    for (const service of Object.values<Doc>(compose.services)) {
       if (service.build === undefined) continue;
       expect(Object.keys(service.environment).filter((name) => !KNOWN.has(name))).toEqual([]);
     }
