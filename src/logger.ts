@@ -14,6 +14,13 @@ export const REDACT_PATHS = [
   '*.accessToken',
   'body.token',
   'body.password',
+  // A Discord gateway session can be resumed by whoever holds it: a credential like the token.
+  'session',
+  '*.session',
+  'sessionId',
+  '*.sessionId',
+  'gatewaySession',
+  '*.gatewaySession',
 ];
 
 /** pino NDJSON on stdout; pino-pretty only when a person is watching a terminal. */

@@ -1,4 +1,5 @@
 import type { ActivityEvent, ActivityTypeName, PresenceStatus } from '../supervisor/protocol.js';
+import { applyEvent } from '../supervisor/session-keeper.js';
 
 export interface FriendPresence {
   status: PresenceStatus;
@@ -32,14 +33,8 @@ export class FriendWatch {
   /** Applies an activity event; returns the friend's presence after it. */
   onActivity(accountId: string, event: ActivityEvent): FriendPresence {
     const entry = this.#entry(accountId, event.discordUserId);
-    const activities = event.status === 'offline' ? [] : [...(entry.presence?.activities ?? [])];
-    if (event.activity && event.status !== 'offline') {
-      const { name, type } = event.activity;
-      const i = activities.findIndex((a) => a.name === name && a.type === type);
-      if (event.kind === 'activity:start' && i < 0) activities.push({ name, type });
-      if (event.kind === 'activity:end' && i >= 0) activities.splice(i, 1);
-    }
-    entry.presence = { status: event.status, activities, at: event.at };
+    const { status, activities } = applyEvent(entry.presence, event);
+    entry.presence = { status, activities: [...activities], at: event.at };
     return entry.presence;
   }
 

@@ -35,6 +35,8 @@ interface Pending {
   accountId: string;
   event: ActivityEvent;
   receivedAt: number;
+  /** An earlier write of it failed: finding it stored then means that write got through. */
+  retried?: boolean;
 }
 
 /**
@@ -80,7 +82,9 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
 
   record(accountId: string, event: ActivityEvent): void {
     this.#received++;
-    this.#buffer.push({ _id: new Types.ObjectId(), accountId, event, receivedAt: Date.now() });
+    // A change replayed after a session resume comes with the id it had the first time.
+    const _id = event.id === undefined ? new Types.ObjectId() : new Types.ObjectId(event.id);
+    this.#buffer.push({ _id, accountId, event, receivedAt: Date.now() });
     if (this.#buffer.length >= (this.#opts.maxBatch ?? DEFAULTS.maxBatch)) this.#flushSoon(0);
     else this.#flushSoon(this.#opts.flushIntervalMs ?? DEFAULTS.flushIntervalMs);
   }
@@ -124,16 +128,21 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
       at: new Date(event.at),
     }));
     let refused: Set<number>;
+    const duplicates = new Set<number>();
     try {
-      refused = await this.#insert(docs);
+      refused = await this.#insert(docs, duplicates);
     } catch (err) {
       return this.#retryLater(batch, err);
     }
     if (refused.size > 0) {
       this.#opts.logger.error({ refused: refused.size }, 'activity events refused by the database; dropped');
     }
-    this.#stored += batch.length - refused.size;
-    const known = resolved.filter((r, i): r is Pending & StoredActivity => !refused.has(i) && r.friend !== undefined);
+    // Already stored by an earlier batch (a replay after a resume), not by an earlier try of this one.
+    const replayed = new Set([...duplicates].filter((i) => !batch[i]?.retried));
+    this.#stored += batch.length - refused.size - replayed.size;
+    const known = resolved.filter(
+      (r, i): r is Pending & StoredActivity => !refused.has(i) && !replayed.has(i) && r.friend !== undefined,
+    );
     if (known.length > 0) {
       this.#opts.onStored?.(known);
       // Observers (metrics); the content pipeline is `onStored`.
@@ -146,7 +155,7 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
    * the database may accept the batch later (then it is retried whole: `_id`s are fixed, so
    * documents an earlier attempt stored come back as duplicates and count as stored).
    */
-  async #insert(docs: Array<Record<string, unknown>>): Promise<Set<number>> {
+  async #insert(docs: Array<Record<string, unknown>>, duplicates: Set<number>): Promise<Set<number>> {
     const refused = new Set<number>();
     try {
       await this.#opts.models.ActivityHistory.insertMany(docs, { ordered: false, lean: true });
@@ -155,7 +164,7 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
       if (isTransient(err)) throw err;
       const writeErrors = writeErrorsOf(err);
       if (writeErrors) {
-        for (const e of writeErrors) if (e.code !== 11000) refused.add(e.index);
+        for (const e of writeErrors) (e.code === 11000 ? duplicates : refused).add(e.index);
         return refused;
       }
       this.#opts.logger.warn({ err }, 'activity batch refused as a whole; storing its events one by one');
@@ -164,14 +173,16 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
     // Refused as a whole with no per-document verdict (the driver rejects an oversized document
     // before sending): find the culprits one document at a time.
     for (const [i, doc] of docs.entries()) {
-      const one = await this.#insert([doc]);
-      if (one.size > 0) refused.add(i);
+      const duplicate = new Set<number>();
+      if ((await this.#insert([doc], duplicate)).size > 0) refused.add(i);
+      if (duplicate.size > 0) duplicates.add(i);
     }
     return refused;
   }
 
   /** Keeps the events (in order, ahead of newer ones) and tries again shortly. */
   async #retryLater(batch: Pending[], err: unknown): Promise<void> {
+    for (const pending of batch) pending.retried = true;
     this.#buffer.unshift(...batch);
     this.#opts.logger.error({ err, pending: this.#buffer.length }, 'storing activity failed; retrying');
     await new Promise((r) => setTimeout(r, DEFAULTS.retryMs));

@@ -47,6 +47,11 @@ export const SUPERVISOR_DEFAULTS = {
   shutdownGraceMs: 5_000,
   /** A child whose reported RSS exceeds this is replaced. */
   maxRssBytes: 512 * MiB,
+  /**
+   * A session not heard of for longer is not handed over: Discord keeps a dropped session
+   * resumable for minutes (not documented precisely), and a refused RESUME costs a round trip.
+   */
+  sessionResumeWindowMs: 5 * 60_000,
   restart: {
     baseDelayMs: 1_000,
     maxDelayMs: 60_000,

@@ -154,6 +154,8 @@ export interface ShutdownMessage {
   v: typeof PROTOCOL_VERSION;
   type: 'shutdown';
   reason?: string;
+  /** Leave the gateway session resumable (exit without closing it): a new worker resumes it. */
+  keepSession?: boolean;
 }
 
 export type ParentMessage =

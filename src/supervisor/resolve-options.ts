@@ -20,6 +20,7 @@ export interface ResolvedOptions {
   requestTimeoutMs: number;
   shutdownGraceMs: number;
   maxRssBytes: number;
+  sessionResumeWindowMs: number;
   restart: RestartPolicy;
   invalidRequests: InvalidRequestBudgetOptions;
   logger: Logger;
@@ -28,7 +29,7 @@ export interface ResolvedOptions {
 
 /** The default log: pino NDJSON on stdout, with tokens redacted should one ever be logged. */
 function defaultLogger(): Logger {
-  return pino({ redact: ['token', '*.token', 'init.token'] });
+  return pino({ redact: ['token', '*.token', 'init.token', 'session', '*.session', 'init.session'] });
 }
 
 /** The server's environment minus everything not on the allowlist (keys, secrets). */
@@ -57,6 +58,7 @@ export function resolveOptions(options: SupervisorOptions): ResolvedOptions {
     requestTimeoutMs: options.requestTimeoutMs ?? d.requestTimeoutMs,
     shutdownGraceMs: options.shutdownGraceMs ?? d.shutdownGraceMs,
     maxRssBytes: options.maxRssBytes ?? d.maxRssBytes,
+    sessionResumeWindowMs: options.sessionResumeWindowMs ?? d.sessionResumeWindowMs,
     restart: { ...d.restart, ...options.restart },
     invalidRequests: { ...d.invalidRequests, ...options.invalidRequests },
     logger: options.logger ?? defaultLogger(),

@@ -17,11 +17,13 @@ import {
   message as ipcMessage,
   type OutgoingMessage,
   type PingMessage,
+  type ResumeOutcome,
   type ShutdownMessage,
   WORKER_INTENTS,
   type WorkerInitSettings,
 } from './protocol.js';
 import { EMPTY_HISTORY, planRestart } from './restart-policy.js';
+import { type SessionHandover, SessionKeeper } from './session-keeper.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import type {
   SupervisorEvents,
@@ -63,6 +65,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #records = new Map<string, WorkerRecord>();
   readonly #queue: PQueue;
   readonly #budget: InvalidRequestBudget;
+  /** Each account's gateway session, so a replacement worker resumes it. */
+  readonly #sessions: SessionKeeper;
   /** Monotonic request ids, unique across all children of this supervisor. */
   #requestCounter = 0;
   #closed = false;
@@ -76,6 +80,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#log = this.#config.logger.child({ component: 'supervisor' });
     this.#queue = new PQueue({ concurrency: this.#config.spawnConcurrency });
     this.#budget = new InvalidRequestBudget(this.#config.invalidRequests);
+    this.#sessions = new SessionKeeper(this.#config.sessionResumeWindowMs);
   }
 
   // ─── public API ─────────────────────────────────────────────────────────────────────────────
@@ -112,8 +117,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * resolves once it is `stopped`. Cancels a queued start or a pending restart. Unknown
    * accounts resolve as `stopped`.
    */
-  async stop(accountId: string): Promise<WorkerSnapshot> {
+  async stop(accountId: string, opts: { keepSession?: boolean } = {}): Promise<WorkerSnapshot> {
     const rec = this.#records.get(accountId);
+    if (!opts.keepSession) this.#sessions.forget(accountId);
     if (rec === undefined) return { accountId, state: 'stopped', restarts: 0 };
     switch (decideStop(rec.state, rec.handle !== undefined)) {
       case 'noop':
@@ -123,7 +129,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         this.#setState(rec, 'stopped');
         break;
       case 'shutdown':
-        await this.#askToLeave(rec, 'stop', 'stopped by request');
+        await this.#askToLeave(rec, 'stop', opts.keepSession ? 'handed over' : 'stopped by request', opts.keepSession);
         break;
       case 'await':
         rec.exitIntent = 'stop';
@@ -140,6 +146,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   async restart(accountId: string): Promise<WorkerSnapshot> {
     this.#assertOpen('restart', accountId);
+    // A requested restart starts afresh (a changed token may name another bot).
+    this.#sessions.forget(accountId);
     const rec = this.#records.get(accountId);
     if (rec === undefined || RESTING_STATES.has(rec.state)) return this.start(accountId);
     if (rec.state === 'stopping') {
@@ -233,6 +241,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       opts.timeoutMs ?? this.#config.requestTimeoutMs,
     );
     return performance.now() - started;
+  }
+
+  /**
+   * The account's gateway session as a replacement worker would resume it (for persisting it
+   * encrypted: a server restart or another node can resume it while it is young). A credential.
+   */
+  sessionHandover(accountId: string): SessionHandover | undefined {
+    return this.#sessions.handOver(accountId);
+  }
+
+  /** Accounts whose session could be handed over now. */
+  sessionAccounts(): string[] {
+    return this.#sessions.accounts();
   }
 
   get(accountId: string): WorkerSnapshot | undefined {
@@ -329,6 +350,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     };
     const friends = rec.friendsOverride ?? init.friends;
     rec.friendsOverride = undefined;
+    if (init.session) this.#sessions.adopt(rec.accountId, init.session);
+    const handover = this.#sessions.handOver(rec.accountId);
     // A readiness left over from the previous process must not count for this one.
     rec.readyAt = undefined;
     let handle: WorkerHandle;
@@ -339,7 +362,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         execArgv: this.#config.execArgv,
         env: this.#config.env,
         logger: this.#accountLog(rec.accountId).child({ worker: true }),
-        secrets: [init.token],
+        secrets: handover ? [init.token, handover.session.sessionId] : [init.token],
         maxLogLineChars: SUPERVISOR_DEFAULTS.maxLogLineChars,
         onMessage: (msg, h) => this.#onMessage(rec, h, msg),
         onExit: (exit, h) => this.#onExit(rec, h, exit),
@@ -375,6 +398,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       friends: [...friends],
       ...(this.#config.discordApiUrl === undefined ? {} : { discordApiUrl: this.#config.discordApiUrl }),
       settings,
+      ...(handover && { session: handover.session, baseline: handover.baseline }),
     });
     handle.send(initMessage).catch((err: unknown) => this.#accountLog(rec.accountId).warn({ err }, 'init not sent'));
     return handle;
@@ -388,6 +412,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     switch (msg.type) {
       case 'ready':
         handle.disarm('ready');
+        this.#sessions.onReady(rec.accountId, msg);
+        if (msg.resume) this.#onResumeOutcome(rec, msg.resume);
         Object.assign(rec, {
           botUserId: msg.botUserId,
           botUsername: msg.botUsername,
@@ -407,10 +433,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         else this.#emitState(rec);
         break;
       case 'heartbeat':
+        this.#sessions.onHeartbeat(rec.accountId, msg.seq);
         this.#onHeartbeat(rec, handle, msg);
         break;
+      case 'session':
+        this.#sessions.onSession(rec.accountId, msg.session);
+        break;
       case 'activity':
-        for (const event of msg.events) this.#emit('activity', rec.accountId, event);
+        for (const event of this.#sessions.onActivity(rec.accountId, msg)) this.#emit('activity', rec.accountId, event);
         break;
       case 'delivered':
         this.#settle(handle, msg.requestId, () =>
@@ -480,11 +510,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     } else if (msg.rss > this.#config.maxRssBytes) {
       this.#recordError(rec, 'MEMORY_LIMIT', `rss ${msg.rss} bytes over the ${this.#config.maxRssBytes} cap`);
       this.#accountLog(rec.accountId).warn({ rss: msg.rss }, 'worker over its memory cap; replacing it');
-      void this.#askToLeave(rec, 'replace', 'memory limit');
+      void this.#askToLeave(rec, 'replace', 'memory limit', true);
     }
   }
 
+  /** A refused resume is a gap: changes made while no worker ran were not observed. */
+  #onResumeOutcome(rec: WorkerRecord, outcome: ResumeOutcome): void {
+    this.#emit('resume', rec.accountId, outcome);
+    const log = this.#accountLog(rec.accountId);
+    if (outcome === 'resumed') log.info('replacement worker resumed the gateway session');
+    else log.warn('Discord refused the session; presence changes made while no worker ran were not observed');
+  }
+
   #onFatal(rec: WorkerRecord, handle: WorkerHandle, msg: FatalMessage): void {
+    this.#sessions.forget(rec.accountId);
     this.#recordError(rec, msg.code, msg.message);
     this.#accountLog(rec.accountId).error({ code: msg.code, reason: msg.message }, 'worker reported a fatal error');
     this.#emit('fatal', rec.accountId, msg.code, msg.message);
@@ -515,8 +554,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   // ─── leaving, exits and restarts ────────────────────────────────────────────────────────────
 
-  /** Sends `shutdown`, SIGKILLs after the grace period, resolves when the child has exited. */
-  #askToLeave(rec: WorkerRecord, intent: ExitIntent, reason: string): Promise<WorkerExit> | undefined {
+  /**
+   * Sends `shutdown`, SIGKILLs after the grace period, resolves when the child has exited. With
+   * `keepSession` the child leaves its gateway session resumable for the next worker.
+   */
+  #askToLeave(rec: WorkerRecord, intent: ExitIntent, reason: string, keepSession = false): Promise<WorkerExit> | undefined {
     const handle = rec.handle;
     if (handle === undefined) return undefined;
     rec.exitIntent = intent;
@@ -527,7 +569,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#accountLog(rec.accountId).warn({ workerPid: handle.pid }, 'worker ignored shutdown; SIGKILL');
       handle.kill('SIGKILL');
     });
-    handle.send(ipcMessage<ShutdownMessage>({ type: 'shutdown', reason })).catch(() => {
+    handle.send(ipcMessage<ShutdownMessage>({ type: 'shutdown', reason, ...(keepSession && { keepSession }) })).catch(() => {
       // Channel already closed: the child is on its way out, and the kill timer backs that up.
     });
     return handle.exited;
@@ -637,7 +679,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const exits: Promise<WorkerExit>[] = [];
     for (const rec of this.#records.values()) {
       this.#cancelPending(rec);
-      const exited = this.#askToLeave(rec, 'stop', 'server shutting down');
+      // A server restart (or another node) resumes the sessions while they are young.
+      const exited = this.#askToLeave(rec, 'stop', 'server shutting down', true);
       if (exited !== undefined) exits.push(exited);
       else if (!RESTING_STATES.has(rec.state)) this.#setState(rec, 'stopped');
     }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { InvalidRequestBudgetOptions } from './invalid-request-budget.js';
-import type { ActivityEvent, GatewayState, WorkerInitSettings } from './protocol.js';
+import type { ActivityEvent, GatewayState, ResumeOutcome, WorkerInitSettings } from './protocol.js';
+import type { SessionHandover } from './session-keeper.js';
 import type { RestartPolicy } from './restart-policy.js';
 import type { WorkerState } from './worker-state.js';
 
@@ -11,6 +12,8 @@ export interface WorkerInit {
   /** Discord user ids of the friends to watch. */
   friends: string[];
   settings?: Partial<WorkerInitSettings>;
+  /** A persisted session (server restart, another node); the supervisor's own, if fresher, wins. */
+  session?: SessionHandover;
 }
 
 /** Options of `new Supervisor()`. Every default lives in `SUPERVISOR_DEFAULTS`. */
@@ -58,6 +61,11 @@ export interface SupervisorOptions {
   invalidRequests?: Partial<InvalidRequestBudgetOptions>;
   /** Server log; child output is relayed into it with `accountId`. @defaultValue a pino logger on stdout with tokens redacted */
   logger?: Logger;
+  /**
+   * A session not heard of for longer is not handed to a replacement worker (Discord would
+   * refuse it). @defaultValue 300000
+   */
+  sessionResumeWindowMs?: number;
   /** Randomness for backoff jitter (tests make it deterministic). @defaultValue Math.random */
   random?: () => number;
 }
@@ -110,4 +118,6 @@ export interface SupervisorEvents {
   fatal: [accountId: string, code: string, message: string];
   heartbeat: [accountId: string, data: WorkerHeartbeat];
   exit: [accountId: string, code: number | null, signal: NodeJS.Signals | null];
+  /** A worker handed a session resumed it, or Discord refused it (a gap: changes unobserved). */
+  resume: [accountId: string, outcome: ResumeOutcome];
 }

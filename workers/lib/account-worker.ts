@@ -100,7 +100,7 @@ export class AccountWorker {
       case 'ping':
         return void this.#send(message<PongMessage>({ type: 'pong', requestId: msg.requestId }));
       case 'shutdown':
-        return void this.shutdown(msg.reason ?? 'asked by the server');
+        return void this.shutdown(msg.reason ?? 'asked by the server', msg.keepSession === true);
     }
   }
 
@@ -113,11 +113,14 @@ export class AccountWorker {
     this.#exit(WORKER_EXIT_CODES.fatal);
   }
 
-  /** Closes the gateway cleanly and exits 0. */
-  async shutdown(reason: string): Promise<void> {
+  /**
+   * Closes the gateway cleanly and exits 0. With `keepSession` it exits without closing it: the
+   * socket just ends, as after a network drop, so the next worker can RESUME the session.
+   */
+  async shutdown(reason: string, keepSession = false): Promise<void> {
     if (!this.#beginExit()) return;
-    this.#log.info({ reason }, 'shutting down');
-    if (await this.#destroyClient()) await this.#sendState('disconnected', 'shutdown');
+    this.#log.info({ reason, keepSession }, 'shutting down');
+    if (!keepSession && (await this.#destroyClient())) await this.#sendState('disconnected', 'shutdown');
     this.#exit(WORKER_EXIT_CODES.ok);
   }
 
@@ -287,6 +290,8 @@ export class AccountWorker {
    * means for the friends goes out in one message tagged with its sequence number.
    */
   #onDispatch(packet: RawDispatch): void {
+    // Leaving: what is not passed on now is replayed to the next worker.
+    if (this.#phase === 'exiting') return;
     const at = Date.now();
     const { t, d } = packet;
     let events: ActivityEvent[] = [];
