@@ -3,13 +3,14 @@
  * the same TypeBox schemas the routes validate with, so a changed route breaks the type-check.
  */
 import type { Static } from 'typebox';
-import type { Account, CreateAccount } from '../../src/api/accounts/schemas.js';
+import type { Account } from '../../src/api/accounts/schemas.js';
+import type { CreateAccountInput } from '../../src/domain/account.js';
 import type { AccessToken, User } from '../../src/api/auth/schemas.js';
 import type { CreateFriend, Friend } from '../../src/api/friends/schemas.js';
 import type { ActivityPage, ActivityQuery, ContentPage, ContentQuery } from '../../src/api/history/schemas.js';
 
 export type AccountBody = Static<typeof Account>;
-export type CreateAccountBody = Static<typeof CreateAccount>;
+export type CreateAccountBody = CreateAccountInput;
 export type FriendBody = Static<typeof Friend>;
 export type CreateFriendBody = Static<typeof CreateFriend>;
 export type ActivityEntryBody = Static<typeof ActivityPage>['items'][number];

@@ -5,7 +5,7 @@
  */
 import type { Static, TSchema } from 'typebox';
 import Value from 'typebox/value';
-import { BotToken, SettingsInput } from '../../src/api/accounts/schemas.js';
+import { AccountSettingsInput, BotToken } from '../../src/domain/account.js';
 import { CreateFriend } from '../../src/api/friends/schemas.js';
 import { type ContentConfig, parseContentConfig } from '../../src/services/content/index.js';
 import { parseRuleOverride } from '../../src/services/rules/index.js';
@@ -22,7 +22,7 @@ export interface SeedAccount {
   label: string;
   /** Shape-valid, but no Discord accepts it: replace it (PUT /api/accounts/:id) to run the bot. */
   token: string;
-  settings: Static<typeof SettingsInput> & { content: ContentConfig };
+  settings: Static<typeof AccountSettingsInput> & { content: ContentConfig };
   friends: SeedFriend[];
 }
 
@@ -134,7 +134,7 @@ export function seedDataProblems(data: SeedData): string[] {
     if (labels.has(account.label)) problems.push(`${at}.label: "${account.label}" is used twice`);
     labels.add(account.label);
     problems.push(...schemaProblems(`${at}.token`, BotToken, account.token));
-    problems.push(...schemaProblems(`${at}.settings`, SettingsInput, account.settings));
+    problems.push(...schemaProblems(`${at}.settings`, AccountSettingsInput, account.settings));
     problems.push(...semanticProblems(`${at}.settings.content`, () => parseContentConfig(account.settings.content)));
     if (account.settings.defaultRules) {
       const rules = account.settings.defaultRules;

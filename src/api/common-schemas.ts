@@ -9,11 +9,7 @@ export const ObjectIdString = Type.String({
   examples: ['665f1c2e8b3f4a0012345678'],
 });
 
-export const Snowflake = Type.String({
-  pattern: '^[0-9]{17,20}$',
-  description: 'A Discord id (17–20 digits)',
-  examples: ['1234567890123456789'],
-});
+export { Snowflake } from '../domain/snowflake.js';
 
 export const IsoDate = Type.String({ format: 'date-time', examples: ['2026-11-25T19:00:00.000Z'] });
 

@@ -1,6 +1,5 @@
 import { type Connection, type InferSchemaType, Schema } from 'mongoose';
-
-export const ACTIVITY_KINDS = ['online', 'offline', 'status', 'activity:start', 'activity:end'] as const;
+import { ACTIVITY_KINDS } from '../domain/activity.js';
 
 const activityHistorySchema = new Schema(
   {

@@ -1,8 +1,12 @@
 import { type Connection, type InferSchemaType, Schema } from 'mongoose';
+import {
+  DEFAULT_DELIVERY_MODE,
+  DEFAULT_DESIRED_STATE,
+  DELIVERY_MODES,
+  DESIRED_STATES,
+  LABEL_MAX_LENGTH,
+} from '../domain/account.js';
 import { snowflakeValidator } from './snowflake.js';
-
-export const DESIRED_STATES = ['running', 'stopped'] as const;
-export const DELIVERY_MODES = ['dm', 'channel'] as const;
 
 const encryptedTokenSchema = new Schema(
   {
@@ -21,11 +25,11 @@ const lastErrorSchema = new Schema(
 
 const settingsSchema = new Schema(
   {
-    deliveryMode: { type: String, enum: DELIVERY_MODES, default: 'dm' },
+    deliveryMode: { type: String, enum: DELIVERY_MODES, default: DEFAULT_DELIVERY_MODE },
     channelId: { type: String, validate: snowflakeValidator },
-    /** ContentService config: providers, weights, allowNsfw (validated by the API's schema). */
+    /** `AccountSettings.content` (validated by the API with the domain schema). */
     content: { type: Schema.Types.Mixed },
-    /** Rule defaults every friend inherits (validated by the API's schema). */
+    /** `AccountSettings.defaultRules` (validated by the API with the domain schema). */
     defaultRules: { type: Schema.Types.Mixed },
   },
   { _id: false, minimize: false },
@@ -45,13 +49,13 @@ const leaseSchema = new Schema(
 const discordAccountSchema = new Schema(
   {
     ownerId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
-    label: { type: String, required: true, trim: true, maxlength: 100 },
+    label: { type: String, required: true, trim: true, maxlength: LABEL_MAX_LENGTH },
     token: { type: encryptedTokenSchema, required: true },
     /** The last four characters of the token: all the API ever shows of it. */
     tokenHint: { type: String, required: true },
     botUserId: { type: String, validate: snowflakeValidator },
     botUsername: String,
-    desiredState: { type: String, enum: DESIRED_STATES, default: 'stopped', required: true },
+    desiredState: { type: String, enum: DESIRED_STATES, default: DEFAULT_DESIRED_STATE, required: true },
     /** Grows with each change the owner's worker must hear about; the owner polls for it. */
     desiredVersion: { type: Number, default: 0 },
     /** Grows when the token changes: the owner replaces the worker. */

@@ -1,5 +1,4 @@
-/** Discord ids are 64-bit snowflakes, written as 17–20 digit strings. */
-export const SNOWFLAKE_PATTERN = /^\d{17,20}$/;
+import { SNOWFLAKE_PATTERN } from '../domain/snowflake.js';
 
 export const snowflakeValidator = {
   validator: (v: string) => SNOWFLAKE_PATTERN.test(v),

@@ -1,30 +1,13 @@
 import type { Types } from 'mongoose';
+import type { AccountSettings, CreateAccountInput, DesiredState, UpdateAccountInput } from '../domain/account.js';
 import type { Models } from '../models/index.js';
 import { afterIdCursor, decodeCursor, toObjectId, toPage } from '../utils/cursor.js';
 import { AccountCache, type AccountCacheOptions } from './account-cache.js';
 import { type TokenCipher, tokenHint } from '../utils/token-cipher.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { botIdFromToken, type InviteInfo, inviteInfo } from './invite-url.js';
+import type { WorkerState } from '../supervisor/worker-state.js';
 import type { WorkerControl, WorkerView } from './worker-control.js';
-
-export interface AccountSettings {
-  deliveryMode?: 'dm' | 'channel';
-  channelId?: string;
-  content?: Record<string, unknown>;
-  defaultRules?: Record<string, unknown>;
-}
-
-export interface CreateAccountInput {
-  label: string;
-  token: string;
-  settings?: AccountSettings;
-}
-
-export interface UpdateAccountInput {
-  label?: string;
-  token?: string;
-  settings?: AccountSettings;
-}
 
 export interface AccountView {
   id: string;
@@ -32,8 +15,8 @@ export interface AccountView {
   tokenHint: string;
   botUserId: string | null;
   botUsername: string | null;
-  desiredState: 'running' | 'stopped';
-  state: string;
+  desiredState: DesiredState;
+  state: WorkerState;
   lastError: { code: string; message: string; at: Date } | null;
   settings: AccountSettings;
   worker: WorkerView | null;
@@ -244,7 +227,7 @@ export class AccountService {
       tokenHint: a.tokenHint,
       botUserId: worker?.botUserId ?? a.botUserId ?? null,
       botUsername: worker?.botUsername ?? a.botUsername ?? null,
-      desiredState: a.desiredState as AccountView['desiredState'],
+      desiredState: a.desiredState as DesiredState,
       state: worker?.state ?? 'stopped',
       lastError,
       settings: a.settings ?? {},

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Types } from 'mongoose';
+import type { AccountSettings } from '../domain/account.js';
 import type { Models } from '../models/index.js';
 import type { DeliveryTarget, OutgoingMessage } from '../supervisor/protocol.js';
 import { toObjectId } from '../utils/cursor.js';
@@ -263,12 +264,8 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     const _id = toObjectId(accountId);
     const account = _id ? await this.#opts.models.DiscordAccount.findById(_id, { settings: 1 }).lean() : null;
     if (!account) return null;
-    const settings = (account.settings ?? {}) as {
-      deliveryMode?: 'dm' | 'channel';
-      channelId?: string;
-      content?: ContentConfig;
-      defaultRules?: RuleOverride;
-    };
+    // The model stores content and rules as Mixed; the API validated them against these schemas.
+    const settings = (account.settings ?? {}) as AccountSettings;
     this.#opts.content.configure(accountId, settings.content ?? this.#opts.defaultContent);
     const since = new Date(this.#now() - DAY_MS - 3_600_000);
     const sent = await this.#opts.models.ContentHistory.find(

@@ -1,4 +1,4 @@
-import type { WorkerState } from '../supervisor/worker-state.js';
+import type { WorkerSnapshot } from '../supervisor/index.js';
 
 /** What account and friend services need from the supervisor (kept narrow for clarity). */
 export interface WorkerControl {
@@ -11,17 +11,5 @@ export interface WorkerControl {
   get(accountId: string): WorkerView | undefined;
 }
 
-/** The live part of an account as the API shows it. */
-export interface WorkerView {
-  state: WorkerState;
-  pid?: number;
-  restarts: number;
-  botUserId?: string;
-  botUsername?: string;
-  guildCount?: number;
-  gatewayState?: string;
-  startedAt?: number;
-  readyAt?: number;
-  lastError?: { code: string; message: string; at: number };
-  lastHeartbeat?: { rss: number; heapUsed: number; eventLoopLagMs: number; gatewayPingMs: number; at: number };
-}
+/** The live part of an account: the supervisor's snapshot without the id the caller already has. */
+export type WorkerView = Omit<WorkerSnapshot, 'accountId'>;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WORKER_SETTINGS_DEFAULTS } from '../domain/worker-settings.js';
 import type { WorkerFatalCode, WorkerInitSettings } from './protocol.js';
 import type { ResolvedOptions } from './resolve-options.js';
 
@@ -32,7 +33,7 @@ export const SUPERVISOR_DEFAULTS = {
   execArgv: ['--max-old-space-size=256', '--single-threaded'],
   /** About 2 × cores children load at once, so the parent stays responsive while 100 start. */
   spawnConcurrency: 2 * availableParallelism(),
-  heartbeatIntervalMs: 2_000,
+  heartbeatIntervalMs: WORKER_SETTINGS_DEFAULTS.heartbeatIntervalMs,
   /** 3 missed beats at 2 s → a hung child is killed 6 s after its last beat (target ≤ 8 s). */
   heartbeatMissThreshold: 3,
   /** A child reporting an event-loop delay p99 above this, `heartbeatMissThreshold` times in a row, is hung. */
@@ -66,11 +67,7 @@ export const SUPERVISOR_DEFAULTS = {
     refuseAtRatio: 0.8,
     bucketMs: 1_000,
   },
-  workerSettings: {
-    heartbeatIntervalMs: 2_000,
-    loginTimeoutMs: 60_000,
-    deliveryTimeoutMs: 10_000,
-  },
+  workerSettings: WORKER_SETTINGS_DEFAULTS,
   /** Environment variables a child inherits; everything else (keys, secrets) stays out. */
   childEnvAllowlist: ['PATH', 'NODE_ENV', 'LOG_LEVEL', 'TZ', 'LANG', 'LC_ALL'],
   /** Longest child log line relayed; the rest is cut. */

@@ -7,6 +7,9 @@
  * an answer carry a `requestId` drawn from a monotonic counter on the parent side.
  */
 
+import type { ActivityKind, ActivityTypeName, PresenceStatus } from '../domain/activity.js';
+import type { WorkerInitSettings } from '../domain/worker-settings.js';
+
 export const PROTOCOL_VERSION = 1 as const;
 
 /** Gateway intent bits the worker asks for (Guilds | GuildMembers | GuildPresences). */
@@ -14,18 +17,7 @@ export const WORKER_INTENTS = 1 | 2 | 256;
 
 // ─── shared payload shapes ─────────────────────────────────────────────────────────────────────
 
-export type ActivityKind = 'online' | 'offline' | 'status' | 'activity:start' | 'activity:end';
-
-export type PresenceStatus = 'online' | 'idle' | 'dnd' | 'offline';
-
-/** discord.js ActivityType names, lowercased. */
-export type ActivityTypeName =
-  | 'playing'
-  | 'streaming'
-  | 'listening'
-  | 'watching'
-  | 'custom'
-  | 'competing';
+export type { ActivityKind, ActivityTypeName, PresenceStatus };
 
 export interface ActivityEvent {
   /** Discord user id (snowflake) of the friend. */
@@ -98,14 +90,7 @@ export type WorkerFatalCode =
 /** Discord connection states the worker reports (the supervisor owns the process states). */
 export type GatewayState = 'connecting' | 'ready' | 'reconnecting' | 'resumed' | 'disconnected';
 
-export interface WorkerInitSettings {
-  /** Interval between `heartbeat` messages. @defaultValue 2000 */
-  heartbeatIntervalMs: number;
-  /** Give up on `login()` after this long (discord.js retries an unreachable gateway forever). */
-  loginTimeoutMs: number;
-  /** Give up on one delivery after this long (discord.js retries 429s forever). */
-  deliveryTimeoutMs: number;
-}
+export type { WorkerInitSettings };
 
 // ─── parent → child ─────────────────────────────────────────────────────────────────────────────
 

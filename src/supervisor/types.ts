@@ -25,7 +25,7 @@ export interface SupervisorOptions {
   resolveInit: (accountId: string) => Promise<WorkerInit>;
   /** The child's entry file. @defaultValue `<project root>/dist/worker.cjs` */
   workerPath?: string;
-  /** Node flags for each child (replaces, not extends, the default). @defaultValue `['--max-old-space-size=256']` */
+  /** Node flags for each child (replaces, not extends, the default). @defaultValue `SUPERVISOR_DEFAULTS.execArgv`: `['--max-old-space-size=256', '--single-threaded']` */
   execArgv?: string[];
   /**
    * The child's environment. Secrets of the server (encryption keys, JWT secret) must not be in
@@ -36,7 +36,7 @@ export interface SupervisorOptions {
   discordApiUrl?: string;
   /** Children loading at once. @defaultValue 2 × available cores */
   spawnConcurrency?: number;
-  /** Interval the children are told to send heartbeats at. @defaultValue 2000 */
+  /** Interval the children are told to send heartbeats at. @defaultValue `WORKER_SETTINGS_DEFAULTS.heartbeatIntervalMs` (2000) */
   heartbeatIntervalMs?: number;
   /** Missed heartbeats before a child is declared hung and killed. @defaultValue 3 */
   heartbeatMissThreshold?: number;

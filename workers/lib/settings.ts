@@ -1,6 +1,6 @@
-import type { WorkerInitSettings } from '../../src/supervisor/protocol.js';
+import { WORKER_SETTINGS_DEFAULTS, type WorkerInitSettings } from '../../src/domain/worker-settings.js';
 
-/** The worker's timings; `init.settings` overrides the first three. */
+/** The worker's timings; `init.settings` overrides the shared three. */
 export interface WorkerSettings extends WorkerInitSettings {
   /** Exit when no `init` arrives within this long after start. @defaultValue 10000 */
   initTimeoutMs: number;
@@ -9,9 +9,7 @@ export interface WorkerSettings extends WorkerInitSettings {
 }
 
 export const WORKER_DEFAULTS = {
-  heartbeatIntervalMs: 2_000,
-  loginTimeoutMs: 60_000,
-  deliveryTimeoutMs: 15_000,
+  ...WORKER_SETTINGS_DEFAULTS,
   initTimeoutMs: 10_000,
   destroyTimeoutMs: 2_000,
 } as const satisfies WorkerSettings;

@@ -1,15 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AccountSettings } from '../../services/account-service.js';
+import { type AccountSettings, CreateAccountInput, UpdateAccountInput } from '../../domain/account.js';
 import { BadRequestError } from '../../services/errors.js';
-import { errors, IdParams, type Static, Type } from '../common-schemas.js';
+import { errors, IdParams, Type } from '../common-schemas.js';
 import { assertUsableContent, type ContentPolicy } from './content-check.js';
 import { presentAccount } from './present.js';
 import { assertUsableRule } from './rule-check.js';
-import { Account, AccountPage, CreateAccount, ListAccountsQuery, type SettingsInput, UpdateAccount } from './schemas.js';
+import { Account, AccountPage, ListAccountsQuery } from './schemas.js';
 
 /** Settings the body schema cannot judge alone. `current` is what an update merges into. */
 function assertUsableSettings(
-  settings: Static<typeof SettingsInput> | undefined,
+  settings: AccountSettings | undefined,
   policy: ContentPolicy,
   current: AccountSettings = {},
 ) {
@@ -52,7 +52,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Add a Discord bot account (stopped until started)',
         description: 'The token is encrypted at rest and never returned: answers carry only `tokenHint`.',
         security,
-        body: CreateAccount,
+        body: CreateAccountInput,
         response: { 201: Account, ...errors(400, 401, 413, 415, 429) },
       },
     },
@@ -86,7 +86,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Only the fields given change; settings are merged key by key. A new token restarts a running worker.',
         security,
         params: IdParams,
-        body: UpdateAccount,
+        body: UpdateAccountInput,
         response: { 200: Account, ...errors(400, 401, 404, 409, 413, 415, 429) },
       },
     },

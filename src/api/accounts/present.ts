@@ -1,7 +1,8 @@
 import type { Static } from '../common-schemas.js';
 import type { AccountView } from '../../services/account-service.js';
 import type { WorkerView } from '../../services/worker-control.js';
-import type { Account, Settings, Worker } from './schemas.js';
+import { DEFAULT_DELIVERY_MODE } from '../../domain/account.js';
+import type { Account, Worker } from './schemas.js';
 
 const iso = (at: number | Date) => new Date(at).toISOString();
 
@@ -27,9 +28,9 @@ export function presentAccount(a: AccountView): Static<typeof Account> {
     botUserId: a.botUserId,
     botUsername: a.botUsername,
     desiredState: a.desiredState,
-    state: a.state as Static<typeof Account>['state'],
+    state: a.state,
     lastError: a.lastError ? { code: a.lastError.code, message: a.lastError.message, at: iso(a.lastError.at) } : null,
-    settings: { deliveryMode: 'dm', ...a.settings } as Static<typeof Settings>,
+    settings: { deliveryMode: DEFAULT_DELIVERY_MODE, ...a.settings },
     worker: a.worker ? presentWorker(a.worker) : null,
     createdAt: iso(a.createdAt),
     updatedAt: iso(a.updatedAt),

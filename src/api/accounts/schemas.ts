@@ -1,68 +1,13 @@
-import { ContentConfig } from '../../services/content/content-config-schema.js';
-import { RuleOverride } from '../../services/rules/rule-schema.js';
+import { AccountSettingsView, DesiredState } from '../../domain/account.js';
 import { WORKER_STATES } from '../../supervisor/worker-state.js';
 import { ErrorBody, IsoDate, ObjectIdString, Page, PageQuery, Snowflake, Type } from '../common-schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
-/** Shape check only: Discord decides whether the token is valid when the worker logs in. */
-export const BotToken = Type.String({
-  pattern: '^[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{20,}$',
-  maxLength: 200,
-  description: 'The bot token from the Discord developer portal. Stored encrypted; never returned.',
-  examples: ['MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789'],
-});
-
-const Label = Type.String({ minLength: 1, maxLength: 100, examples: ['Gaming bot'] });
-
 export const WorkerStateSchema = Type.Enum(WORKER_STATES, {
   type: 'string',
   description: 'stopped → starting → connecting → ready; stopping, backoff, crashed, error',
 });
-
-const settingsFields = {
-  deliveryMode: Type.Union([Type.Literal('dm'), Type.Literal('channel')], {
-    description: "'dm' sends to each friend directly; 'channel' posts in channelId",
-  }),
-  channelId: Snowflake,
-  content: ContentConfig,
-  defaultRules: RuleOverride,
-};
-
-/** What a caller sends. Nothing has a default here, so an update only changes what it lists. */
-export const SettingsInput = Type.Object(
-  {
-    deliveryMode: Type.Optional(settingsFields.deliveryMode),
-    channelId: Type.Optional(settingsFields.channelId),
-    content: Type.Optional(settingsFields.content),
-    defaultRules: Type.Optional(settingsFields.defaultRules),
-  },
-  { additionalProperties: false },
-);
-
-export const Settings = Type.Object({
-  deliveryMode: settingsFields.deliveryMode,
-  channelId: Type.Optional(settingsFields.channelId),
-  content: Type.Optional(settingsFields.content),
-  defaultRules: Type.Optional(settingsFields.defaultRules),
-});
-
-export const CreateAccount = Type.Object(
-  { label: Label, token: BotToken, settings: Type.Optional(SettingsInput) },
-  { additionalProperties: false },
-);
-
-export const UpdateAccount = Type.Object(
-  {
-    label: Type.Optional(Label),
-    token: Type.Optional(BotToken),
-    settings: Type.Optional(SettingsInput),
-  },
-  {
-    additionalProperties: false,
-    description: 'Only the fields given change; settings are merged key by key. A new token restarts a running worker.',
-  },
-);
 
 const LastError = Type.Object({ code: Type.String(), message: Type.String(), at: IsoDate });
 
@@ -93,10 +38,10 @@ export const Account = Type.Object({
   tokenHint: Type.String({ description: 'The last characters of the token; the token itself is never returned' }),
   botUserId: Nullable(Snowflake),
   botUsername: Nullable(Type.String()),
-  desiredState: Type.Union([Type.Literal('running'), Type.Literal('stopped')]),
+  desiredState: DesiredState,
   state: WorkerStateSchema,
   lastError: Nullable(LastError),
-  settings: Settings,
+  settings: AccountSettingsView,
   worker: Nullable(Worker),
   createdAt: IsoDate,
   updatedAt: IsoDate,

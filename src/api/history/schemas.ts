@@ -1,4 +1,4 @@
-import { ActivityKindSchema } from '../../services/rules/rule-schema.js';
+import { ActivityKind } from '../../domain/activity.js';
 import { IsoDate, ObjectIdString, Page, PageQuery, Snowflake, Type } from '../common-schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -10,7 +10,7 @@ const commonFilters = {
 };
 
 export const ActivityQuery = Type.Object(
-  { ...PageQuery.properties, ...commonFilters, kind: Type.Optional(ActivityKindSchema) },
+  { ...PageQuery.properties, ...commonFilters, kind: Type.Optional(ActivityKind) },
 );
 
 export const DeliveryStatus = Type.Union([Type.Literal('sent'), Type.Literal('failed'), Type.Literal('skipped')]);
@@ -23,7 +23,7 @@ export const ActivityEntry = Type.Object({
   id: ObjectIdString,
   friendId: Nullable(ObjectIdString),
   discordUserId: Snowflake,
-  kind: ActivityKindSchema,
+  kind: ActivityKind,
   status: Nullable(Type.String({ description: 'online, idle, dnd or offline' })),
   activity: Nullable(
     Type.Object({ name: Type.String(), type: Nullable(Type.String({ examples: ['playing'] })) }),

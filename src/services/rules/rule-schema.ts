@@ -4,27 +4,10 @@
  * cannot express (the regex compiles, the time zone exists).
  */
 import { Type, type Static } from 'typebox';
-import type { ActivityKind, ActivityTypeName } from '../../supervisor/protocol.js';
+import { ActivityKind, ActivityTypeName } from '../../domain/activity.js';
 
 /** Longest accepted name pattern; names Discord shows are at most 128 characters anyway. */
 export const MAX_NAME_PATTERN_LENGTH = 200;
-
-export const ActivityKindSchema = Type.Union([
-  Type.Literal('online'),
-  Type.Literal('offline'),
-  Type.Literal('status'),
-  Type.Literal('activity:start'),
-  Type.Literal('activity:end'),
-]);
-
-export const ActivityTypeNameSchema = Type.Union([
-  Type.Literal('playing'),
-  Type.Literal('streaming'),
-  Type.Literal('listening'),
-  Type.Literal('watching'),
-  Type.Literal('custom'),
-  Type.Literal('competing'),
-]);
 
 export const NameMatch = Type.Object(
   {
@@ -38,9 +21,9 @@ export type NameMatch = Static<typeof NameMatch>;
 /** Every field given must match (AND); a trigger with no fields matches every event. */
 export const Trigger = Type.Object(
   {
-    kinds: Type.Optional(Type.Array(ActivityKindSchema, { minItems: 1, uniqueItems: true })),
+    kinds: Type.Optional(Type.Array(ActivityKind, { minItems: 1, uniqueItems: true })),
     activityTypes: Type.Optional(
-      Type.Array(ActivityTypeNameSchema, { minItems: 1, uniqueItems: true }),
+      Type.Array(ActivityTypeName, { minItems: 1, uniqueItems: true }),
     ),
     name: Type.Optional(NameMatch),
   },
@@ -98,9 +81,3 @@ export const RuleOverride = Type.Object(
 );
 export type RuleOverride = Static<typeof RuleOverride>;
 
-// The schema's literals must stay in step with the IPC protocol's types.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const kindsInStep: Same<Static<typeof ActivityKindSchema>, ActivityKind> = true;
-const typesInStep: Same<Static<typeof ActivityTypeNameSchema>, ActivityTypeName> = true;
-void kindsInStep;
-void typesInStep;
