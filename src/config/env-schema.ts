@@ -27,6 +27,11 @@ export const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ default: './data' }),
   /** Absent → the embedded MongoDB-compatible store, persisted under DATA_DIR. */
   MONGODB_URI: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://' })),
+  /**
+   * Serve the embedded store on this TCP port of 127.0.0.1 (0: any free port). Absent → a Unix
+   * socket in DATA_DIR/db that only this user can reach.
+   */
+  EMBEDDED_MONGO_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   JWT_EXPIRES_IN: Type.String({ default: '12h' }),
   /** Comma-separated base64 32-byte keys, newest first. Older keys still decrypt. */

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mongoose, { type Connection } from 'mongoose';
@@ -20,19 +20,27 @@ declare module 'fastify' {
 }
 
 const EMBEDDED_DB_NAME = 'discord-auto-content';
+/** The embedded store's Unix socket, beside its SQLite file in DATA_DIR/db (0700). */
+export const EMBEDDED_SOCKET_FILE = 'embedded-mongo.sock';
 
 /**
  * Connects mongoose. Without MONGODB_URI it starts the embedded MongoDB-compatible store with
- * its data under DATA_DIR/db, so `npm start` needs no setup. Closes both on shutdown.
+ * its data under DATA_DIR/db, reached over a Unix socket there (or EMBEDDED_MONGO_PORT), so
+ * `npm start` needs no setup. Closes both on shutdown.
  */
 export default fp(
   async function database(app: FastifyInstance) {
-    const { MONGODB_URI, DATA_DIR, ACTIVITY_RETENTION_DAYS, METRICS_RETENTION_DAYS } = app.config;
+    const { MONGODB_URI, DATA_DIR, EMBEDDED_MONGO_PORT, ACTIVITY_RETENTION_DAYS, METRICS_RETENTION_DAYS } = app.config;
     let uri = MONGODB_URI;
     let embedded: Awaited<ReturnType<typeof startEmbeddedMongo>> | undefined;
     if (!uri) {
       ensurePrivateDir(DATA_DIR);
-      embedded = await startEmbeddedMongo({ dataDir: join(DATA_DIR, 'db'), logger: app.log.child({ component: 'embedded-store' }) as never });
+      const dataDir = resolve(DATA_DIR, 'db');
+      // A private channel by default: the store has no authentication, so any local process that
+      // reaches it could read password hashes. TCP only when asked for.
+      const transport =
+        EMBEDDED_MONGO_PORT === undefined ? { socketPath: join(dataDir, EMBEDDED_SOCKET_FILE) } : { port: EMBEDDED_MONGO_PORT };
+      embedded = await startEmbeddedMongo({ dataDir, ...transport, logger: app.log.child({ component: 'embedded-store' }) as never });
       uri = `${embedded.uri}/${EMBEDDED_DB_NAME}`;
       app.log.info({ uri }, 'embedded MongoDB-compatible store started (set MONGODB_URI for production)');
     }

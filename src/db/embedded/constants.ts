@@ -16,5 +16,11 @@ export const EMBEDDED_MONGO_DEFAULTS = {
   ttlSweepIntervalMs: 60_000,
   /** Idle cursors are reaped after 10 minutes, like mongod's cursorTimeoutMillis. */
   cursorTimeoutMs: 10 * 60_000,
+  /** A connection stops reading requests while this many bytes of its replies are unsent. */
+  maxPendingReplyBytes: 16 * 1024 * 1024,
+  /** The longest one command may scan or sort (maxTimeMS, when smaller, wins). */
+  maxCommandTimeMs: 10_000,
+  /** A connection runs queued commands for at most this long before letting others in. */
+  connectionSliceMs: 10,
   version: '7.0.0',
 } as const satisfies Record<string, string | number>;

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { chmodSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { Dispatcher } from './commands/dispatcher.js';
@@ -20,6 +21,13 @@ export interface EmbeddedMongoOptions {
    */
   dataDir?: string;
   /**
+   * Listen on this Unix socket instead of TCP (`port` and `host` are then ignored): only processes
+   * that can enter its directory reach the store. The path must end in `.sock` (how the mongodb
+   * driver tells a socket from a host) and fit in 107 bytes.
+   * @defaultValue undefined (TCP)
+   */
+  socketPath?: string;
+  /**
    * TCP port; 0 or undefined picks a free one.
    * @defaultValue 0
    */
@@ -39,15 +47,42 @@ export interface EmbeddedMongoOptions {
    * @defaultValue 60000
    */
   ttlSweepIntervalMs?: number;
+  /**
+   * A connection stops reading requests while this many bytes of its replies are unsent, so a
+   * client that pipelines commands without reading cannot grow the server.
+   * @defaultValue 16 MiB
+   */
+  maxPendingReplyBytes?: number;
+  /**
+   * The longest a command may scan or sort before it fails with MaxTimeMSExpired (a command's own
+   * smaller `maxTimeMS` wins), so one query cannot hold the store for everybody.
+   * @defaultValue 10000
+   */
+  maxCommandTimeMs?: number;
 }
 
 /** A running embedded store. */
 export interface EmbeddedMongo {
-  /** `mongodb://HOST:PORT` with no database path; callers append `/dbname`. */
+  /** `mongodb://HOST:PORT` (or the URL-encoded socket path) with no database path; callers append `/dbname`. */
   uri: string;
+  /** The TCP port, or 0 on a Unix socket. */
   port: number;
+  /** Open connections and the reply bytes they have not yet sent (bounded per connection). */
+  stats(): { connections: number; pendingReplyBytes: number };
   /** Closes every connection, stops the timers and closes the SQLite database. */
   stop(): Promise<void>;
+}
+
+/** sun_path holds 108 bytes on Linux, including the terminating NUL. */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+function checkSocketPath(path: string): void {
+  if (!path.endsWith('.sock')) throw new Error(`embedded store socket path must end in .sock: ${path}`);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    throw new Error(
+      `embedded store socket path is longer than ${MAX_SOCKET_PATH_BYTES} bytes: ${path} (use a shorter DATA_DIR, or set EMBEDDED_MONGO_PORT for TCP)`,
+    );
+  }
 }
 
 function openPersistence(dataDir: string | undefined): Persistence {
@@ -61,6 +96,8 @@ function openPersistence(dataDir: string | undefined): Persistence {
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const host = options.host ?? EMBEDDED_MONGO_DEFAULTS.host;
+  const { socketPath } = options;
+  if (socketPath !== undefined) checkSocketPath(socketPath);
   const persistence = openPersistence(options.dataDir);
   const catalog = new Catalog(persistence);
   try {
@@ -70,18 +107,21 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     throw error;
   }
   const cursors = new CursorRegistry();
-  const dispatcher = new Dispatcher({ catalog, cursors, persistence, logger });
+  const dispatcher = new Dispatcher({
+    catalog,
+    cursors,
+    persistence,
+    logger,
+    maxCommandTimeMs: options.maxCommandTimeMs ?? EMBEDDED_MONGO_DEFAULTS.maxCommandTimeMs,
+  });
   const connections = new Set<WireConnection>();
   let nextConnectionId = 1;
 
   const server = createServer((socket: Socket) => {
-    const connection = new WireConnection(
-      nextConnectionId++,
-      socket,
-      dispatcher,
-      EMBEDDED_MONGO_DEFAULTS.maxMessageSizeBytes,
-      logger,
-    );
+    const connection = new WireConnection(nextConnectionId++, socket, dispatcher, logger, {
+      maxMessageSize: EMBEDDED_MONGO_DEFAULTS.maxMessageSizeBytes,
+      maxPendingReplyBytes: options.maxPendingReplyBytes ?? EMBEDDED_MONGO_DEFAULTS.maxPendingReplyBytes,
+    });
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
   });
@@ -95,9 +135,17 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const cursorReaper = setInterval(() => cursors.reapIdle(EMBEDDED_MONGO_DEFAULTS.cursorTimeoutMs), 60_000);
   cursorReaper.unref();
 
-  server.listen(options.port ?? 0, host);
   try {
+    if (socketPath === undefined) {
+      server.listen(options.port ?? 0, host);
+    } else {
+      // A socket file left by a crashed store: the data directory's lock, taken above, proves
+      // no live store uses it.
+      rmSync(socketPath, { force: true });
+      server.listen(socketPath);
+    }
     await once(server, 'listening');
+    if (socketPath !== undefined) chmodSync(socketPath, 0o600);
   } catch (error) {
     sweeper.stop();
     clearInterval(cursorReaper);
@@ -105,9 +153,9 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     throw error;
   }
   server.on('error', (error) => logger.error({ err: error }, 'embedded store server error'));
-  const { port } = server.address() as AddressInfo;
-  const uri = `mongodb://${host}:${port}`;
-  logger.info({ uri, dataDir: options.dataDir ?? null }, `embedded store listening on ${uri}`);
+  const port = socketPath === undefined ? (server.address() as AddressInfo).port : 0;
+  const uri = socketPath === undefined ? `mongodb://${host}:${port}` : `mongodb://${encodeURIComponent(socketPath)}`;
+  logger.info({ uri, dataDir: options.dataDir ?? null }, `embedded store listening on ${socketPath ?? uri}`);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -123,5 +171,11 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     return stopping;
   };
 
-  return { uri, port, stop };
+  const stats = (): { connections: number; pendingReplyBytes: number } => {
+    let pendingReplyBytes = 0;
+    for (const connection of connections) pendingReplyBytes += connection.pendingReplyBytes;
+    return { connections: connections.size, pendingReplyBytes };
+  };
+
+  return { uri, port, stats, stop };
 }

@@ -1,8 +1,10 @@
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Doc } from './bson/values.js';
 import type { Dispatcher } from './commands/dispatcher.js';
 import { errorReply, HANDSHAKE_COMMANDS } from './commands/dispatcher.js';
+import { EMBEDDED_MONGO_DEFAULTS } from './constants.js';
 import { CommandError, WireProtocolError } from './errors.js';
 import type { Frame } from './wire/frame-reader.js';
 import { FrameReader } from './wire/frame-reader.js';
@@ -10,9 +12,21 @@ import { OpCode, OpMsgFlags } from './wire/op-codes.js';
 import { encodeOpMsg, parseOpMsg } from './wire/op-msg.js';
 import { encodeOpReply, parseOpQuery } from './wire/op-query.js';
 
+export interface WireConnectionLimits {
+  /** Largest accepted message. */
+  maxMessageSize: number;
+  /** Reading stops while more reply bytes than this wait to be sent. */
+  maxPendingReplyBytes: number;
+}
+
 /**
  * One client connection: cuts the stream into frames, runs each command and writes the reply.
  * A frame that cannot be parsed is logged and ends this connection only.
+ *
+ * Requests queue up and run in order. While the queue is not empty the socket is not read, and
+ * the queue waits while the client leaves more than `maxPendingReplyBytes` of replies unread, so
+ * a client that pipelines without reading holds at most one chunk of requests and about that
+ * many reply bytes. The queue also yields to other connections every few milliseconds.
  */
 export class WireConnection {
   readonly id: number;
@@ -20,17 +34,27 @@ export class WireConnection {
   readonly #dispatcher: Dispatcher;
   readonly #logger: Logger;
   readonly #reader: FrameReader;
+  readonly #maxPendingReplyBytes: number;
+  readonly #queue: Frame[] = [];
+  /** The queue is waiting for a drain or a turn of the event loop. */
+  #waiting = false;
   #nextRequestId = 1;
 
-  constructor(id: number, socket: Socket, dispatcher: Dispatcher, maxMessageSize: number, logger: Logger) {
+  constructor(id: number, socket: Socket, dispatcher: Dispatcher, logger: Logger, limits: WireConnectionLimits) {
     this.id = id;
     this.#socket = socket;
     this.#dispatcher = dispatcher;
     this.#logger = logger.child({ connectionId: id });
-    this.#reader = new FrameReader(maxMessageSize);
+    this.#reader = new FrameReader(limits.maxMessageSize);
+    this.#maxPendingReplyBytes = limits.maxPendingReplyBytes;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error) => this.#logger.debug({ err: error }, 'connection error'));
+  }
+
+  /** Reply bytes written but not yet taken by the client. */
+  get pendingReplyBytes(): number {
+    return this.#socket.writableLength;
   }
 
   close(): void {
@@ -39,24 +63,58 @@ export class WireConnection {
 
   #onData(chunk: Buffer): void {
     try {
-      for (const frame of this.#reader.push(chunk)) {
-        if (this.#socket.destroyed) return;
-        this.#handle(frame);
-      }
-      // A client that sends faster than it reads replies waits until they drain.
-      if (this.#socket.writableNeedDrain) {
-        this.#socket.pause();
-        this.#socket.once('drain', () => this.#socket.resume());
-      }
+      for (const frame of this.#reader.push(chunk)) this.#queue.push(frame);
     } catch (error) {
-      if (error instanceof WireProtocolError) {
-        this.#logger.warn({ reason: error.message }, 'malformed wire message; closing connection');
-      } else {
-        // A bug must cost this connection, never the process that serves everyone else.
-        this.#logger.error({ err: error }, 'unexpected error on connection; closing it');
-      }
-      this.#socket.destroy();
+      this.#fail(error);
+      return;
     }
+    if (this.#queue.length > 0 && !this.#waiting) {
+      this.#socket.pause();
+      this.#drainQueue();
+    }
+  }
+
+  #drainQueue(): void {
+    this.#waiting = false;
+    const started = performance.now();
+    while (this.#queue.length > 0) {
+      if (this.#socket.destroyed) return;
+      if (this.#socket.writableLength > this.#maxPendingReplyBytes) {
+        this.#logger.debug(
+          { pendingReplyBytes: this.#socket.writableLength, queued: this.#queue.length },
+          'client is not reading its replies; pausing its requests',
+        );
+        this.#wait((resume) => this.#socket.once('drain', resume));
+        return;
+      }
+      if (performance.now() - started > EMBEDDED_MONGO_DEFAULTS.connectionSliceMs) {
+        this.#wait((resume) => setImmediate(resume));
+        return;
+      }
+      try {
+        this.#handle(this.#queue.shift() as Frame);
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+    }
+    this.#socket.resume();
+  }
+
+  #wait(schedule: (resume: () => void) => void): void {
+    this.#waiting = true;
+    schedule(() => this.#drainQueue());
+  }
+
+  #fail(error: unknown): void {
+    if (error instanceof WireProtocolError) {
+      this.#logger.warn({ reason: error.message }, 'malformed wire message; closing connection');
+    } else {
+      // A bug must cost this connection, never the process that serves everyone else.
+      this.#logger.error({ err: error }, 'unexpected error on connection; closing it');
+    }
+    this.#queue.length = 0;
+    this.#socket.destroy();
   }
 
   #handle(frame: Frame): void {

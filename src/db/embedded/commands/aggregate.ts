@@ -7,6 +7,7 @@ import type { Catalog } from '../engine/catalog.js';
 import { makeAggregator } from '../engine/mingo-context.js';
 import { matchRecords } from '../engine/query.js';
 import type { StoredRecord } from '../engine/stored-record.js';
+import { budgeted } from '../engine/time-budget.js';
 import { withIdFirst } from '../engine/update.js';
 import { optionalCount, optionalDocument, requiredArray, targetCollection } from './command-args.js';
 import type { CommandContext, CommandHandler } from './command-context.js';
@@ -94,7 +95,7 @@ export function runPipeline(catalog: Catalog, db: string, collectionName: string
   const resolve = (name: string): Doc[] => (catalog.collection(db, name)?.all() ?? []).map((record) => prepare(record.view));
   let output: Doc[];
   try {
-    output = stages.length === 0 ? input : makeAggregator(toView(stages) as Doc[], resolve).run<Doc>(input);
+    output = stages.length === 0 ? input : makeAggregator(toView(stages) as Doc[], resolve).run<Doc>(budgeted(input));
   } catch (error) {
     if (error instanceof CommandError) throw error;
     throw new CommandError('BadValue', (error as Error).message);

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { Doc } from '../bson/values.js';
+import { numberOf } from '../bson/values.js';
 import type { Catalog } from '../engine/catalog.js';
 import type { CursorRegistry } from '../engine/cursor-registry.js';
 import { CommandError } from '../errors.js';
 import type { Persistence } from '../persistence/persistence.js';
+import { withinTimeBudget } from '../engine/time-budget.js';
 import { aggregateCommands } from './aggregate.js';
 import type { CommandContext, CommandHandler } from './command-context.js';
 import { deleteCommands } from './delete.js';
@@ -41,6 +43,14 @@ export interface DispatcherOptions {
   cursors: CursorRegistry;
   persistence: Persistence;
   logger: Logger;
+  /** The longest any command may scan; a smaller `maxTimeMS` on the command wins. */
+  maxCommandTimeMs: number;
+}
+
+/** The command's time budget: its positive `maxTimeMS` when smaller than the store's cap. */
+function budgetOf(command: Doc, cap: number): number {
+  const asked = numberOf(command.maxTimeMS);
+  return asked !== undefined && asked > 0 ? Math.min(asked, cap) : cap;
 }
 
 /**
@@ -68,7 +78,8 @@ export class Dispatcher {
     const { catalog, cursors, persistence, logger } = this.#options;
     const context: CommandContext = { catalog, cursors, logger, db, connectionId };
     try {
-      return persistence.transaction(() => handler(command, context));
+      const budget = budgetOf(command, this.#options.maxCommandTimeMs);
+      return persistence.transaction(() => withinTimeBudget(budget, () => handler(command, context)));
     } catch (error) {
       if (error instanceof CommandError) return errorReply(error);
       logger.error({ err: error, command: name, connectionId }, 'embedded store command failed');

@@ -1,10 +1,11 @@
-import { Query } from 'mingo';
+import { Query } from 'mingo/query';
 import type { Doc } from '../bson/values.js';
 import { encodeDocument, formatDocument, keyOf, toView } from '../bson/values.js';
 import { EMBEDDED_MONGO_DEFAULTS } from '../constants.js';
 import { CommandError } from '../errors.js';
 import type { Persistence } from '../persistence/persistence.js';
 import { equalityKeys } from './index-keys.js';
+import { MINGO_CONTEXT } from './mingo-context.js';
 import type { IndexEntry } from './secondary-index.js';
 import { SecondaryIndex } from './secondary-index.js';
 import type { StoredRecord } from './stored-record.js';
@@ -44,7 +45,7 @@ export class Collection {
     this.options = options;
     this.#persistence = persistence;
     const enforced = options.validationLevel !== 'off' && options.validationAction !== 'warn';
-    this.#validator = options.validator && enforced ? new Query(toView(options.validator) as Doc) : undefined;
+    this.#validator = options.validator && enforced ? new Query(toView(options.validator) as Doc, { context: MINGO_CONTEXT }) : undefined;
   }
 
   get ns(): string {

@@ -8,6 +8,7 @@ import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import type { AnyObject, Options } from 'mingo/types';
+import { linearOf } from './linear-regex.js';
 
 type PipelineOperator = (collection: Iterator, expr: AnyObject, options: Options) => Iterator;
 
@@ -25,13 +26,29 @@ const $lookup: PipelineOperator = (collection, expr, options) => {
   });
 };
 
-/** Every mingo operator, with the $lookup fix above. */
+type QueryOperator = (selector: string, value: unknown, options: Options) => (doc: AnyObject) => boolean;
+
+/** Wraps a query operator so the regexes in its operand match on RE2 (see LinearRegExp). */
+function linearRegexes(operator: unknown, operand: (value: unknown) => unknown): QueryOperator {
+  return (selector, value, options) => (operator as QueryOperator)(selector, operand(value), options);
+}
+const linearItems = (value: unknown): unknown => (Array.isArray(value) ? value.map(linearOf) : value);
+
+/** Query operators whose operand may hold regexes, matching in linear time. */
+const linearQueryOperators = {
+  $regex: linearRegexes(queryOperators.$regex, linearOf),
+  $in: linearRegexes(queryOperators.$in, linearItems),
+  $nin: linearRegexes(queryOperators.$nin, linearItems),
+  $all: linearRegexes(queryOperators.$all, linearItems),
+};
+
+/** Every mingo operator, with the $lookup fix and linear-time regexes above. */
 export const MINGO_CONTEXT = Context.init({
   accumulator: accumulatorOperators,
   expression: expressionOperators,
   pipeline: { ...pipelineOperators, $lookup },
   projection: projectionOperators,
-  query: queryOperators,
+  query: { ...queryOperators, ...linearQueryOperators },
   window: windowOperators,
 });
 

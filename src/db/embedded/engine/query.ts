@@ -1,9 +1,12 @@
-import { find, Query } from 'mingo';
+import { find } from 'mingo';
+import { Query } from 'mingo/query';
 import type { Doc } from '../bson/values.js';
 import { isPlainObject, numberOf, toView } from '../bson/values.js';
 import { CommandError } from '../errors.js';
 import type { Collection } from './collection.js';
 import type { StoredRecord } from './stored-record.js';
+import { MINGO_CONTEXT } from './mingo-context.js';
+import { checkTimeBudget } from './time-budget.js';
 
 export interface FindSpec {
   filter: Doc;
@@ -17,8 +20,9 @@ export interface FindSpec {
 export function compileFilter(filter: Doc): Query | undefined {
   if (Object.keys(filter).length === 0) return undefined;
   try {
-    return new Query(toView(filter) as Doc);
+    return new Query(toView(filter) as Doc, { context: MINGO_CONTEXT });
   } catch (error) {
+    if (error instanceof CommandError) throw error;
     throw new CommandError('BadValue', (error as Error).message);
   }
 }
@@ -34,6 +38,7 @@ export function matchRecords(collection: Collection | undefined, filter: Doc, st
   const out: StoredRecord[] = [];
   for (const record of candidates) {
     if (out.length >= stopAfter) break;
+    checkTimeBudget();
     if (!query || testRecord(query, record)) out.push(record);
   }
   return out;
@@ -43,6 +48,7 @@ function testRecord(query: Query, record: StoredRecord): boolean {
   try {
     return query.test(record.view);
   } catch (error) {
+    if (error instanceof CommandError) throw error;
     throw new CommandError('BadValue', (error as Error).message);
   }
 }

@@ -1,5 +1,5 @@
 import { Decimal128, Double, Long, ObjectId } from 'bson';
-import { updateOne } from 'mingo';
+import { updateOne } from 'mingo/updater';
 import type { Doc } from '../bson/values.js';
 import {
   bsonTypeOf,
@@ -14,6 +14,7 @@ import {
   toView,
 } from '../bson/values.js';
 import { CommandError } from '../errors.js';
+import { MINGO_CONTEXT } from './mingo-context.js';
 
 /** Update operators mingo applies, plus $setOnInsert which this module handles. */
 const UPDATE_OPERATORS = new Set([
@@ -164,7 +165,7 @@ function replaceDocument(original: Doc, replacement: Doc): Doc {
 function applyPipeline(original: Doc, pipeline: Doc[]): Doc {
   // Pipelines run on the query view, so wrapped numbers come back as plain numbers.
   const docs = [cloneStored(toView(original) as Doc)];
-  updateOne(docs, {}, pipeline as never);
+  updateOne(docs, {}, pipeline as never, {}, { context: MINGO_CONTEXT });
   return docs[0] as Doc;
 }
 
@@ -191,7 +192,7 @@ function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc
     updateOne(docs, positional ? options.filterView : {}, modifier as never, {
       arrayFilters: options.arrayFilters?.map((filter) => toView(filter) as Doc),
       cloneMode: 'deep',
-    });
+    }, { context: MINGO_CONTEXT });
   } catch (error) {
     const message = (error as Error).message;
     if (/would create a conflict/i.test(message)) {
