@@ -78,7 +78,7 @@ export default fp<LiveEventsPluginOptions>(
     });
     pipeline.on('outcome', (o) => {
       const status = o.status === 'no-match' ? 'skipped' : o.status;
-      const until = (o as { until?: number }).until;
+      const { until } = o;
       friendWatch.onDecision(o.accountId, o.discordUserId, {
         outcome: status,
         ...(o.reason === undefined ? {} : { reason: o.reason }),
@@ -94,6 +94,7 @@ export default fp<LiveEventsPluginOptions>(
         ...(o.itemId === undefined ? {} : { itemId: o.itemId }),
         ...(o.messageId === undefined ? {} : { messageId: o.messageId }),
         ...(o.latencyMs === undefined ? {} : { latencyMs: o.latencyMs }),
+        ...(o.test ? { test: true } : {}),
       });
     });
 

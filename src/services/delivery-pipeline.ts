@@ -3,11 +3,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Types } from 'mongoose';
 import type { AccountSettings } from '../domain/account.js';
 import type { Models } from '../models/index.js';
-import type { DeliveryTarget, OutgoingMessage } from '../supervisor/protocol.js';
+import type { ActivityEvent, DeliveryTarget, OutgoingMessage } from '../supervisor/protocol.js';
 import { toObjectId } from '../utils/cursor.js';
 import type { StoredActivity } from './activity-service.js';
+import type { FriendEntry } from './friend-directory.js';
 import { type ContentConfig, type ContentItem, type ContentService, isSkip, render } from './content/index.js';
-import { capDayWindow, evaluate, type Rule, type RuleOverride, resolveRule } from './rules/index.js';
+import { capDayWindow, evaluate, rejectionUntil, type Rule, type RuleOverride, resolveRule } from './rules/index.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 
 /** Sends a rendered message through the account's worker (the supervisor's `deliver`). */
@@ -69,6 +70,15 @@ export interface DeliveryOutcome {
   messageId?: string;
   /** Presence change seen by the worker → message accepted by Discord. */
   latencyMs?: number;
+  /** For a cooldown or a daily cap: when a delivery can go through again (epoch ms). */
+  until?: number;
+  /** Asked for by `test()`, not triggered by the event. */
+  test?: boolean;
+}
+
+/** How `test()` bends the rules: triggers never apply; caps, cooldown and quiet hours unless ignored. */
+interface TestRun {
+  ignoreCaps: boolean;
 }
 
 /**
@@ -101,17 +111,34 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   /** Takes a stored batch; returns at once. */
   handle(batch: StoredActivity[]): void {
     for (const activity of batch) {
-      if (!activity.friend.enabled) continue;
-      const key = `${activity.accountId}:${activity.friend.discordUserId}`;
-      const previous = this.#friendQueues.get(key) ?? Promise.resolve();
-      const next = previous.then(() => this.#process(activity));
-      this.#friendQueues.set(key, next);
-      this.#inFlight.add(next);
-      void next.finally(() => {
-        this.#inFlight.delete(next);
-        if (this.#friendQueues.get(key) === next) this.#friendQueues.delete(key);
-      });
+      if (activity.friend.enabled) void this.#enqueue(activity);
     }
+  }
+
+  /**
+   * Sends one item to a friend now, whatever the triggers say (a "test" from the API). Caps,
+   * cooldown and quiet hours still apply unless `ignoreCaps`. Resolves with what happened; the
+   * delivery is recorded in ContentHistory like any other.
+   */
+  async test(accountId: string, friend: FriendEntry, opts: { ignoreCaps?: boolean } = {}): Promise<DeliveryOutcome> {
+    const event: ActivityEvent = { discordUserId: friend.discordUserId, kind: 'activity:start', status: 'online', at: this.#now() };
+    const outcome = await this.#enqueue({ accountId, event, friend, receivedAt: event.at }, { ignoreCaps: opts.ignoreCaps ?? false });
+    return outcome ?? { accountId, discordUserId: friend.discordUserId, kind: event.kind, status: 'failed', reason: 'ACCOUNT_NOT_FOUND', test: true };
+  }
+
+  /** Events of one friend are handled one at a time, in order. */
+  #enqueue(activity: StoredActivity, test?: TestRun): Promise<DeliveryOutcome | undefined> {
+    const key = `${activity.accountId}:${activity.friend.discordUserId}`;
+    const previous = this.#friendQueues.get(key) ?? Promise.resolve();
+    const outcome = previous.then(() => this.#process(activity, test));
+    const next = outcome.then(() => {});
+    this.#friendQueues.set(key, next);
+    this.#inFlight.add(next);
+    void next.finally(() => {
+      this.#inFlight.delete(next);
+      if (this.#friendQueues.get(key) === next) this.#friendQueues.delete(key);
+    });
+    return outcome;
   }
 
   /**
@@ -134,22 +161,24 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
-  async #process(activity: StoredActivity): Promise<void> {
+  async #process(activity: StoredActivity, test?: TestRun): Promise<DeliveryOutcome | undefined> {
     const { accountId, event, friend } = activity;
     const log = this.#opts.logger.child({ accountId, discordUserId: friend.discordUserId });
-    const base = { accountId, discordUserId: friend.discordUserId, kind: event.kind };
+    const base = { accountId, discordUserId: friend.discordUserId, kind: event.kind, ...(test ? { test: true } : {}) };
     try {
       const account = await this.#account(accountId);
-      if (!account) return;
-      const rule: Rule = resolveRule(account.defaultRules, friend.rules);
+      if (!account) return undefined;
+      const resolved: Rule = resolveRule(account.defaultRules, friend.rules);
+      // A test matches whatever the triggers say: one empty trigger matches every event.
+      const rule: Rule = test ? { ...resolved, enabled: true, triggers: [{}] } : resolved;
       const now = this.#now();
       const day = capDayWindow(rule, new Date(now));
       const counters = account.ledger.counters(friend.discordUserId, day.start.getTime());
-      const decision = evaluate(event, rule, counters, new Date(now));
+      const decision = test?.ignoreCaps ? ({ match: true } as const) : evaluate(event, rule, counters, new Date(now));
       if (!decision.match) {
         log.debug({ kind: event.kind, reason: decision.reason }, 'no delivery');
-        this.emit('outcome', { ...base, status: 'no-match', reason: decision.reason });
-        return;
+        const until = rejectionUntil(decision.reason, rule, counters, day);
+        return this.#outcome({ ...base, status: 'no-match', reason: decision.reason, ...(until === undefined ? {} : { until }) });
       }
       // Reserve the slot before any await, so caps hold across concurrent friends.
       const reservation = account.ledger.reserve(friend.discordUserId, now);
@@ -161,18 +190,25 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
         account.ledger.release(reservation);
         await this.#record(activity, { status: 'skipped', reason: picked.skipped });
         log.info({ reason: picked.skipped }, 'delivery skipped');
-        this.emit('outcome', { ...base, status: 'skipped', reason: picked.skipped });
-        return;
+        return this.#outcome({ ...base, status: 'skipped', reason: picked.skipped });
       }
-      this.emit('outcome', { ...base, ...(await this.#send(activity, account, picked, reservation, log)) });
+      const sent = await this.#send(activity, account, picked, reservation, log);
+      // A test's "latency" would be the time since it was asked for: not a presence latency.
+      if (test) delete sent.latencyMs;
+      return this.#outcome({ ...base, ...sent });
     } catch (err) {
       // Settings that cannot be used (a provider config refused at load) end here: say why in
       // the history, not only in the log. Best effort: the database may be what failed.
       log.error({ err }, 'delivery pipeline failed');
       const reason = failureReason(err);
       await this.#record(activity, { status: 'failed', reason }).catch(() => {});
-      this.emit('outcome', { ...base, status: 'failed', reason });
+      return this.#outcome({ ...base, status: 'failed', reason });
     }
+  }
+
+  #outcome(outcome: DeliveryOutcome): DeliveryOutcome {
+    this.emit('outcome', outcome);
+    return outcome;
   }
 
   async #send(

@@ -1,21 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FriendInput, FriendView } from '../../services/friend-service.js';
-import { errors, IdParams, type Static, Type } from '../common-schemas.js';
+import type { FriendInput } from '../../services/friend-service.js';
+import { SupervisorError } from '../../supervisor/errors.js';
+import { toObjectId } from '../../utils/cursor.js';
+import { errors, IdParams, Type } from '../common-schemas.js';
 import { assertUsableRule } from '../accounts/rule-check.js';
-import { CreateFriend, Friend, FriendPage, FriendParams, ListFriendsQuery, UpdateFriend } from './schemas.js';
-
-function presentFriend(f: FriendView): Static<typeof Friend> {
-  return {
-    id: f.id,
-    accountId: f.accountId,
-    discordUserId: f.discordUserId,
-    displayName: f.displayName,
-    enabled: f.enabled,
-    rules: f.rules,
-    createdAt: f.createdAt.toISOString(),
-    updatedAt: f.updatedAt.toISOString(),
-  };
-}
+import { presentFriend } from './present.js';
+import { CreateFriend, FriendPage, Friend, FriendParams, ListFriendsQuery, TestBody, TestResult, UpdateFriend } from './schemas.js';
 
 const security = [{ bearerAuth: [] }];
 
@@ -37,7 +27,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const page = await app.friends.list(request.user.sub, request.params.id, request.query);
-      return { items: page.items.map(presentFriend), nextCursor: page.nextCursor };
+      return { items: page.items.map((f) => presentFriend(app, f)), nextCursor: page.nextCursor };
     },
   );
 
@@ -56,7 +46,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       assertUsableRule(request.body.rules, 'rules');
       const friend = await app.friends.create(request.user.sub, request.params.id, request.body as FriendInput);
-      return reply.status(201).send(presentFriend(friend));
+      return reply.status(201).send(presentFriend(app, friend));
     },
   );
 
@@ -71,7 +61,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Friend, ...errors(401, 404, 429) },
       },
     },
-    async (request) => presentFriend(await app.friends.get(request.user.sub, request.params.id, request.params.friendId)),
+    async (request) => presentFriend(app, await app.friends.get(request.user.sub, request.params.id, request.params.friendId)),
   );
 
   app.put(
@@ -89,7 +79,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       assertUsableRule(request.body.rules, 'rules');
       const { id, friendId } = request.params;
-      return presentFriend(await app.friends.update(request.user.sub, id, friendId, request.body as FriendInput));
+      return presentFriend(app, await app.friends.update(request.user.sub, id, friendId, request.body as FriendInput));
     },
   );
 
@@ -108,6 +98,42 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       await app.friends.remove(request.user.sub, request.params.id, request.params.friendId);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/:friendId/test',
+    {
+      schema: {
+        tags: ['friends'],
+        summary: 'Send the friend one item now, whatever the triggers say',
+        description:
+          "Picks content and delivers it through the account's worker at once, bypassing the triggers. The cooldown, daily caps and quiet hours still apply unless `ignoreCaps` is true; the answer says what happened (`skipped` with the reason, `failed` with the error, or `sent`). Counted and recorded like any delivery. 409 `WORKER_NOT_READY` when the account's worker is not ready.",
+        security,
+        params: FriendParams,
+        body: TestBody,
+        response: { 200: TestResult, ...errors(400, 401, 404, 409, 415, 429) },
+      },
+    },
+    async (request) => {
+      const { id, friendId } = request.params;
+      const friend = await app.friends.get(request.user.sub, id, friendId);
+      const state = app.supervisor.get(id)?.state ?? 'stopped';
+      if (state !== 'ready') {
+        throw new SupervisorError('WORKER_NOT_READY', `the account's worker is ${state}; start it first`, { accountId: id, op: 'test', state });
+      }
+      const outcome = await app.pipeline.test(
+        id,
+        { ...friend, friendId: toObjectId(friend.id)! },
+        { ignoreCaps: request.body?.ignoreCaps ?? false },
+      );
+      return {
+        status: outcome.status === 'no-match' ? ('skipped' as const) : outcome.status,
+        ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+        ...(outcome.until === undefined ? {} : { until: new Date(outcome.until).toISOString() }),
+        ...(outcome.itemId === undefined ? {} : { itemId: outcome.itemId }),
+        ...(outcome.messageId === undefined ? {} : { messageId: outcome.messageId }),
+      };
     },
   );
 };

@@ -9,6 +9,7 @@ export {
 } from './evaluate.js';
 export { compileRegexTest, nameMatches, regexProblem } from './name-matcher.js';
 export { isQuietTime } from './quiet-hours.js';
+export { rejectionUntil } from './rejection-until.js';
 export { resolveRule } from './resolve-rule.js';
 export * from './rule-schema.js';
 export {

@@ -31,10 +31,15 @@ describe('POST /api/accounts/:id/friends', () => {
       'displayName',
       'enabled',
       'id',
+      'lastDecision',
+      'presence',
       'rules',
       'updatedAt',
+      'visible',
     ]);
     expect(body).toMatchObject({ accountId, discordUserId, displayName: 'Sam', enabled: true, rules: null });
+    // Nothing seen or decided yet, and no worker to say whether the bot can see them.
+    expect(body).toMatchObject({ visible: null, presence: null, lastDecision: null });
   });
 
   it('stores rule overrides', async () => {

@@ -39,6 +39,7 @@ const ROUTES = [
   'get /api/accounts/{id}/friends/{friendId}',
   'put /api/accounts/{id}/friends/{friendId}',
   'delete /api/accounts/{id}/friends/{friendId}',
+  'post /api/accounts/{id}/friends/{friendId}/test',
   'get /api/accounts/{id}/activity',
   'get /api/accounts/{id}/content-history',
 ];
