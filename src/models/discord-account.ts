@@ -51,6 +51,11 @@ const discordAccountSchema = new Schema(
     ownerId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     label: { type: String, required: true, trim: true, maxlength: LABEL_MAX_LENGTH },
     token: { type: encryptedTokenSchema, required: true },
+    /**
+     * The gateway session a restarted server (or another node) resumes, encrypted like the token
+     * (src/services/gateway-sessions.ts). Never returned by the API.
+     */
+    gatewaySession: { type: encryptedTokenSchema, default: undefined },
     /** The last four characters of the token: all the API ever shows of it. */
     tokenHint: { type: String, required: true },
     botUserId: { type: String, validate: snowflakeValidator },

@@ -6,6 +6,7 @@ import { type ContentConfig, ContentService, createProviderRegistry } from '../s
 import { DeliveryPipeline } from '../services/delivery-pipeline.js';
 import { FriendDirectory } from '../services/friend-directory.js';
 import { isOn } from '../config/env-schema.js';
+import { persistSessions } from '../services/gateway-sessions.js';
 import { loadWorkerInit } from '../services/worker-init.js';
 import { SUPERVISOR_DEFAULTS, Supervisor, type SupervisorOptions } from '../supervisor/index.js';
 
@@ -35,8 +36,9 @@ const DEFAULT_CONTENT: ContentConfig = {
 /**
  * The account workers and the event path they feed: Supervisor → ActivityService (batched
  * ActivityHistory writes) → DeliveryPipeline (rules → content → deliver → ContentHistory).
- * On close: stop every child, store every event received, finish deliveries in progress —
- * all before the database plugin disconnects.
+ * On close: stop every child (leaving their gateway sessions resumable), store every event
+ * received, persist the sessions encrypted, finish deliveries in progress — all before the
+ * database plugin disconnects.
  */
 export default fp<SupervisorPluginOptions>(
   async function supervisor(app: FastifyInstance, opts) {
@@ -88,6 +90,14 @@ export default fp<SupervisorPluginOptions>(
     app.addHook('onClose', async () => {
       await sup.close();
       await activity.flush();
+      // After the flush: a session is persisted at a sequence whose events are all stored.
+      const sessions = sup.sessionAccounts().flatMap((id) => {
+        const handover = sup.sessionHandover(id);
+        return handover ? [[id, handover] as const] : [];
+      });
+      await persistSessions(db.models.DiscordAccount, tokenCipher, sessions).catch((err: unknown) =>
+        logger.warn({ err, sessions: sessions.length }, 'gateway sessions not persisted; the next start identifies'),
+      );
       await pipeline.drain();
       content.close();
     });

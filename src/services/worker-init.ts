@@ -3,9 +3,11 @@ import type { WorkerInit } from '../supervisor/types.js';
 import { toObjectId } from '../utils/cursor.js';
 import type { TokenCipher } from '../utils/token-cipher.js';
 import { NotFoundError } from './errors.js';
+import { takePersistedSession } from './gateway-sessions.js';
 
 /**
- * What a worker needs at spawn: the decrypted token and the friends to watch. The supervisor
+ * What a worker needs at spawn: the decrypted token, the friends to watch, and a gateway session
+ * a previous server (or node) persisted for it to resume. The supervisor
  * calls this at every spawn; it is the only place a token is decrypted. An account still on an
  * old key is re-encrypted with the newest one on the way.
  */
@@ -24,5 +26,6 @@ export async function loadWorkerInit(
     await models.DiscordAccount.updateOne({ _id }, { $set: { token: cipher.encrypt(token) } });
   }
   const friends = await models.Friend.find({ accountId: _id, enabled: true }, { discordUserId: 1 }).lean();
-  return { token, friends: friends.map((f) => f.discordUserId) };
+  const session = await takePersistedSession(models.DiscordAccount, cipher, accountId, account.gatewaySession);
+  return { token, friends: friends.map((f) => f.discordUserId), ...(session && { session }) };
 }

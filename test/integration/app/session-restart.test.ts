@@ -1,0 +1,95 @@
+import { MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../../fake-discord/index.js';
+import type { App } from '../../../src/app.js';
+import type { ResumeOutcome } from '../../../src/supervisor/protocol.js';
+import { buildTestApp, registerAndLogin } from '../../support/build-app.js';
+import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+
+let fake: FakeDiscord;
+let mongo: TestMongo;
+beforeAll(async () => {
+  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
+  mongo = await startTestMongo();
+});
+afterAll(async () => {
+  await mongo.stop();
+  await fake.close();
+});
+
+/** Resolves once the account's worker is ready (at once if it is). */
+function untilReady(app: App, accountId: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (app.supervisor.get(accountId)?.state === 'ready') return resolve();
+    const on = (s: { accountId: string; state: string }) => {
+      if (s.accountId !== accountId || s.state !== 'ready') return;
+      app.supervisor.off('state', on);
+      resolve();
+    };
+    app.supervisor.on('state', on);
+  });
+}
+
+/** Resolves with the next stored activity batch holding an event of `kind`. */
+function untilStored(app: App, kind: string): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (batch: Array<{ event: { kind: string } }>) => {
+      if (!batch.some((b) => b.event.kind === kind)) return;
+      app.activity.off('stored', on);
+      resolve();
+    };
+    app.activity.on('stored', on);
+  });
+}
+
+describe('a server restart within the session’s lifetime', () => {
+  it('resumes each worker’s gateway session from the encrypted copy the stopping server left', async () => {
+    const env = { MONGODB_URI: mongo.uri, DISCORD_API_URL: fake.apiUrl };
+    const bot = fake.createBot();
+    const friend = fake.createUser({ username: 'restart-friend' });
+    fake.createGuild({ botIds: [bot.id], userIds: [friend.id] });
+
+    const first = await buildTestApp({ env });
+    const { userId } = await registerAndLogin(first.app);
+    const account = await first.app.accounts.create(userId, { label: 'resumes', token: bot.token });
+    await first.app.friends.create(userId, account.id, { discordUserId: friend.id });
+    await first.app.accounts.start(userId, account.id);
+    await untilReady(first.app, account.id);
+    const online = untilStored(first.app, 'online');
+    fake.setPresence(friend.id, { status: 'online' });
+    await online;
+    await first.close();
+
+    // Between the two servers the session is in the database, encrypted like the token.
+    const client = await MongoClient.connect(mongo.uri);
+    const doc = await client.db().collection('discordaccounts').findOne({ _id: new ObjectId(account.id) });
+    await client.close();
+    expect(doc?.gatewaySession).toMatchObject({ ciphertext: expect.anything(), iv: expect.anything(), keyId: expect.any(String) });
+    expect(JSON.stringify(doc)).not.toContain('resumeUrl');
+    fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'While restarting', type: 0 }] });
+    const before = fake.stats();
+
+    const outcomes: ResumeOutcome[] = [];
+    const second = await buildTestApp({
+      env,
+      beforeReady: (app) => {
+        app.supervisor.on('resume', (_id: string, outcome: ResumeOutcome) => outcomes.push(outcome));
+      },
+    });
+    try {
+      const started = untilStored(second.app, 'activity:start');
+      await untilReady(second.app, account.id);
+      await started;
+      expect(outcomes).toEqual(['resumed']);
+      expect(fake.stats()).toMatchObject({ identifies: before.identifies, resumes: before.resumes + 1 });
+      const rows = await second.app.db.models.ActivityHistory.find({ discordUserId: friend.id }).sort({ at: 1 }).lean();
+      expect(rows.map((r) => r.kind)).toEqual(['online', 'activity:start']);
+      // Read once: the copy is gone, and it never was in plain text.
+      const doc = await second.app.db.models.DiscordAccount.findById(account.id).lean();
+      expect(doc?.gatewaySession).toBeUndefined();
+      expect(second.logs.join('\n')).not.toMatch(/"sessionId":"[0-9a-f]/);
+    } finally {
+      await second.close();
+    }
+  }, 120_000);
+});
