@@ -5,7 +5,7 @@ import apiRoutes from './api/index.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin, { type ConfigPluginOptions } from './plugins/config.js';
 import databasePlugin from './plugins/database.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
 import liveEventsPlugin, { type LiveEventsPluginOptions } from './plugins/live-events.js';
 import metricsPlugin from './plugins/metrics.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
@@ -66,6 +66,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     },
     schemaController: { compilersFactory: { buildValidator } },
     schemaErrorFormatter: formatSchemaErrors,
+    // Errors raised below the routes answer in the common error shape too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(configPlugin, options);

@@ -18,7 +18,7 @@ export const ErrorBody = Type.Object(
     statusCode: Type.Integer(),
     error: Type.String(),
     message: Type.String(),
-    code: Type.Optional(Type.String()),
+    code: Type.String({ description: 'What went wrong, for programs: VALIDATION_ERROR, NOT_FOUND, RATE_LIMITED, …' }),
   },
   { description: 'Every error answers with this shape' },
 );

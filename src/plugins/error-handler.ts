@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import mongoose from 'mongoose';
 import { AppError } from '../services/errors.js';
@@ -9,24 +11,50 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
-  code?: string;
+  code: string;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
+/** The code an answer gets when nothing more specific is known. */
+const STATUS_CODE: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
+  409: 'CONFLICT',
+  413: 'BODY_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
+  500: 'INTERNAL_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Fastify's own error codes, in the API's words. */
+const FASTIFY_CODE: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_BAD_URL: 'BAD_URL',
 };
 
 function body(statusCode: number, message: string, code?: string): ErrorBody {
-  return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message, ...(code ? { code } : {}) };
+  return {
+    statusCode,
+    error: STATUS_CODES[statusCode] ?? 'Error',
+    message,
+    code: code ?? STATUS_CODE[statusCode] ?? `HTTP_${statusCode}`,
+  };
+}
+
+/** A Fastify error's code in the API's words: JSON syntax errors carry none of their own. */
+function fastifyCode(fe: Partial<FastifyError>, status: number): string | undefined {
+  if (fe.code && FASTIFY_CODE[fe.code]) return FASTIFY_CODE[fe.code];
+  if (fe instanceof SyntaxError && status === 400) return 'INVALID_JSON';
+  if (fe.code && !fe.code.startsWith('FST_')) return fe.code;
+  return undefined;
 }
 
 interface DuplicateKeyError {
@@ -59,7 +87,7 @@ export function toErrorBody(err: unknown): ErrorBody {
     return body(400, first ? `${first.path} ${first.message}` : err.message, 'VALIDATION_ERROR');
   }
   if (err instanceof mongoose.Error.CastError) {
-    return body(400, `${err.path} is not a valid ${err.kind}`, 'INVALID_ID');
+    return body(400, `${err.path} is not a valid ${err.kind}`, err.kind === 'ObjectId' ? 'INVALID_ID' : 'INVALID_VALUE');
   }
   if (isDuplicateKey(err)) {
     const fields = Object.keys(err.keyPattern ?? {}).join(', ') || 'a unique field';
@@ -71,9 +99,41 @@ export function toErrorBody(err: unknown): ErrorBody {
   }
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return body(status, fe.message ?? STATUS_TEXT[status] ?? 'Error', fe.code);
+    return body(status, fe.message ?? STATUS_CODES[status] ?? 'Error', fastifyCode(fe, status));
   }
   return body(500, 'Internal Server Error');
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors raised before routing (a path parameter over the router's
+ * length limit → 414, a malformed URL → 400) answer in the same shape as the rest.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const answer = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? body(414, 'The URL is too long') : toErrorBody(err);
+  void reply.status(answer.statusCode).send(answer);
+}
+
+/**
+ * The HTTP server's `clientError`: requests Node's parser refuses (headers over the size limit →
+ * 431, a headers or request timeout → 408, garbage → 400) never reach Fastify, so the answer is
+ * written on the socket here, in the common shape.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const answer =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? body(431, 'The request headers are too large')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? body(408, 'The request took too long to arrive')
+        : body(400, 'Malformed HTTP request');
+  const json = JSON.stringify(answer);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${answer.statusCode} ${answer.error}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 export default fp(
@@ -87,6 +147,9 @@ export default fp(
     app.setNotFoundHandler((request, reply) =>
       reply.status(404).send(body(404, `Route ${request.method} ${request.url.split('?')[0]} not found`, 'ROUTE_NOT_FOUND')),
     );
+    // Bodies are JSON: a text/plain body is an unsupported media type (415), not a string that
+    // then fails validation.
+    app.removeContentTypeParser('text/plain');
   },
   { name: 'error-handler' },
 );

@@ -2,6 +2,17 @@ import type { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import { afterTimeCursor, toObjectId, toPage } from '../utils/cursor.js';
 import type { AccountService } from './account-service.js';
+import { BadRequestError } from './errors.js';
+
+/**
+ * A query time as a Date. The schema's date-time format admits times no clock shows (a leap
+ * second, `23:59:60`), which JavaScript cannot represent: those are a 400, not a cast error.
+ */
+function toDate(value: string, field: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new BadRequestError('INVALID_DATE', `querystring.${field}: ${value} is not a time this server can represent`);
+  return date;
+}
 
 export interface HistoryQuery {
   limit: number;
@@ -93,8 +104,8 @@ export class HistoryService {
     const filter: Filter = {};
     if (q.friendId) filter.friendId = toObjectId(q.friendId) ?? null;
     const at: Record<string, Date> = {};
-    if (q.from) at.$gte = new Date(q.from);
-    if (q.to) at.$lt = new Date(q.to);
+    if (q.from) at.$gte = toDate(q.from, 'from');
+    if (q.to) at.$lt = toDate(q.to, 'to');
     if (Object.keys(at).length > 0) filter.at = at;
     const after = afterTimeCursor(q.cursor);
     return Object.keys(after).length > 0 ? { $and: [filter, after] } : filter;

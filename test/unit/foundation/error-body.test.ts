@@ -28,11 +28,11 @@ describe('toErrorBody', () => {
 
   it('passes client errors from Fastify through with their status', () => {
     const err = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
-    expect(toErrorBody(err)).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large', code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+    expect(toErrorBody(err)).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large', code: 'BODY_TOO_LARGE' });
   });
 
   it('hides the message of unknown errors', () => {
     const body = toErrorBody(new Error('connection string mongodb://user:secret@host'));
-    expect(body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' });
+    expect(body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error', code: 'INTERNAL_ERROR' });
   });
 });
