@@ -5,6 +5,7 @@ import apiRoutes from './api/index.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin, { type ConfigPluginOptions } from './plugins/config.js';
 import databasePlugin from './plugins/database.js';
+import httpTimeouts from './plugins/http-timeouts.js';
 import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
 import liveEventsPlugin, { type LiveEventsPluginOptions } from './plugins/live-events.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -72,6 +73,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(configPlugin, options);
+  await app.register(httpTimeouts);
   // One body limit for every route, from config (413 past it).
   app.addHook('onRoute', (route) => {
     route.bodyLimit ??= app.config.BODY_LIMIT_BYTES;

@@ -39,6 +39,12 @@ export const EnvSchema = Type.Object({
   /** REST base ending in `/api` (a fake Discord); absent → the real Discord. */
   DISCORD_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   BODY_LIMIT_BYTES: Type.Integer({ default: 65536, minimum: 1024 }),
+  /** A request's headers and body must have arrived within this long (then 408). */
+  HTTP_REQUEST_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 100 }),
+  /** A request's headers must have arrived within this long (then 408). */
+  HTTP_HEADERS_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
+  /** An idle keep-alive connection is closed after this long. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ default: 5_000, minimum: 100 }),
   RATE_LIMIT_MAX: Type.Integer({ default: 600, minimum: 1 }),
   AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 10, minimum: 1 }),
   ACTIVITY_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1 }),
