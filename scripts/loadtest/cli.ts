@@ -6,7 +6,7 @@
  * --mongodb-uri URI, --server-entry FILE, --ref GIT-REF (test a committed revision),
  * --server-node-arg FLAG (repeatable; e.g. --server-node-arg=--cpu-prof), --nodes N (several server
  * nodes on one store), --node-chaos kill-node,pause-node,stop-node, --node-chaos-gap MS,
- * --pause MS, --server-env KEY=VALUE (repeatable). Prints a progress line each second and a summary table at the end; writes
+ * --node-chaos-min N (keep acting after the load until N actions), --pause MS, --server-env KEY=VALUE (repeatable). Prints a progress line each second and a summary table at the end; writes
  * result.json, report.md and SVG plots into --out (default results/loadtest-<time>). Exit code
  * 1 when an event was lost or duplicated or a worker did not end ready.
  */
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     nodes: { type: 'string' },
     'node-chaos': { type: 'string' },
     'node-chaos-gap': { type: 'string' },
+    'node-chaos-min': { type: 'string' },
     pause: { type: 'string' },
     'server-env': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
@@ -54,7 +55,7 @@ if (values.help) {
     `usage: npm run loadtest -- [--accounts ${LOADTEST_DEFAULTS.accounts}] [--friends ${LOADTEST_DEFAULTS.friends}] [--rate ${LOADTEST_DEFAULTS.rate}] [--duration ${LOADTEST_DEFAULTS.duration}] [--chaos] [--out DIR]\n` +
       `       [--warmup S] [--deliver all|starts|none] [--read-rate N] [--baseline off|observe|reply] [--log-level info]\n` +
       `       [--spawn-concurrency N] [--chaos-interval MS] [--heartbeat MS] [--build] [--mongodb-uri URI] [--server-entry FILE] [--ref GIT-REF] [--server-node-arg=--cpu-prof …]\n` +
-      `       [--nodes N] [--node-chaos kill-node,pause-node,stop-node] [--node-chaos-gap MS] [--pause MS] [--server-env KEY=VALUE …]\n`,
+      `       [--nodes N] [--node-chaos kill-node,pause-node,stop-node] [--node-chaos-gap MS] [--node-chaos-min N] [--pause MS] [--server-env KEY=VALUE …]\n`,
   );
   process.exit(0);
 }
@@ -83,6 +84,7 @@ const options: Partial<LoadTestOptions> = {
   nodes: num(values.nodes),
   nodeChaos: values['node-chaos']?.split(',').filter(Boolean) as LoadTestOptions['nodeChaos'],
   nodeChaosGapMs: num(values['node-chaos-gap']),
+  nodeChaosMinActions: num(values['node-chaos-min']),
   pauseMs: num(values.pause),
   serverEnv: serverEnv(values['server-env'] ?? []),
 };

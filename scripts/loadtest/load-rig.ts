@@ -29,7 +29,7 @@ import { buildProbe } from './probe-build.js';
 import { buildRevision } from './build-revision.js';
 import { NodeChaos, nodeChaosProblems } from './node-chaos.js';
 import { type BaselineProcess, ensureBuilt, type FakeDiscordProcess, PROJECT_ROOT, startBaselineObserver, startFakeDiscord } from './processes.js';
-import type { ProbeSet } from './probe-set.js';
+import type { FromNode, ProbeSet } from './probe-set.js';
 import type { MemoryFigures } from './proc-stats.js';
 import { ReadLoad, type ReadSample } from './read-load.js';
 import { type KillWindow, reconcile, type SentChange, type StoredEvent } from './reconcile.js';
@@ -207,6 +207,7 @@ export class LoadRig {
             gapMs: this.options.nodeChaosGapMs,
             pauseMs: this.options.pauseMs ?? leaseMsOf(this.options) + 5_000,
             failoverTimeoutMs: leaseMsOf(this.options) + 30_000,
+            minActions: this.options.nodeChaosMinActions ?? 0,
             log: this.#log,
           })
         : undefined;
@@ -332,6 +333,7 @@ export class LoadRig {
       },
       content,
       fake,
+      nodes: this.#fleet.nodes.map((n) => ({ id: n.id, status: n.status })),
       shutdownMs: this.#shutdownMs,
       problems,
     };
@@ -512,18 +514,19 @@ export class LoadRig {
 
   // ─── measuring ──────────────────────────────────────────────────────────────────────────
 
-  #queueForOutcomes(batch: StoredRecord[]): void {
+  /** Per node and friend: a node's pipeline keeps each friend's order (another node's does not follow on). */
+  #queueForOutcomes(batch: FromNode<StoredRecord>[]): void {
     for (const record of batch) {
-      const friend = `${record.accountId}|${record.discordUserId}`;
+      const friend = `${record.node}|${record.accountId}|${record.discordUserId}`;
       let queue = this.#awaitingOutcome.get(friend);
       if (!queue) this.#awaitingOutcome.set(friend, (queue = []));
       queue.push(record);
     }
   }
 
-  #pairOutcomes(batch: OutcomeRecord[]): void {
+  #pairOutcomes(batch: FromNode<OutcomeRecord>[]): void {
     for (const outcome of batch) {
-      const stored = this.#awaitingOutcome.get(`${outcome.accountId}|${outcome.discordUserId}`)?.shift();
+      const stored = this.#awaitingOutcome.get(`${outcome.node}|${outcome.accountId}|${outcome.discordUserId}`)?.shift();
       if (!stored) continue;
       this.#pairedOutcomes.push({ key: stored.key, outcome, mismatch: stored.kind !== outcome.kind });
     }
@@ -537,7 +540,7 @@ export class LoadRig {
     while (Date.now() < deadline) {
       const keys = storedKeys();
       const allStored = this.#sent.slice(firstChange).every((c) => !c.ok || keys.has(c.key));
-      const pipelineDone = probe.outcomes.length >= probe.stored.length;
+      const pipelineDone = probe.pipelinePending() === 0;
       const quiet = Date.now() - probe.lastActivityAt > QUIET_MS;
       if (pipelineDone && (allStored || quiet)) return;
       await sleep(100);

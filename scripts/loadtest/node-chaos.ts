@@ -60,6 +60,8 @@ export interface NodeChaosOptions {
   rebalanceTimeoutMs?: number;
   /** Longest wait for a killed node's workers to exit. @defaultValue 30000 */
   orphanTimeoutMs?: number;
+  /** stop() returns only once this many actions were taken (tests that need each one). @defaultValue 0 */
+  minActions?: number;
   log?: (line: string) => void;
   /** @defaultValue Math.random */
   random?: () => number;
@@ -74,14 +76,17 @@ export class NodeChaos {
   #running: Promise<void> = Promise.resolve();
 
   constructor(opts: NodeChaosOptions) {
-    this.#opts = { rebalanceTimeoutMs: 90_000, orphanTimeoutMs: 30_000, log: () => undefined, random: Math.random, ...opts };
+    this.#opts = { rebalanceTimeoutMs: 90_000, orphanTimeoutMs: 30_000, minActions: 0, log: () => undefined, random: Math.random, ...opts };
   }
 
   start(): void {
     this.#running = this.#loop().catch((err: unknown) => this.#opts.log(`node chaos stopped: ${(err as Error).message}`));
   }
 
-  /** No new action after this; the current one is finished (its node back, shares measured). */
+  /**
+   * No new action after this (beyond `minActions`); the current one is finished (its node back,
+   * shares measured).
+   */
   async stop(): Promise<void> {
     this.#stop.abort();
     await this.#running;
@@ -100,13 +105,18 @@ export class NodeChaos {
   }
 
   async #loop(): Promise<void> {
-    const { actions, gapMs } = this.#opts;
+    const { actions, gapMs, minActions } = this.#opts;
     let turn = 0;
-    while (!this.#stop.signal.aborted) {
+    const done = () => this.#stop.signal.aborted && this.events.length >= minActions;
+    while (!done() && actions.length > 0) {
       await this.#sleep(gapMs);
-      if (this.#stop.signal.aborted || actions.length === 0) return;
+      if (done()) return;
       const node = this.#pickNode();
-      if (!node) continue;
+      if (!node) {
+        // Nothing to act on yet (accounts still moving); not a busy loop once stop() was called.
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        continue;
+      }
       await this.#act(actions[turn++ % actions.length] as NodeChaosAction, node);
     }
   }
@@ -152,7 +162,11 @@ export class NodeChaos {
     else exited = fleet.stop(node);
 
     const allReady = () => accounts.every((a) => event.readyElsewhereAt[a] !== null);
-    const orphansGone = action === 'kill-node' ? this.#waitFor(() => pids.every((pid) => !isAlive(pid)), this.#opts.orphanTimeoutMs) : undefined;
+    // Timed as it happens, while the failover is awaited below.
+    const orphansGone =
+      action === 'kill-node'
+        ? this.#waitFor(() => pids.every((pid) => !isAlive(pid)), this.#opts.orphanTimeoutMs).then((ok) => (ok ? Date.now() - event.at : null))
+        : undefined;
     await this.#waitFor(allReady, this.#opts.failoverTimeoutMs);
     fleet.probes.off('state', onState);
     const delays = accounts.map((a) => event.readyElsewhereAt[a]).map((at) => (at === null || at === undefined ? null : at - event.at));
@@ -161,7 +175,7 @@ export class NodeChaos {
       event.readyElsewhereMedianMs = Number.isFinite(median) ? median : 0;
       event.readyElsewhereMaxMs = Number.isFinite(max) ? max : 0;
     }
-    if (orphansGone) event.workersExitedMs = (await orphansGone) ? Date.now() - event.at : null;
+    if (orphansGone) event.workersExitedMs = await orphansGone;
     if (exited) event.exitMs = await exited;
 
     let joined: FleetNode;
@@ -203,7 +217,7 @@ export class NodeChaos {
 
   /** Sleeps `ms`; cut short by stop() unless `uninterruptible` (a paused node must be continued). */
   async #sleep(ms: number, uninterruptible = false): Promise<void> {
-    if (ms <= 0) return;
+    if (ms <= 0 || (!uninterruptible && this.#stop.signal.aborted)) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       const signal = this.#stop.signal;

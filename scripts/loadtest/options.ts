@@ -72,6 +72,8 @@ export interface LoadTestOptions {
   nodeChaos?: NodeChaosAction[] | undefined;
   /** Between one node action's end (fair shares reached) and the next, ms. @defaultValue 5000 */
   nodeChaosGapMs: number;
+  /** The load phase ends only after this many node chaos actions (tests). @defaultValue 0 */
+  nodeChaosMinActions?: number | undefined;
   /** How long pause-node keeps a node stopped, ms. @defaultValue LEASE_MS + 5000 */
   pauseMs?: number | undefined;
   /** Extra environment for every server node (LEASE_MS, MAX_ACCOUNTS_PER_NODE, …). @defaultValue {} */
@@ -103,7 +105,7 @@ export const LOADTEST_DEFAULTS = {
   build: false,
   nodes: 1,
   nodeChaosGapMs: 5_000,
-} as const satisfies Omit<LoadTestOptions, 'out' | 'mongodbUri' | 'serverEntry' | 'ref' | 'serverNodeArgs' | 'nodeChaos' | 'pauseMs' | 'serverEnv'>;
+} as const satisfies Omit<LoadTestOptions, 'out' | 'mongodbUri' | 'serverEntry' | 'ref' | 'serverNodeArgs' | 'nodeChaos' | 'nodeChaosMinActions' | 'pauseMs' | 'serverEnv'>;
 
 /** A folder name for a run started now, under results/. */
 export function defaultOutDir(prefix = 'loadtest'): string {

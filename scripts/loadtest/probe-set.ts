@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { LagRecord, OutcomeRecord, ProbeLog, ReceivedRecord, StoredRecord, WorkerStateRecord } from './probe-log.js';
 
-/** A worker state as one node's probe reported it. */
-export interface NodeStateRecord extends WorkerStateRecord {
-  node: string;
-}
+/** A record as one node's probe reported it. */
+export type FromNode<T> = T & { node: string };
+export type NodeStateRecord = FromNode<WorkerStateRecord>;
 
 /** States in which a node does not run the account (any more). */
 const INACTIVE: ReadonlySet<string> = new Set(['stopped', 'stopping']);
@@ -16,13 +15,15 @@ const INACTIVE: ReadonlySet<string> = new Set(['stopped', 'stopping']);
  */
 export class ProbeSet extends EventEmitter<{
   received: [ReceivedRecord[]];
-  stored: [StoredRecord[]];
-  outcome: [OutcomeRecord[]];
+  stored: [FromNode<StoredRecord>[]];
+  outcome: [FromNode<OutcomeRecord>[]];
   state: [NodeStateRecord];
 }> {
   readonly received: ReceivedRecord[] = [];
-  readonly stored: StoredRecord[] = [];
-  readonly outcomes: OutcomeRecord[] = [];
+  readonly stored: FromNode<StoredRecord>[] = [];
+  readonly outcomes: FromNode<OutcomeRecord>[] = [];
+  /** Per node: events stored and pipeline outcomes reported. */
+  readonly #pipeline = new Map<string, { stored: number; outcomes: number }>();
   readonly states: NodeStateRecord[] = [];
   readonly #logs = new Map<string, ProbeLog>();
   readonly #latest = new Map<string, Map<string, NodeStateRecord>>();
@@ -33,18 +34,24 @@ export class ProbeSet extends EventEmitter<{
     this.#logs.set(node, log);
     this.#latest.set(node, new Map());
     this.#gone.delete(node);
+    const pipeline = { stored: 0, outcomes: 0 };
+    this.#pipeline.set(node, pipeline);
     for (const record of log.states) this.#onState(node, record);
     log.on('received', (batch) => {
       this.received.push(...batch);
       this.emit('received', batch);
     });
     log.on('stored', (batch) => {
-      this.stored.push(...batch);
-      this.emit('stored', batch);
+      const tagged = batch.map((r) => ({ ...r, node }));
+      pipeline.stored += tagged.length;
+      this.stored.push(...tagged);
+      this.emit('stored', tagged);
     });
     log.on('outcome', (batch) => {
-      this.outcomes.push(...batch);
-      this.emit('outcome', batch);
+      const tagged = batch.map((r) => ({ ...r, node }));
+      pipeline.outcomes += tagged.length;
+      this.outcomes.push(...tagged);
+      this.emit('outcome', tagged);
     });
     log.on('state', (record) => this.#onState(node, record));
   }
@@ -73,6 +80,16 @@ export class ProbeSet extends EventEmitter<{
       if (accountId !== undefined) return accountId;
     }
     return undefined;
+  }
+
+  /**
+   * Stored events still waiting for their pipeline outcome, on the nodes that are up (a dead
+   * node's never come).
+   */
+  pipelinePending(): number {
+    let pending = 0;
+    for (const [node, p] of this.#pipeline) if (!this.#gone.has(node)) pending += Math.max(0, p.stored - p.outcomes);
+    return pending;
   }
 
   /** The account's state on the node that runs it now (of the nodes not gone), newest first. */

@@ -1,5 +1,6 @@
 import type { ChaosEvent } from './chaos.js';
 import type { NodeChaosEvent } from './node-chaos.js';
+import type { NodeStatus } from './server-fleet.js';
 import type { CpuSample } from './resource-sampler.js';
 import type { FakeStats } from '../../fake-discord/records.js';
 import type { DriverStats } from './presence-driver.js';
@@ -131,6 +132,8 @@ export interface LoadTestResult {
   memory: { workers: WorkerMemoryFinal[]; server: MemoryFigures | null; perWorkerMedian: MemoryFigures; totals: MemoryTotals };
   content: { sent: number; failed: number; skipped: number; messagesInFake: number };
   fake: FakeStats;
+  /** Every server node of the run and how it ended (killed, stopped by node chaos, or up). */
+  nodes: Array<{ id: string; status: NodeStatus }>;
   /** SIGTERM → server exited (graceful shutdown with every worker), ms. */
   shutdownMs: number | null;
   /** Empty when every check passed. */
