@@ -10,7 +10,8 @@ import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/err
 import liveEventsPlugin, { type LiveEventsPluginOptions } from './plugins/live-events.js';
 import metricsPlugin from './plugins/metrics.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
-import servicesPlugin, { type ServicesPluginOptions } from './plugins/services.js';
+import clusterPlugin, { type ClusterPluginOptions } from './plugins/cluster.js';
+import servicesPlugin from './plugins/services.js';
 import supervisorPlugin, { type SupervisorPluginOptions } from './plugins/supervisor.js';
 import swaggerPlugin from './plugins/swagger.js';
 import tokenCipherPlugin from './plugins/token-cipher.js';
@@ -21,8 +22,14 @@ import { buildValidator, formatSchemaErrors } from './api/validation.js';
 export interface BuildAppOptions
   extends ConfigPluginOptions,
     SupervisorPluginOptions,
-    ServicesPluginOptions,
+    Pick<ClusterPluginOptions, 'cluster'>,
     LiveEventsPluginOptions {
+  /**
+   * Run workers: join the cluster once ready and start the accounts whose desired state is
+   * `running`. One-shot scripts on the server's database (`npm run seed`) turn it off.
+   * @defaultValue true
+   */
+  restoreRunning?: boolean;
   /** Fastify's logger option. @defaultValue pino NDJSON at LOG_LEVEL, with secrets redacted */
   logger?: FastifyServerOptions['logger'];
 }
@@ -88,7 +95,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(databasePlugin);
   await app.register(tokenCipherPlugin);
   await app.register(supervisorPlugin, options);
-  await app.register(servicesPlugin, { restoreRunning: options.restoreRunning ?? true });
+  await app.register(clusterPlugin, { join: options.restoreRunning ?? true, ...(options.cluster ? { cluster: options.cluster } : {}) });
+  await app.register(servicesPlugin);
   await app.register(liveEventsPlugin, { ...options, accountLogs });
   await app.register(authPlugin);
   await app.register(rateLimitPlugin);

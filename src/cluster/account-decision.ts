@@ -6,8 +6,8 @@ export interface DesiredAccount {
   desiredState: 'running' | 'stopped';
   /** Grows with every change a worker must hear about (start/stop, settings, friends, token). */
   desiredVersion: number;
-  /** Grows when the token changes (the worker must be replaced). */
-  tokenVersion: number;
+  /** Grows when the worker must be replaced (a new token, a restart request). */
+  restartVersion: number;
   lease: Lease;
 }
 
@@ -17,7 +17,7 @@ export interface LocalAccount {
   held: boolean;
   /** The versions this node last applied to the worker; undefined when it never ran it. */
   appliedVersion?: number;
-  appliedTokenVersion?: number;
+  appliedRestartVersion?: number;
   /** The local worker's state; undefined when the supervisor does not know the account. */
   workerState?: WorkerState;
 }
@@ -29,7 +29,7 @@ export type AccountAction =
   | { do: 'take' }
   /** The lease is held: start the worker (it was not running, or the user started it again). */
   | { do: 'start' }
-  /** The lease is held and the worker runs: pass on changed settings and friends; `restart` for a new token. */
+  /** The lease is held and the worker runs: pass on changed settings and friends; `restart` when it must be replaced. */
   | { do: 'apply'; restart: boolean }
   /** Stopped by the user: stop the worker, then release the lease. */
   | { do: 'stop' }
@@ -78,5 +78,5 @@ export function decideAccount(
     return local.workerState === undefined || local.workerState === 'stopped' || changed ? { do: 'start' } : { do: 'none' };
   }
   if (!changed) return { do: 'none' };
-  return { do: 'apply', restart: local.appliedTokenVersion !== desired.tokenVersion };
+  return { do: 'apply', restart: local.appliedRestartVersion !== desired.restartVersion };
 }

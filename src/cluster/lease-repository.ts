@@ -13,11 +13,11 @@ interface DesiredDoc {
   _id: Types.ObjectId;
   desiredState: string;
   desiredVersion?: number | null;
-  tokenVersion?: number | null;
+  restartVersion?: number | null;
   lease?: LeaseDoc | null;
 }
 
-const DESIRED_FIELDS = { desiredState: 1, desiredVersion: 1, tokenVersion: 1, lease: 1 } as const;
+const DESIRED_FIELDS = { desiredState: 1, desiredVersion: 1, restartVersion: 1, lease: 1 } as const;
 /** Lease writes are bookkeeping: they must not move the account's `updatedAt`. */
 const QUIET = { timestamps: false } as const;
 
@@ -29,7 +29,7 @@ export function desiredOf(doc: DesiredDoc): DesiredAccount {
   return {
     desiredState: doc.desiredState === 'running' ? 'running' : 'stopped',
     desiredVersion: doc.desiredVersion ?? 0,
-    tokenVersion: doc.tokenVersion ?? 0,
+    restartVersion: doc.restartVersion ?? 0,
     lease: leaseOf(doc.lease),
   };
 }

@@ -14,9 +14,13 @@ interface NodeDoc {
   heartbeatAt: Date;
   capacity?: number | null;
   accounts?: number | null;
+  leaseMs?: number | null;
   version: string;
   startedAt: Date;
 }
+
+/** Nodes are looked at when their heartbeat is this recent (longer than any sane lease). */
+const RECENT_MS = 10 * 60_000;
 
 /** Membership: each node's heartbeat in the `nodes` collection. A node silent for a lease is gone. */
 export class NodeRegistry {
@@ -37,6 +41,7 @@ export class NodeRegistry {
           heartbeatAt: new Date(now),
           accounts,
           capacity: Number.isFinite(this.opts.capacity) ? this.opts.capacity : null,
+          leaseMs: this.opts.leaseMs,
           version: this.opts.version,
           startedAt: this.#startedAt,
         },
@@ -45,10 +50,11 @@ export class NodeRegistry {
     );
   }
 
-  /** Nodes whose heartbeat is younger than a lease, this one first. */
+  /** Nodes whose heartbeat is younger than their lease, this one first. */
   async live(now: number): Promise<NodeInfo[]> {
-    const docs = await this.models.ClusterNode.find({ heartbeatAt: { $gt: new Date(now - this.opts.leaseMs) } }).lean<NodeDoc[]>();
-    return docs
+    const recent = await this.models.ClusterNode.find({ heartbeatAt: { $gt: new Date(now - RECENT_MS) } }).lean<NodeDoc[]>();
+    return recent
+      .filter((d) => d.heartbeatAt.getTime() + (d.leaseMs ?? this.opts.leaseMs) > now)
       .map((d) => ({
         id: d._id,
         capacity: d.capacity ?? Infinity,
@@ -58,6 +64,11 @@ export class NodeRegistry {
         startedAt: d.startedAt.getTime(),
       }))
       .sort((a, b) => Number(b.id === this.node) - Number(a.id === this.node) || a.id.localeCompare(b.id));
+  }
+
+  /** Forgets nodes gone for a day (each start without NODE_ID is a new node). */
+  async prune(now: number): Promise<void> {
+    await this.models.ClusterNode.deleteMany({ heartbeatAt: { $lt: new Date(now - 86_400_000) } });
   }
 
   /** Leaves the cluster (graceful stop). */

@@ -10,6 +10,8 @@ const clusterNodeSchema = new Schema(
     capacity: { type: Number, default: null },
     /** Accounts whose lease it held at its last heartbeat. */
     accounts: { type: Number, default: 0 },
+    /** Its LEASE_MS: it counts as gone once its heartbeat is older than that. */
+    leaseMs: { type: Number, required: true },
     version: { type: String, required: true },
     startedAt: { type: Date, required: true },
   },

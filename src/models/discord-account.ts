@@ -63,8 +63,8 @@ const discordAccountSchema = new Schema(
     desiredState: { type: String, enum: DESIRED_STATES, default: DEFAULT_DESIRED_STATE, required: true },
     /** Grows with each change the owner's worker must hear about; the owner polls for it. */
     desiredVersion: { type: Number, default: 0 },
-    /** Grows when the token changes: the owner replaces the worker. */
-    tokenVersion: { type: Number, default: 0 },
+    /** Grows when the worker must be replaced (a new token, a restart request): the owner does it. */
+    restartVersion: { type: Number, default: 0 },
     lease: { type: leaseSchema, default: () => ({}) },
     lastState: String,
     lastError: { type: lastErrorSchema, default: undefined },

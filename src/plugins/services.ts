@@ -6,6 +6,7 @@ import { HistoryService } from '../services/history-service.js';
 import { SystemService } from '../services/system-service.js';
 import { UserService } from '../services/user-service.js';
 import type { WorkerControl } from '../services/worker-control.js';
+import { SupervisorError } from '../supervisor/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,37 +18,35 @@ declare module 'fastify' {
   }
 }
 
-export interface ServicesPluginOptions {
-  /**
-   * Start the workers of accounts whose desired state is `running` once the app is ready.
-   * One-shot scripts on the server's database (`npm run seed`) turn it off.
-   * @defaultValue true
-   */
-  restoreRunning?: boolean;
-}
-
 /** The services routes call. Routes never touch models or the supervisor directly. */
-export default fp<ServicesPluginOptions>(
-  async function services(app: FastifyInstance, opts) {
-    const { db, supervisor, tokenCipher, friendDirectory, activity, pipeline } = app;
+export default fp(
+  async function services(app: FastifyInstance) {
+    const { db, supervisor, tokenCipher, activity, pipeline, cluster } = app;
     const workers: WorkerControl = {
-      start: (id) => supervisor.start(id),
-      stop: (id) => supervisor.stop(id),
-      restart: (id) => supervisor.restart(id),
-      remove: (id) => supervisor.remove(id),
-      get: (id) => supervisor.get(id),
-      updateFriends(id, ids) {
-        // The activity path caches friends; a change must reach it and the worker together.
-        friendDirectory.invalidate(id);
-        supervisor.updateFriends(id, ids);
+      nodeId: cluster.nodeId,
+      assertStartable(id) {
+        if (supervisor.get(id)?.state !== 'stopping') return;
+        throw new SupervisorError('ILLEGAL_TRANSITION', `worker ${id} is stopping; start it once it has stopped`, {
+          accountId: id,
+          op: 'start',
+          state: 'stopping',
+          retryable: true,
+        });
       },
+      apply: (id, opts) => cluster.reconcile(id, opts),
+      async awaitStopped(id) {
+        await cluster.awaitReleased(id, app.clusterConfig.timing.leaseMs);
+      },
+      lease: (id) => cluster.lease(id),
+      get: (id) => supervisor.get(id),
     };
     const accounts = new AccountService(db.models, tokenCipher, workers, (id) => pipeline.invalidate(id));
-    const friends = new FriendService(db.models, accounts, workers);
+    const friends = new FriendService(db.models, accounts);
     let lastCounts = { at: Date.now(), events: 0, deliveries: 0 };
     const system = new SystemService({
       models: db.models,
       workers: supervisor,
+      cluster,
       rates: {
         rates() {
           const now = Date.now();
@@ -81,13 +80,8 @@ export default fp<ServicesPluginOptions>(
     app.decorate('history', new HistoryService(db.models, accounts));
     app.decorate('system', system);
 
-    app.addHook('onReady', async () => {
-      system.startSampling();
-      if (opts.restoreRunning === false) return;
-      const restored = await accounts.restoreRunning();
-      if (restored > 0) app.log.info({ restored }, 'restarting accounts that were running');
-    });
+    app.addHook('onReady', async () => system.startSampling());
     app.addHook('onClose', async () => system.stop());
   },
-  { name: 'services', dependencies: ['database', 'supervisor', 'token-cipher'] },
+  { name: 'services', dependencies: ['database', 'supervisor', 'cluster', 'token-cipher'] },
 );

@@ -49,7 +49,11 @@ export default fp<SupervisorPluginOptions>(
       logger: logger.child({ component: 'content' }),
     });
     const sup = new Supervisor({
-      resolveInit: (accountId) => loadWorkerInit(db.models, tokenCipher, accountId),
+      resolveInit: (accountId) => {
+        // Never a worker without the lease: a restart after this node lost it must not connect.
+        if (!app.cluster.holds(accountId)) return Promise.reject(new Error('this node does not hold the account’s lease'));
+        return loadWorkerInit(db.models, tokenCipher, accountId);
+      },
       execArgv: [
         ...SUPERVISOR_DEFAULTS.execArgv.filter((flag) => !flag.startsWith('--max-old-space-size=')),
         `--max-old-space-size=${config.WORKER_MAX_HEAP_MB}`,
@@ -67,6 +71,8 @@ export default fp<SupervisorPluginOptions>(
       logger: logger.child({ component: 'pipeline' }),
       noRepeatDays: config.NO_REPEAT_DAYS,
       defaultContent: DEFAULT_CONTENT,
+      // The cluster plugin is registered after this one; both checks run later, per event.
+      holdsLease: (accountId) => app.cluster.holds(accountId),
       ...opts.pipeline,
     });
     const friendDirectory = new FriendDirectory(db.models);
@@ -75,6 +81,7 @@ export default fp<SupervisorPluginOptions>(
       friends: friendDirectory,
       logger: logger.child({ component: 'activity' }),
       onStored: (batch) => pipeline.handle(batch),
+      holdsLease: (accountId) => app.cluster.holds(accountId),
     });
     sup.on('activity', (accountId, event) => activity.record(accountId, event));
     sup.on('ready', ({ accountId }) => {

@@ -20,6 +20,8 @@ export interface AccountView {
   lastError: { code: string; message: string; at: Date } | null;
   settings: AccountSettings;
   worker: WorkerView | null;
+  /** NODE_ID of the node running the account; null when none does. */
+  node: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -34,6 +36,7 @@ interface AccountDoc {
   lastState?: string | null;
   lastError?: { code?: string | null; message?: string | null; at?: Date | null } | null;
   settings?: AccountSettings | null;
+  lease?: { owner?: string | null; expiresAt?: Date | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -108,24 +111,32 @@ export class AccountService {
       // the snowflake validator (runValidators) rejects null.
       Object.assign(unset, { botUserId: '', botUsername: '', lastError: '' });
     }
+    // The versions tell the node running the account to reload it (and to replace its worker
+    // for a new token).
+    const inc = { desiredVersion: 1, ...(input.token !== undefined ? { restartVersion: 1 } : {}) };
     const updated = await this.models.DiscordAccount.findOneAndUpdate(
       { _id: current._id, ownerId },
-      { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+      { $set: set, $inc: inc, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
       { returnDocument: 'after', runValidators: true },
     ).lean<AccountDoc>();
     this.#cache.invalidateOwner(ownerId);
     if (!updated) throw new NotFoundError('Account');
     this.onChange(id);
-    if (input.token !== undefined && updated.desiredState === 'running') {
-      await this.workers.restart(id);
-    }
+    await this.workers.apply(id);
     return this.view(updated);
   }
 
-  /** Stops the worker, then removes the account with its friends and its history. */
+  /** Friends of the account changed: the node running it reloads them. */
+  async touch(accountId: string): Promise<void> {
+    await this.models.DiscordAccount.updateOne({ _id: toObjectId(accountId) }, { $inc: { desiredVersion: 1 } });
+    await this.workers.apply(accountId);
+  }
+
+  /** Stops the worker (wherever it runs), then removes the account with its friends and its history. */
   async remove(ownerId: string, id: string): Promise<void> {
     const account = await this.find(ownerId, id);
-    await this.workers.remove(id);
+    await this.#setDesired(ownerId, account._id, 'stopped');
+    await this.workers.awaitStopped(id);
     await Promise.all([
       this.models.Friend.deleteMany({ accountId: account._id }),
       this.models.ActivityHistory.deleteMany({ accountId: account._id }),
@@ -134,31 +145,35 @@ export class AccountService {
     await this.models.DiscordAccount.deleteOne({ _id: account._id, ownerId });
     this.#cache.invalidateOwner(ownerId);
     this.onChange(id);
+    await this.workers.apply(id);
   }
 
+  /**
+   * Wants the account running. Any node may serve this: this one starts the worker when it may
+   * take the account (its fair share), otherwise the node that takes it does, within a second.
+   */
   async start(ownerId: string, id: string): Promise<AccountView> {
     const account = await this.find(ownerId, id);
-    // Supervisor first: a refused start (the worker is still stopping) must not leave 'running' behind.
-    await this.workers.start(id);
-    await this.models.DiscordAccount.updateOne({ _id: account._id }, { $set: { desiredState: 'running' } });
-    this.#cache.invalidateOwner(ownerId);
+    // A refused start (this node's worker is still stopping) must not leave 'running' behind.
+    this.workers.assertStartable(id);
+    await this.#setDesired(ownerId, account._id, 'running', { startRequested: true });
     return this.get(ownerId, id);
   }
 
+  /** Wants the account stopped; answers once no node runs its worker. */
   async stop(ownerId: string, id: string): Promise<AccountView> {
     const account = await this.find(ownerId, id);
-    await this.models.DiscordAccount.updateOne({ _id: account._id }, { $set: { desiredState: 'stopped' } });
+    await this.#setDesired(ownerId, account._id, 'stopped');
+    await this.workers.awaitStopped(id);
     this.#cache.invalidateOwner(ownerId);
-    await this.workers.stop(id);
     return this.get(ownerId, id);
   }
 
-  /** Replaces the account's worker with a new process (starting it if it was not running). */
+  /** Replaces the account's worker with a new process, wherever it runs (starting it if it was not running). */
   async restart(ownerId: string, id: string): Promise<AccountView> {
     const account = await this.find(ownerId, id);
-    await this.workers.restart(id);
-    await this.models.DiscordAccount.updateOne({ _id: account._id }, { $set: { desiredState: 'running' } });
-    this.#cache.invalidateOwner(ownerId);
+    this.workers.assertStartable(id);
+    await this.#setDesired(ownerId, account._id, 'running', { startRequested: true, restart: true });
     return this.get(ownerId, id);
   }
 
@@ -182,22 +197,33 @@ export class AccountService {
     return inviteInfo(botId);
   }
 
-  /** Brings back every account whose desired state is `running` (after a server restart). */
-  async restoreRunning(): Promise<number> {
-    const running = await this.models.DiscordAccount.find({ desiredState: 'running' }, { _id: 1 }).lean();
-    await Promise.all(running.map((a) => this.workers.start(a._id.toHexString())));
-    return running.length;
+  /**
+   * Writes the desired state with a new version (and a new restart version: the worker is
+   * replaced), then acts on it here, serialised per account.
+   */
+  async #setDesired(
+    ownerId: string,
+    _id: Types.ObjectId,
+    desiredState: 'running' | 'stopped',
+    opts: { startRequested?: boolean; restart?: boolean } = {},
+  ): Promise<void> {
+    const inc = { desiredVersion: 1, ...(opts.restart ? { restartVersion: 1 } : {}) };
+    await this.models.DiscordAccount.updateOne({ _id, ownerId }, { $set: { desiredState }, $inc: inc });
+    this.#cache.invalidateOwner(ownerId);
+    await this.workers.apply(_id.toHexString(), { startRequested: opts.startRequested === true });
   }
 
   /** Persists what the supervisor learnt, so the API shows it even after a server restart. */
   async recordWorkerState(accountId: string, worker: WorkerView): Promise<void> {
     const _id = toObjectId(accountId);
-    if (!_id) return;
+    // Fenced: only the lease holder of the current epoch records the account's state.
+    const lease = this.workers.lease(accountId);
+    if (!_id || !lease) return;
     const set: Record<string, unknown> = { lastState: worker.state };
     if (worker.botUserId) set.botUserId = worker.botUserId;
     if (worker.botUsername) set.botUsername = worker.botUsername;
     if (worker.lastError) set.lastError = { ...worker.lastError, at: new Date(worker.lastError.at) };
-    await this.models.DiscordAccount.updateOne({ _id }, { $set: set });
+    await this.models.DiscordAccount.updateOne({ _id, 'lease.owner': lease.owner, 'lease.epoch': lease.epoch }, { $set: set });
     this.#cache.invalidateAccount(accountId);
   }
 
@@ -213,9 +239,17 @@ export class AccountService {
     return account;
   }
 
+  /** This node when its worker runs here, else the owner of a lease that has not expired. */
+  #nodeOf(id: string, a: AccountDoc, worker: WorkerView | null): string | null {
+    if (worker && this.workers.lease(id)) return this.workers.nodeId;
+    const { owner, expiresAt } = a.lease ?? {};
+    return owner && owner !== this.workers.nodeId && expiresAt && expiresAt.getTime() > Date.now() ? owner : null;
+  }
+
   private view(a: AccountDoc): AccountView {
     const id = a._id.toHexString();
     const worker = this.workers.get(id) ?? null;
+    const node = this.#nodeOf(id, a, worker);
     const lastError = worker?.lastError
       ? { code: worker.lastError.code, message: worker.lastError.message, at: new Date(worker.lastError.at) }
       : a.lastError?.code
@@ -228,10 +262,11 @@ export class AccountService {
       botUserId: worker?.botUserId ?? a.botUserId ?? null,
       botUsername: worker?.botUsername ?? a.botUsername ?? null,
       desiredState: a.desiredState as DesiredState,
-      state: worker?.state ?? 'stopped',
+      state: worker?.state ?? (node ? ((a.lastState as WorkerState | null | undefined) ?? 'starting') : 'stopped'),
       lastError,
       settings: a.settings ?? {},
       worker,
+      node,
       createdAt: a.createdAt,
       updatedAt: a.updatedAt,
     };

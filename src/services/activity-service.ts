@@ -25,6 +25,11 @@ export interface ActivityServiceOptions {
   maxBatch?: number;
   /** Called with every batch once it is stored (the content pipeline). */
   onStored?: (batch: StoredActivity[]) => void;
+  /**
+   * Whether this node still holds the account's lease (fencing): events of an account it lost
+   * are dropped, not stored. @defaultValue always true
+   */
+  holdsLease?: (accountId: string) => boolean;
 }
 
 const DEFAULTS = { flushIntervalMs: 20, maxBatch: 500, retryMs: 1000 } as const;
@@ -70,14 +75,16 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
   #inFlight: Promise<void> = Promise.resolve();
   #received = 0;
   #stored = 0;
+  #dropped = 0;
 
   constructor(opts: ActivityServiceOptions) {
     super();
     this.#opts = opts;
   }
 
-  get counts(): { received: number; stored: number; pending: number } {
-    return { received: this.#received, stored: this.#stored, pending: this.#buffer.length };
+  /** `fenced`: events dropped because this node no longer held the account's lease. */
+  get counts(): { received: number; stored: number; pending: number; fenced: number } {
+    return { received: this.#received, stored: this.#stored, pending: this.#buffer.length, fenced: this.#dropped };
   }
 
   record(accountId: string, event: ActivityEvent): void {
@@ -109,7 +116,7 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
   }
 
   async #writeBatch(): Promise<void> {
-    const batch = this.#buffer.splice(0, this.#opts.maxBatch ?? DEFAULTS.maxBatch);
+    const batch = this.#fenced(this.#buffer.splice(0, this.#opts.maxBatch ?? DEFAULTS.maxBatch));
     if (batch.length === 0) return;
     let resolved: Array<Pending & { friend: StoredActivity['friend'] | undefined }>;
     try {
@@ -178,6 +185,18 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
       if (duplicate.size > 0) duplicates.add(i);
     }
     return refused;
+  }
+
+  /** The events of accounts whose lease this node still holds; the others are counted and dropped. */
+  #fenced(batch: Pending[]): Pending[] {
+    const holds = this.#opts.holdsLease;
+    if (!holds) return batch;
+    const kept = batch.filter((b) => holds(b.accountId));
+    if (kept.length < batch.length) {
+      this.#dropped += batch.length - kept.length;
+      this.#opts.logger.warn({ dropped: batch.length - kept.length }, 'activity of accounts whose lease this node lost; not stored');
+    }
+    return kept;
   }
 
   /** Keeps the events (in order, ahead of newer ones) and tries again shortly. */

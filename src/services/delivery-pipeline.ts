@@ -33,6 +33,11 @@ export interface DeliveryPipelineOptions {
   retryBaseMs?: number;
   /** @defaultValue Date.now */
   now?: () => number;
+  /**
+   * Whether this node still holds the account's lease (fencing): checked just before each send
+   * and before each ContentHistory write. @defaultValue always true
+   */
+  holdsLease?: (accountId: string) => boolean;
 }
 
 interface AccountContext {
@@ -242,6 +247,9 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     const base = this.#opts.retryBaseMs ?? 500;
     for (let attempt = 1; ; attempt++) {
       try {
+        if (this.#opts.holdsLease?.(accountId) === false) {
+          throw Object.assign(new Error('this node no longer holds the account’s lease'), { code: 'LEASE_LOST', retryable: false });
+        }
         return await this.#opts.deliver(accountId, target, message);
       } catch (err) {
         const e = err as RetryableError;
@@ -274,6 +282,10 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     },
   ) {
     const { item, ...rest } = outcome;
+    if (this.#opts.holdsLease?.(activity.accountId) === false) {
+      this.#opts.logger.warn({ accountId: activity.accountId, status: outcome.status }, 'lease lost; delivery outcome not recorded');
+      return Promise.resolve();
+    }
     return this.#opts.models.ContentHistory.create({
       accountId: toObjectId(activity.accountId),
       friendId: activity.friend.friendId,

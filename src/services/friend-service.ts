@@ -3,7 +3,6 @@ import type { Models } from '../models/index.js';
 import { afterIdCursor, toObjectId, toPage } from '../utils/cursor.js';
 import type { AccountService } from './account-service.js';
 import { NotFoundError } from './errors.js';
-import type { WorkerControl } from './worker-control.js';
 
 export interface FriendInput {
   discordUserId: string;
@@ -52,7 +51,6 @@ export class FriendService {
   constructor(
     private readonly models: Pick<Models, 'Friend'>,
     private readonly accounts: AccountService,
-    private readonly workers: WorkerControl,
   ) {}
 
   async list(ownerId: string, accountId: string, page: { limit: number; cursor?: string }) {
@@ -102,11 +100,8 @@ export class FriendService {
     return friend;
   }
 
+  /** The node running the account reloads its friends (this one at once, another within a second). */
   private async pushFriends(accountId: Types.ObjectId): Promise<void> {
-    const friends = await this.models.Friend.find({ accountId, enabled: true }, { discordUserId: 1 }).lean();
-    this.workers.updateFriends(
-      accountId.toHexString(),
-      friends.map((f) => f.discordUserId),
-    );
+    await this.accounts.touch(accountId.toHexString());
   }
 }

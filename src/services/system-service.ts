@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import { Types } from 'mongoose';
+import type { ClusterCounters } from '../cluster/cluster-coordinator.js';
 import { VERSION } from '../config/version.js';
 import type { Models } from '../models/index.js';
 import { emptyStateCounts, type WorkerState } from '../supervisor/worker-state.js';
@@ -24,9 +25,17 @@ export interface MetricsSample {
   rates: { eventsPerSec: number; deliveriesPerSec: number };
 }
 
+/** The cluster as the status shows it (see ClusterCoordinator). */
+export interface ClusterFigures {
+  readonly nodeId: string;
+  readonly counters: Readonly<ClusterCounters>;
+  nodes(): Promise<Array<{ id: string; accounts: number; heartbeatAt: number; version: string; startedAt: number; capacity: number }>>;
+}
+
 export interface SystemServiceOptions {
   models: Pick<Models, 'DiscordAccount' | 'SystemMetrics'>;
   workers: WorkerFigures;
+  cluster: ClusterFigures;
   rates: RateSource;
   isDbUp(): Promise<boolean>;
   dbKind: string;
@@ -111,14 +120,29 @@ export class SystemService {
       byState[state] = (byState[state] ?? 0) + 1;
     }
     const memory = process.memoryUsage();
+    const admin = user.role === 'admin';
+    const nodes = admin ? await this.#nodes() : undefined;
     return {
       version: VERSION,
       uptimeSeconds: Math.round(process.uptime()),
       db: { state: dbUp ? ('up' as const) : ('down' as const), kind: this.#opts.dbKind },
       memory: { rss: memory.rss, heapUsed: memory.heapUsed },
       accounts: { total: owned.length, byState },
-      ...(user.role === 'admin' ? { server: this.#serverFigures([...live.values()]) } : {}),
+      ...(admin ? { server: this.#serverFigures([...live.values()]) } : {}),
+      ...(nodes ? { nodes, cluster: { nodeId: this.#opts.cluster.nodeId, ...this.#opts.cluster.counters } } : {}),
     };
+  }
+
+  async #nodes() {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return (await this.#opts.cluster.nodes()).map((n) => ({
+      id: n.id,
+      accounts: n.accounts,
+      heartbeatAt: iso(n.heartbeatAt),
+      version: n.version,
+      startedAt: iso(n.startedAt),
+      capacity: Number.isFinite(n.capacity) ? n.capacity : null,
+    }));
   }
 
   #serverFigures(workers: Array<WorkerView & { accountId: string }>) {

@@ -25,7 +25,13 @@ export async function loadWorkerInit(
   if (cipher.needsRotation(stored)) {
     await models.DiscordAccount.updateOne({ _id }, { $set: { token: cipher.encrypt(token) } });
   }
-  const friends = await models.Friend.find({ accountId: _id, enabled: true }, { discordUserId: 1 }).lean();
+  const friends = await enabledFriendIds(models, accountId);
   const session = await takePersistedSession(models.DiscordAccount, cipher, accountId, account.gatewaySession);
-  return { token, friends: friends.map((f) => f.discordUserId), ...(session && { session }) };
+  return { token, friends, ...(session && { session }) };
+}
+
+/** Discord user ids of the friends the account's worker watches. */
+export async function enabledFriendIds(models: Pick<Models, 'Friend'>, accountId: string): Promise<string[]> {
+  const friends = await models.Friend.find({ accountId: toObjectId(accountId), enabled: true }, { discordUserId: 1 }).lean();
+  return friends.map((f) => f.discordUserId);
 }

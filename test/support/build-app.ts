@@ -23,9 +23,13 @@ export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
  * temporary DATA_DIR, with logs captured in memory. `close()` undoes all of it.
  */
 export async function buildTestApp(
-  options: BuildAppOptions & { beforeReady?: (app: App) => void } = {},
+  options: BuildAppOptions & {
+    beforeReady?: (app: App) => void;
+    /** Share this database (several nodes) instead of starting one; the caller stops it. */
+    mongoUri?: string;
+  } = {},
 ): Promise<TestApp> {
-  const mongo = await startTestMongo();
+  const mongo = options.mongoUri ? { uri: options.mongoUri, stop: async () => {} } : await startTestMongo();
   const dataDir = await mkdtemp(join(tmpdir(), 'dac-test-'));
   const logs: string[] = [];
   const stream = new Writable({

@@ -32,6 +32,7 @@ export function presentAccount(a: AccountView): Static<typeof Account> {
     lastError: a.lastError ? { code: a.lastError.code, message: a.lastError.message, at: iso(a.lastError.at) } : null,
     settings: { deliveryMode: DEFAULT_DELIVERY_MODE, ...a.settings },
     worker: a.worker ? presentWorker(a.worker) : null,
+    node: a.node,
     createdAt: iso(a.createdAt),
     updatedAt: iso(a.updatedAt),
   };

@@ -43,6 +43,7 @@ export const Account = Type.Object({
   lastError: Nullable(LastError),
   settings: AccountSettingsView,
   worker: Nullable(Worker),
+  node: Nullable(Type.String({ description: 'NODE_ID of the server running the account; null when none does' })),
   createdAt: IsoDate,
   updatedAt: IsoDate,
 });

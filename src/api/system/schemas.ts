@@ -9,6 +9,29 @@ const StateCounts = Type.Record(Type.String(), Type.Integer(), {
   description: 'Workers by state (stopped, starting, connecting, ready, stopping, backoff, crashed, error)',
 });
 
+const ClusterNode = Type.Object({
+  id: Type.String({ description: 'NODE_ID' }),
+  accounts: Type.Integer({ description: 'Account leases it holds' }),
+  heartbeatAt: Type.String({ format: 'date-time' }),
+  version: Type.String(),
+  startedAt: Type.String({ format: 'date-time' }),
+  capacity: Type.Union([Type.Integer(), Type.Null()], { description: 'MAX_ACCOUNTS_PER_NODE; null when unlimited' }),
+});
+
+const ClusterFigures = Type.Object(
+  {
+    nodeId: Type.String({ description: 'The node that answered' }),
+    takes: Type.Integer({ description: 'Leases this node took since it started' }),
+    takeovers: Type.Integer({ description: 'Of those, taken over from a node whose lease expired (failover)' }),
+    handOffs: Type.Integer({ description: 'Leases handed to other nodes to even out the shares' }),
+    releases: Type.Integer({ description: 'Leases released: account stopped, or graceful shutdown' }),
+    lost: Type.Integer({ description: 'Workers stopped because another node holds their lease' }),
+    fencingStops: Type.Integer({ description: 'Workers stopped because the renew deadline passed' }),
+    renewFailures: Type.Integer({ description: 'Lease renewal writes that failed' }),
+  },
+  { description: "Admins only: this node's lease counters" },
+);
+
 export const StatusBody = Type.Object({
   version: Type.String(),
   uptimeSeconds: Type.Number(),
@@ -28,6 +51,8 @@ export const StatusBody = Type.Object({
       { description: 'Admins only: the whole server' },
     ),
   ),
+  nodes: Type.Optional(Type.Array(ClusterNode, { description: 'Admins only: the live nodes sharing the database' })),
+  cluster: Type.Optional(ClusterFigures),
 });
 
 export const HistoryQuery = Type.Object({

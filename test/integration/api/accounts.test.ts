@@ -23,6 +23,7 @@ const ACCOUNT_KEYS = [
   'id',
   'label',
   'lastError',
+  'node',
   'settings',
   'state',
   'tokenHint',
@@ -45,6 +46,7 @@ describe('POST /api/accounts', () => {
       botUserId: null,
       lastError: null,
       worker: null,
+      node: null,
       settings: { deliveryMode: 'dm' },
     });
     expect(res.body).not.toContain(token);

@@ -49,6 +49,7 @@ describe('starting and stopping an account', () => {
       botUserId: bot.id,
       botUsername: bot.username,
       worker: { state: 'ready', restarts: 0, guildCount: 1, startedAt: expect.any(String), readyAt: expect.any(String) },
+      node: t.app.cluster.nodeId,
     });
     expect(res.json().worker).not.toHaveProperty('pid');
     await call('POST', `/api/accounts/${id}/stop`);
@@ -73,7 +74,7 @@ describe('starting and stopping an account', () => {
 
     const stop = await call('POST', `/api/accounts/${id}/stop`);
     expect(stop.statusCode).toBe(200);
-    expect(stop.json()).toMatchObject({ state: 'stopped', desiredState: 'stopped' });
+    expect(stop.json()).toMatchObject({ state: 'stopped', desiredState: 'stopped', node: null });
     expect(() => process.kill(pid!, 0)).toThrow();
     const again = await call('POST', `/api/accounts/${id}/stop`);
     expect(again.json()).toMatchObject({ state: 'stopped', desiredState: 'stopped' });

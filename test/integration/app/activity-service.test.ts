@@ -45,7 +45,7 @@ describe('ActivityService', () => {
     const { activity } = service();
     for (let i = 0; i < 50; i++) activity.record(ACCOUNT, event(`game ${i}`));
     await activity.flush();
-    expect(activity.counts).toEqual({ received: 50, stored: 50, pending: 0 });
+    expect(activity.counts).toEqual({ received: 50, stored: 50, pending: 0, fenced: 0 });
     expect(await models.ActivityHistory.countDocuments({ accountId: ACCOUNT })).toBe(50);
   });
 
@@ -57,7 +57,7 @@ describe('ActivityService', () => {
     activity.record(ACCOUNT, event('fine after'));
     await activity.flush();
 
-    expect(activity.counts).toEqual({ received: 3, stored: 2, pending: 0 });
+    expect(activity.counts).toEqual({ received: 3, stored: 2, pending: 0, fenced: 0 });
     const names = await models.ActivityHistory.find({ accountId: ACCOUNT, 'activity.name': /^fine/ }).lean();
     expect(names.map((n) => n.activity?.name).sort()).toEqual(['fine after', 'fine before']);
     expect(await models.ActivityHistory.countDocuments({ accountId: ACCOUNT })).toBe(before + 2);

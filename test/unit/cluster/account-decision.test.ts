@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { type DesiredAccount, decideAccount } from '../../../src/cluster/account-decision.js';
 
 const NOW = 100_000;
-const running = (lease: DesiredAccount['lease'], v = 1, tokenVersion = 0): DesiredAccount => ({
+const running = (lease: DesiredAccount['lease'], v = 1, restartVersion = 0): DesiredAccount => ({
   desiredState: 'running',
   desiredVersion: v,
-  tokenVersion,
+  restartVersion,
   lease,
 });
 const stopped = (lease: DesiredAccount['lease'], v = 2): DesiredAccount => ({ ...running(lease, v), desiredState: 'stopped' });
@@ -42,7 +42,7 @@ describe('decideAccount', () => {
   });
 
   it('passes changes on to a running worker, replacing it for a new token', () => {
-    const local = { held: true, appliedVersion: 1, appliedTokenVersion: 0, workerState: 'ready' as const };
+    const local = { held: true, appliedVersion: 1, appliedRestartVersion: 0, workerState: 'ready' as const };
     expect(decideAccount(running(mine, 1), local, 'me', NOW, false)).toEqual({ do: 'none' });
     expect(decideAccount(running(mine, 2), local, 'me', NOW, false)).toEqual({ do: 'apply', restart: false });
     expect(decideAccount(running(mine, 2, 1), local, 'me', NOW, false)).toEqual({ do: 'apply', restart: true });

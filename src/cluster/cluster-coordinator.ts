@@ -1,0 +1,395 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { type AccountAction, type DesiredAccount, decideAccount, type LocalAccount } from './account-decision.js';
+import type { ClusterConfig } from './cluster-config.js';
+import { fairShare, fairShares } from './fair-share.js';
+import { mustFence, validUntil } from './fencing.js';
+import type { LeaseRepository } from './lease-repository.js';
+import type { NodeInfo, NodeRegistry } from './node-registry.js';
+import { planPlacement } from './placement.js';
+import { SerialByKey } from './serial-by-key.js';
+import type { ClusterCounters, CoordinatorHooks, LocalWorkers } from './coordinator-ports.js';
+
+export type { ClusterCounters, CoordinatorHooks, LocalWorkers } from './coordinator-ports.js';
+
+export interface ClusterCoordinatorOptions {
+  config: ClusterConfig;
+  leases: LeaseRepository;
+  registry: NodeRegistry;
+  workers: LocalWorkers;
+  hooks: CoordinatorHooks;
+  logger: FastifyBaseLogger;
+  /** The store was started by this process: leases of other owners are left from earlier runs. */
+  exclusiveStore: boolean;
+  /** The owner's poll of desired state. @defaultValue 500 (changes reach the owner within 1 s) */
+  pollMs?: number;
+  /** Accounts shed per renew period when over the fair share. @defaultValue 2 */
+  maxShedPerPeriod?: number;
+  now?: () => number;
+}
+
+/** A lease this node holds, and what it applied of the account. */
+interface Held {
+  epoch: number;
+  /** When the last write that extended the lease was sent (see fencing.ts). */
+  basis: number;
+  appliedVersion: number;
+  appliedRestartVersion: number;
+}
+
+/**
+ * One node of the cluster: heartbeats, renews all its leases in one write per period, takes free
+ * accounts up to its fair share and sheds a few when over it, applies desired state written by
+ * any node (polled), and fences itself when it cannot renew in time. Every change to an account
+ * goes through `reconcile`, serialised per account, which compares the database with what runs here.
+ */
+export class ClusterCoordinator {
+  readonly #o: ClusterCoordinatorOptions;
+  readonly #log: FastifyBaseLogger;
+  readonly #me: string;
+  readonly #now: () => number;
+  readonly #held = new Map<string, Held>();
+  readonly #serial = new SerialByKey();
+  readonly #counters: ClusterCounters = { takes: 0, takeovers: 0, handOffs: 0, releases: 0, lost: 0, fencingStops: 0, renewFailures: 0 };
+  #nodes: NodeInfo[] = [];
+  #running = 0;
+  #share = Infinity;
+  #pendingTakes = 0;
+  #free = new Set<string>();
+  #timers: NodeJS.Timeout[] = [];
+  #ticking = false;
+  #polling = false;
+  #joined = false;
+  #closed = false;
+
+  constructor(options: ClusterCoordinatorOptions) {
+    this.#o = options;
+    this.#me = options.config.nodeId;
+    this.#log = options.logger;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get nodeId(): string {
+    return this.#me;
+  }
+
+  get counters(): Readonly<ClusterCounters> {
+    return this.#counters;
+  }
+
+  /** Joins the cluster: takes what it should, then keeps renewing, polling and checking its deadline. */
+  async join(): Promise<void> {
+    const { timing, capacity } = this.#o.config;
+    if (this.#o.exclusiveStore) {
+      const freed = await this.#o.leases.releaseOthers();
+      if (freed > 0) this.#log.info({ freed }, 'leases of an earlier run released (this server started its own store)');
+    }
+    await this.#o.registry.prune(this.#now());
+    this.#joined = true;
+    this.#log.info({ nodeId: this.#me, ...timing, capacity: Number.isFinite(capacity) ? capacity : null }, 'joined the cluster');
+    await this.#tick();
+    await this.#poll();
+    const every = (ms: number, fn: () => unknown) => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      this.#timers.push(t);
+    };
+    every(timing.renewMs, () => void this.#tick());
+    every(this.#o.pollMs ?? 500, () => void this.#poll());
+    // Separate from the renewal, which may hang on an unreachable database.
+    every(Math.max(10, Math.min(500, timing.renewMs / 2)), () => this.#fenceExpired());
+  }
+
+  /** Whether this node holds the account's lease and still trusts it (writes and sends check this). */
+  holds(accountId: string): boolean {
+    const h = this.#held.get(accountId);
+    return h !== undefined && !mustFence(h.basis, this.#now(), this.#o.config.timing.renewDeadlineMs);
+  }
+
+  /** The lease this node holds for conditional writes, or undefined. */
+  lease(accountId: string): { owner: string; epoch: number } | undefined {
+    const h = this.#held.get(accountId);
+    return h && this.holds(accountId) ? { owner: this.#me, epoch: h.epoch } : undefined;
+  }
+
+  /** Live nodes as of the last heartbeat round, this node first, with its own count up to date. */
+  async nodes(): Promise<NodeInfo[]> {
+    const nodes = await this.#o.registry.live(this.#now());
+    return nodes.map((n) => (n.id === this.#me ? { ...n, accounts: this.#held.size } : n));
+  }
+
+  /**
+   * Brings one account in line with the database: desired state, lease and versions. Serialised
+   * per account, so concurrent requests (start and stop at once) end in the state written last.
+   * Before `join()` (one-shot scripts) it does nothing: the database write was the request.
+   */
+  reconcile(accountId: string, opts: { startRequested?: boolean } = {}): Promise<void> {
+    if (!this.#joined || this.#closed) return Promise.resolve();
+    return this.#serial.run(accountId, async () => {
+      const desired = await this.#o.leases.desired(accountId);
+      const mayTake = this.#mayTake(opts.startRequested === true);
+      const action = decideAccount(desired, this.#local(accountId), this.#me, this.#now(), mayTake);
+      await this.#act(accountId, action, desired);
+    });
+  }
+
+  /** Resolves once no node holds the account's lease (a stop served by another node), or after `timeoutMs`. */
+  async awaitReleased(accountId: string, timeoutMs: number): Promise<boolean> {
+    const until = this.#now() + timeoutMs;
+    for (;;) {
+      const desired = await this.#o.leases.desired(accountId);
+      if (!desired || desired.lease.owner === null || desired.lease.owner === this.#me) return true;
+      if (desired.lease.expiresAt !== null && desired.lease.expiresAt <= this.#now()) return true;
+      if (this.#now() >= until) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Graceful stop: workers closed, events stored, then leases released so others take over at once. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const t of this.#timers) clearInterval(t);
+    await this.#o.workers.close();
+    await this.#o.hooks.flush();
+    await this.#o.hooks.drain();
+    if (!this.#joined) return;
+    const ids = [...this.#held.keys()];
+    this.#held.clear();
+    try {
+      await this.#o.leases.release(ids);
+      await this.#o.registry.leave();
+      this.#counters.releases += ids.length;
+      this.#log.info({ released: ids.length }, 'left the cluster: leases released');
+    } catch (err) {
+      this.#log.warn({ err, leases: ids.length }, 'leases not released at shutdown; they expire by themselves');
+    }
+  }
+
+  // ─── acting on one account ──────────────────────────────────────────────────────────────────
+
+  #local(accountId: string): LocalAccount {
+    const h = this.#held.get(accountId);
+    const workerState = this.#o.workers.get(accountId)?.state;
+    return {
+      held: this.holds(accountId),
+      ...(h ? { appliedVersion: h.appliedVersion, appliedRestartVersion: h.appliedRestartVersion } : {}),
+      ...(workerState === undefined ? {} : { workerState }),
+    };
+  }
+
+  #mayTake(startRequested: boolean): boolean {
+    if (this.#closed) return false;
+    const share = startRequested ? fairShare(this.#running + 1, this.#liveNodes(), this.#me) : this.#share;
+    return this.#held.size + this.#pendingTakes < share;
+  }
+
+  async #act(accountId: string, action: AccountAction, desired: DesiredAccount | null): Promise<void> {
+    const log = this.#log.child({ accountId });
+    const h = this.#held.get(accountId);
+    switch (action.do) {
+      case 'none':
+        return;
+      case 'take':
+        return this.#take(accountId, desired as DesiredAccount);
+      case 'start':
+        this.#applied(h, desired as DesiredAccount);
+        await this.#o.hooks.changed(accountId);
+        await this.#startWorker(accountId);
+        return;
+      case 'apply':
+        this.#applied(h, desired as DesiredAccount);
+        await this.#o.hooks.changed(accountId);
+        if (action.restart) await this.#o.workers.restart(accountId);
+        return;
+      case 'stop':
+        await this.#o.workers.stop(accountId);
+        await this.#letGo(accountId);
+        this.#counters.releases += 1;
+        log.info('account stopped; lease released');
+        return;
+      case 'drop':
+        this.#held.delete(accountId);
+        this.#counters.lost += 1;
+        log.warn({ owner: desired?.lease.owner }, 'lease held by another node; worker stopped');
+        await this.#o.workers.stop(accountId);
+        return;
+      case 'remove':
+        await this.#o.workers.remove(accountId);
+        await this.#letGo(accountId);
+        return;
+    }
+  }
+
+  async #take(accountId: string, desired: DesiredAccount): Promise<void> {
+    this.#pendingTakes += 1;
+    try {
+      const sentAt = this.#now();
+      const lease = await this.#o.leases.take(accountId, sentAt);
+      if (!lease) return;
+      this.#held.set(accountId, {
+        epoch: lease.epoch,
+        basis: sentAt,
+        appliedVersion: desired.desiredVersion,
+        appliedRestartVersion: desired.restartVersion,
+      });
+      const from = desired.lease.owner;
+      if (from !== this.#me) {
+        this.#counters.takes += 1;
+        if (from !== null) this.#counters.takeovers += 1;
+      }
+      this.#free.delete(accountId);
+      this.#log.info({ accountId, epoch: lease.epoch, from }, from === this.#me ? 'lease adopted' : 'lease taken');
+    } finally {
+      this.#pendingTakes -= 1;
+    }
+    await this.#o.hooks.changed(accountId);
+    await this.#startWorker(accountId);
+  }
+
+  /** Starts the worker; one still stopping (a hand-off back, a quick stop and start) is awaited first. */
+  async #startWorker(accountId: string): Promise<void> {
+    if (this.#o.workers.get(accountId)?.state === 'stopping') await this.#o.workers.stop(accountId);
+    await this.#o.workers.start(accountId);
+  }
+
+  #applied(h: Held | undefined, desired: DesiredAccount): void {
+    if (!h) return;
+    h.appliedVersion = desired.desiredVersion;
+    h.appliedRestartVersion = desired.restartVersion;
+  }
+
+  /** Stores what the account's worker reported, then releases the lease. */
+  async #letGo(accountId: string): Promise<void> {
+    if (!this.#held.has(accountId)) {
+      await this.#o.leases.release([accountId]);
+      return;
+    }
+    await this.#o.hooks.flush();
+    this.#held.delete(accountId);
+    await this.#o.leases.release([accountId]);
+  }
+
+  // ─── periodic work ──────────────────────────────────────────────────────────────────────────
+
+  #liveNodes(): NodeInfo[] {
+    if (this.#nodes.some((n) => n.id === this.#me)) return this.#nodes;
+    const self: NodeInfo = { id: this.#me, capacity: this.#o.config.capacity, accounts: this.#held.size, heartbeatAt: 0, version: '', startedAt: 0 };
+    return [self, ...this.#nodes];
+  }
+
+  /** Once per renew period: renew (one write), heartbeat, membership, placement. */
+  async #tick(): Promise<void> {
+    if (this.#ticking || this.#closed) return;
+    this.#ticking = true;
+    try {
+      await this.#renew();
+      const now = this.#now();
+      await this.#o.registry.heartbeat(now, this.#held.size);
+      this.#nodes = await this.#o.registry.live(now);
+      this.#running = await this.#o.leases.countRunning();
+      await this.#place(now);
+    } catch (err) {
+      this.#log.warn({ err }, 'cluster round failed; retrying next period');
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  async #renew(): Promise<void> {
+    const ids = [...this.#held.keys()];
+    if (ids.length === 0) return;
+    const sentAt = this.#now();
+    let matched: number;
+    try {
+      matched = await this.#o.leases.renew(ids, sentAt);
+    } catch (err) {
+      this.#counters.renewFailures += 1;
+      throw err;
+    }
+    // Fewer than asked: some were lost or deleted. Extend only those still ours; the poll
+    // reconciles the others.
+    const confirmed = matched === ids.length ? undefined : await this.#o.leases.watched();
+    if (confirmed) void this.#poll();
+    const keepalive = new Map<string, number>();
+    for (const id of ids) {
+      const h = this.#held.get(id);
+      if (!h || (confirmed && confirmed.get(id)?.lease.owner !== this.#me)) continue;
+      h.basis = Math.max(h.basis, sentAt);
+      keepalive.set(id, validUntil(h.basis, this.#o.config.timing.renewDeadlineMs) - this.#now());
+    }
+    this.#o.hooks.keepalive?.(keepalive);
+  }
+
+  async #place(now: number): Promise<void> {
+    const nodes = this.#liveNodes();
+    const shares = fairShares(this.#running, nodes);
+    this.#share = shares.get(this.#me) ?? 0;
+    const owned = [...this.#held.keys()].map((accountId) => ({ accountId, ready: this.#o.workers.get(accountId)?.state === 'ready' }));
+    const room = this.#share - owned.length;
+    const free = room > 0 ? [...new Set([...this.#free, ...(await this.#o.leases.expired(now, room))])] : [];
+    const roomElsewhere = this.#free.size === 0 && nodes.some((n) => n.id !== this.#me && n.accounts < (shares.get(n.id) ?? 0));
+    const plan = planPlacement({ share: this.#share, owned, free, roomElsewhere, maxShedPerPeriod: this.#o.maxShedPerPeriod ?? 2 });
+    await Promise.all(plan.take.map((id) => this.reconcile(id)));
+    if (plan.shed.length > 0) {
+      this.#log.info({ shed: plan.shed.length, held: owned.length, share: this.#share }, 'over the fair share: handing accounts off');
+    }
+    await Promise.all(plan.shed.map((id) => this.#shed(id)));
+  }
+
+  #shed(accountId: string): Promise<void> {
+    return this.#serial.run(accountId, async () => {
+      if (!this.#held.has(accountId)) return;
+      await this.#o.workers.stop(accountId);
+      await this.#letGo(accountId);
+      this.#counters.handOffs += 1;
+      this.#log.info({ accountId }, 'lease handed off');
+    });
+  }
+
+  /**
+   * The owner's poll: one indexed query for this node's accounts and the free running ones; any
+   * account whose desired state, version or lease disagrees with what runs here is reconciled.
+   */
+  async #poll(): Promise<Map<string, DesiredAccount> | undefined> {
+    if (this.#polling || this.#closed) return undefined;
+    this.#polling = true;
+    try {
+      const watched = await this.#o.leases.watched();
+      const now = this.#now();
+      this.#free = new Set([...watched].filter(([, d]) => d.lease.owner === null).map(([id]) => id));
+      const check = new Set<string>();
+      for (const id of this.#held.keys()) if (watched.get(id)?.lease.owner !== this.#me) check.add(id);
+      for (const w of this.#o.workers.list()) if (!this.#held.has(w.accountId) && w.state !== 'stopped') check.add(w.accountId);
+      let room = this.#share - this.#held.size - this.#pendingTakes;
+      for (const [id, desired] of watched) {
+        const action = decideAccount(desired, this.#local(id), this.#me, now, room > 0);
+        if (action.do === 'take' && desired.lease.owner !== this.#me) room -= 1;
+        if (action.do !== 'none') check.add(id);
+      }
+      for (const id of check) {
+        this.reconcile(id).catch((err: unknown) => this.#log.warn({ err, accountId: id }, 'reconciling an account failed'));
+      }
+      return watched;
+    } catch (err) {
+      this.#log.warn({ err }, 'desired-state poll failed');
+      return undefined;
+    } finally {
+      this.#polling = false;
+    }
+  }
+
+  /** Fencing, layer 1: past the renew deadline, stop the workers before anyone else may start them. */
+  #fenceExpired(): void {
+    const now = this.#now();
+    const expired = [...this.#held].filter(([, h]) => mustFence(h.basis, now, this.#o.config.timing.renewDeadlineMs));
+    if (expired.length === 0) return;
+    const oldest = Math.min(...expired.map(([, h]) => h.basis));
+    this.#log.error({ accounts: expired.length, sinceRenewMs: now - oldest }, 'renew deadline missed: stopping workers (fencing)');
+    this.#counters.fencingStops += expired.length;
+    for (const [id] of expired) {
+      this.#held.delete(id);
+      // Not queued behind a reconcile that may be waiting on the unreachable database.
+      this.#o.workers.stop(id).catch((err: unknown) => this.#log.warn({ err, accountId: id }, 'fencing stop failed'));
+    }
+  }
+}

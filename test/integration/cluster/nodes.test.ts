@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../../fake-discord/index.js';
+import type { App } from '../../../src/app.js';
+import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+import { createAccount } from '../api/helpers.js';
+
+let fake: FakeDiscord;
+let mongo: TestMongo;
+const JWT_SECRET = randomBytes(32).toString('hex');
+/** A long lease: an account that moves in seconds was released, not left to expire. */
+const LONG_LEASE = { LEASE_MS: '60000', LEASE_RENEW_MS: '1000', LEASE_RENEW_DEADLINE_MS: '30000' };
+/** A short one, for the node that loses its database. */
+const SHORT_LEASE = { LEASE_MS: '6000', LEASE_RENEW_MS: '500', LEASE_RENEW_DEADLINE_MS: '5000' };
+const nodes: TestApp[] = [];
+let user: Awaited<ReturnType<typeof registerAndLogin>>;
+const accounts: string[] = [];
+
+function startNode(id: string, lease: Record<string, string>): Promise<TestApp> {
+  return buildTestApp({
+    mongoUri: mongo.uri,
+    env: { DISCORD_API_URL: fake.apiUrl, NODE_ID: id, JWT_SECRET, ...lease },
+    cluster: { pollMs: 100 },
+  }).then((t) => {
+    nodes.push(t);
+    return t;
+  });
+}
+
+const readyOn = (app: App) => app.supervisor.list().filter((w) => w.state === 'ready').map((w) => w.accountId);
+
+/** Resolves once `check` holds, checked now and at every worker state change on any of `apps`. */
+function whenWorkers(apps: App[], check: () => boolean, what: string, timeoutMs = 100_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const test = () => {
+      if (!check()) return;
+      done();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`${what}: not reached; ready ${JSON.stringify(apps.map(readyOn))}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      for (const app of apps) app.supervisor.off('state', test);
+    };
+    for (const app of apps) app.supervisor.on('state', test);
+    test();
+  });
+}
+
+const call = (app: App, method: 'GET' | 'POST', url: string) =>
+  app.inject({ method, url, headers: { authorization: user.authorization } });
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
+  mongo = await startTestMongo();
+  await Promise.all([startNode('node-a', LONG_LEASE), startNode('node-b', LONG_LEASE)]);
+  user = await registerAndLogin(nodes[0]!.app);
+  for (let i = 0; i < 4; i++) {
+    const bot = fake.createBot({});
+    fake.createGuild({ botIds: [bot.id], userIds: [] });
+    accounts.push((await createAccount(nodes[0]!.app, user.authorization, { token: bot.token })).id);
+  }
+});
+afterAll(async () => {
+  for (const t of nodes) await t.close();
+  await mongo?.stop();
+  await fake?.close();
+});
+
+describe('several nodes on one database', () => {
+  it('runs each started account on exactly one node, shared fairly', async () => {
+    const [a, b] = nodes.map((t) => t.app) as [App, App];
+    for (const id of accounts) expect((await call(a, 'POST', `/api/accounts/${id}/start`)).statusCode).toBe(200);
+    await whenWorkers([a, b], () => readyOn(a).length === 2 && readyOn(b).length === 2, '2 + 2 ready');
+    expect(new Set([...readyOn(a), ...readyOn(b)])).toEqual(new Set(accounts));
+    // Each node names itself for the accounts it runs; the other answers for them too (from a
+    // cache that may be a few seconds old).
+    for (const [app, name] of [[a, 'node-a'], [b, 'node-b']] as const) {
+      for (const id of readyOn(app)) {
+        expect((await call(app, 'GET', `/api/accounts/${id}`)).json()).toMatchObject({ node: name, state: 'ready' });
+      }
+    }
+    const views = (await call(b, 'GET', '/api/accounts')).json<{ items: Array<{ node: string | null }> }>().items;
+    expect(views.map((v) => v.node).sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^node-[ab]$/)]));
+    expect(fake.stats().maxSessionsPerBot).toBe(1);
+  }, 120_000);
+
+  it('stops an account from a node that does not run it, answering once its worker has exited', async () => {
+    const [a, b] = nodes.map((t) => t.app) as [App, App];
+    const onA = readyOn(a)[0]!;
+    const res = await call(b, 'POST', `/api/accounts/${onA}/stop`);
+    expect(res.json()).toMatchObject({ desiredState: 'stopped', state: 'stopped', node: null });
+    expect(a.supervisor.get(onA)?.state).toBe('stopped');
+    await call(b, 'POST', `/api/accounts/${onA}/start`);
+    await whenWorkers([a, b], () => readyOn(a).length + readyOn(b).length === 4, 'all 4 ready again');
+  }, 120_000);
+
+  it('moves the accounts of a node that stops gracefully in seconds, not after the lease', async () => {
+    const [a, b] = nodes.map((t) => t.app) as [App, App];
+    await nodes[0]!.close();
+    nodes.shift();
+    await whenWorkers([b], () => readyOn(b).length === 4, 'all 4 ready on node-b');
+    const status = (await call(b, 'GET', '/api/status')).json<{ nodes?: Array<{ id: string }> }>();
+    expect(a.cluster.counters.releases).toBeGreaterThanOrEqual(2);
+    expect(b.cluster.counters.takes).toBeGreaterThanOrEqual(4);
+    expect(status.nodes).toBeUndefined(); // not an admin
+    expect(fake.stats().maxSessionsPerBot).toBe(1);
+  }, 120_000);
+
+  it('hands accounts to a node that joins; a node that loses the database fences itself and cannot record', async () => {
+    const b = nodes[0]!.app;
+    const c = (await startNode('node-c', SHORT_LEASE)).app;
+    await whenWorkers([b, c], () => readyOn(b).length === 2 && readyOn(c).length === 2, 'node-c took its share');
+    expect(b.cluster.counters.handOffs).toBeGreaterThanOrEqual(2);
+    const onC = readyOn(c);
+
+    // node-c can no longer renew: it stops its workers at the deadline, and node-b takes them
+    // once the lease has expired.
+    await c.db.connection.close();
+    await whenWorkers([b, c], () => readyOn(c).length === 0 && readyOn(b).length === 4, 'node-b took over');
+    // At least those two (a starved test process may miss a deadline earlier too).
+    expect(c.cluster.counters.fencingStops).toBeGreaterThanOrEqual(2);
+    expect(b.cluster.counters.takeovers).toBeGreaterThanOrEqual(2);
+    expect(fake.stats().maxSessionsPerBot).toBe(1);
+
+    // The stale owner records nothing for an account it lost.
+    expect(c.cluster.holds(onC[0]!)).toBe(false);
+    c.activity.record(onC[0]!, { discordUserId: '100000000000000001', kind: 'online', status: 'online', at: Date.now() });
+    await c.activity.flush();
+    expect(c.activity.counts.fenced).toBe(1);
+  }, 150_000);
+});
