@@ -20,7 +20,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { PROJECT_ROOT, SUPERVISOR_DEFAULTS } from '../src/supervisor/constants.js';
-import { type InitMessage, message, parseChildMessage, WORKER_INTENTS } from '../src/supervisor/protocol.js';
+import { ChildOp, type InitMessage, message, parseChildMessage, WORKER_INTENTS } from '../src/ipc/index.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
 import type { SupervisorOptions, WorkerSnapshot } from '../src/supervisor/types.js';
 
@@ -268,7 +268,8 @@ async function forkAllAtOnce(apiUrl: string, bots: Bot[]): Promise<MassStart> {
     child.stderr?.resume();
     let isReady = false;
     child.on('message', (raw) => {
-      if (!isReady && parseChildMessage(raw)?.type === 'ready') {
+      const parsed = parseChildMessage(raw);
+      if (!isReady && parsed.ok && parsed.message.type === ChildOp.Ready) {
         isReady = true;
         ready();
       }

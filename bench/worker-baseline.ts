@@ -3,7 +3,7 @@
  * the worker's intents, default caches, logged in — told its token over IPC as the worker is.
  */
 import { Client } from 'discord.js';
-import type { InitMessage } from '../src/supervisor/protocol.js';
+import type { InitMessage } from '../src/ipc/index.js';
 
 process.once('message', (init: InitMessage) => {
   const client = new Client({ intents: init.intents, ...(init.discordApiUrl && { rest: { api: init.discordApiUrl } }) });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import workerBundleOptions from '../workers/bundle-options.json' with { type: 'json' };
+import { ipcValidatorPlugin } from '../scripts/lib/ipc-validator-plugin.mjs';
 
 /** JSON so that scripts/build.mjs (plain Node) shares it; its strings are esbuild's enums. */
 const { shared, worker } = workerBundleOptions as { shared: BuildOptions; worker: BuildOptions };
@@ -28,7 +29,13 @@ export async function buildWorkerBundles(outDir: string): Promise<BenchBundles> 
   const baseline = resolve(root, 'bench/worker-baseline.ts');
   const common = { ...shared, absWorkingDir: root };
   await Promise.all([
-    build({ ...common, ...worker, entryPoints: [resolve(root, 'workers/discord-client.ts')], outfile: files.worker }),
+    build({
+      ...common,
+      ...worker,
+      entryPoints: [resolve(root, 'workers/discord-client.ts')],
+      outfile: files.worker,
+      plugins: [ipcValidatorPlugin()],
+    }),
     build({ ...common, entryPoints: [baseline], outfile: files.baselineBundled }),
     build({ ...common, entryPoints: [baseline], outfile: files.baselineUnbundled, packages: 'external' }),
   ]);

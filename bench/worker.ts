@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeDiscord } from '../fake-discord/index.js';
 import { SUPERVISOR_DEFAULTS } from '../src/supervisor/constants.js';
-import { type InitMessage, message, WORKER_INTENTS } from '../src/supervisor/protocol.js';
+import { type InitMessage, message, WORKER_INTENTS } from '../src/ipc/index.js';
 import { buildWorkerBundles } from './worker-build.js';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 20);

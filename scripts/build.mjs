@@ -5,8 +5,10 @@ import { build } from 'esbuild';
 // The worker's options live in JSON, shared with bench/worker-build.ts so the benchmark measures
 // the worker exactly as shipped: CommonJS; the optional native accelerators that discord.js and
 // ws probe for with require() left external; and, for the worker only, the undici package
-// swapped for Node's built-in fetch (workers/lib/undici-builtin.ts).
+// swapped for Node's built-in fetch (workers/lib/undici-builtin.ts). The plugin keeps TypeBox out
+// of the worker: it generates the IPC message check at build time.
 import workerBundle from '../workers/bundle-options.json' with { type: 'json' };
+import { ipcValidatorPlugin } from './lib/ipc-validator-plugin.mjs';
 
 const common = { platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
 
@@ -24,5 +26,6 @@ await Promise.all([
     ...workerBundle.worker,
     entryPoints: ['workers/discord-client.ts'],
     outfile: 'dist/worker.cjs',
+    plugins: [ipcValidatorPlugin()],
   }),
 ]);

@@ -4,7 +4,7 @@
  */
 // First: it must apply before discord.js allocates anything.
 import './lib/v8-tuning.js';
-import { WORKER_EXIT_CODES } from '../src/supervisor/protocol.js';
+import { WORKER_EXIT_CODES } from './lib/exit-codes.js';
 import { AccountWorker } from './lib/account-worker.js';
 import { openIpcChannel } from './lib/ipc-channel.js';
 import { createWorkerLogger } from './lib/logger.js';

@@ -1,4 +1,4 @@
-import type { ActivityEvent, ActivityTypeName, PresenceStatus } from '../supervisor/protocol.js';
+import type { ActivityEvent, ActivityTypeName, PresenceStatus } from '../ipc/index.js';
 import { applyEvent } from '../supervisor/session-keeper.js';
 
 export interface FriendPresence {

@@ -1,4 +1,4 @@
-import type { ActivityKind, ActivityTypeName, PresenceStatus } from '../supervisor/protocol.js';
+import type { ActivityKind, ActivityTypeName, PresenceStatus } from '../ipc/index.js';
 import type { WorkerState } from '../supervisor/worker-state.js';
 
 /**

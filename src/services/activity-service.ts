@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
-import type { ActivityEvent } from '../supervisor/protocol.js';
+import type { ActivityEvent } from '../ipc/index.js';
 import { toObjectId } from '../utils/cursor.js';
 import type { FriendDirectory, FriendEntry } from './friend-directory.js';
 

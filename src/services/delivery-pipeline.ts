@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Types } from 'mongoose';
 import type { AccountSettings } from '../domain/account.js';
 import type { Models } from '../models/index.js';
-import type { ActivityEvent, DeliveryTarget, OutgoingMessage } from '../supervisor/protocol.js';
+import type { ActivityEvent, DeliveryTarget, OutgoingMessage } from '../ipc/index.js';
 import { toObjectId } from '../utils/cursor.js';
 import type { StoredActivity } from './activity-service.js';
 import type { FriendEntry } from './friend-directory.js';

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WORKER_SETTINGS_DEFAULTS } from '../domain/worker-settings.js';
-import type { WorkerFatalCode, WorkerInitSettings } from './protocol.js';
+import type { WorkerFatalCode, WorkerInitSettings } from '../ipc/index.js';
 import type { ResolvedOptions } from './resolve-options.js';
 
 /** Walks up from this module to the folder holding package.json (works from src/ and dist/). */

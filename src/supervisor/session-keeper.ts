@@ -6,7 +6,7 @@ import type {
   GatewaySessionInfo,
   HandedOverSession,
   ReadyMessage,
-} from './protocol.js';
+} from '../ipc/index.js';
 
 /**
  * What a replacement worker is handed so it can RESUME instead of identifying: the session at the

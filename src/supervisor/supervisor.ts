@@ -8,6 +8,7 @@ import { DeliveryFailedError, SupervisorError } from './errors.js';
 import { InvalidRequestBudget } from './invalid-request-budget.js';
 import {
   type ChildMessage,
+  ChildOp,
   type DeliverMessage,
   type DeliveryTarget,
   type FatalMessage,
@@ -16,19 +17,19 @@ import {
   type InitMessage,
   message as ipcMessage,
   type OutgoingMessage,
+  ParentOp,
   type PingMessage,
   type ResumeOutcome,
   type ShutdownMessage,
   WORKER_INTENTS,
   type WorkerInitSettings,
-} from './protocol.js';
+} from '../ipc/index.js';
 import { EMPTY_HISTORY, planRestart } from './restart-policy.js';
 import { type SessionHandover, SessionKeeper } from './session-keeper.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import type {
   SupervisorEvents,
   SupervisorOptions,
-  WorkerHeartbeat,
   WorkerInit,
   WorkerSnapshot,
 } from './types.js';
@@ -184,7 +185,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (rec === undefined) return false;
     if (rec.handle !== undefined && rec.state !== 'stopping') {
       rec.handle
-        .send(ipcMessage<FriendsUpdateMessage>({ type: 'friends:update', friends: [...friends] }))
+        .send(ipcMessage<FriendsUpdateMessage>({ type: ParentOp.FriendsUpdate, friends: [...friends] }))
         .catch((err: unknown) => this.#accountLog(accountId).warn({ err }, 'friends update not sent'));
       return true;
     }
@@ -213,7 +214,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#assertBudget(accountId, 'deliver');
       const handle = this.#readyHandle(accountId, 'deliver');
       const request = ipcMessage<DeliverMessage>({
-        type: 'deliver',
+        type: ParentOp.Deliver,
         requestId: this.#nextRequestId(),
         target,
         message,
@@ -237,7 +238,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     const started = performance.now();
     await handle.request<void>(
-      ipcMessage<PingMessage>({ type: 'ping', requestId: this.#nextRequestId() }),
+      ipcMessage<PingMessage>({ type: ParentOp.Ping, requestId: this.#nextRequestId() }),
       opts.timeoutMs ?? this.#config.requestTimeoutMs,
     );
     return performance.now() - started;
@@ -391,7 +392,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#killIfStillStuck(rec, handle, () => rec.readyAt === undefined, 'READY_TIMEOUT', `worker not ready within ${readyTimeoutMs} ms`),
     );
     const initMessage = ipcMessage<InitMessage>({
-      type: 'init',
+      type: ParentOp.Init,
       accountId: rec.accountId,
       token: init.token,
       intents: WORKER_INTENTS,
@@ -410,7 +411,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (rec.handle !== handle) return;
     this.#noteAlive(rec, handle);
     switch (msg.type) {
-      case 'ready':
+      case ChildOp.Ready:
         handle.disarm('ready');
         this.#sessions.onReady(rec.accountId, msg);
         if (msg.resume) this.#onResumeOutcome(rec, msg.resume);
@@ -427,27 +428,27 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           this.#emit('ready', this.#snapshot(rec));
         }
         break;
-      case 'state':
+      case ChildOp.State:
         rec.gatewayState = msg.state;
         if (rec.state === 'starting') this.#setState(rec, 'connecting');
         else this.#emitState(rec);
         break;
-      case 'heartbeat':
+      case ChildOp.Heartbeat:
         this.#sessions.onHeartbeat(rec.accountId, msg.seq);
         this.#onHeartbeat(rec, handle, msg);
         break;
-      case 'session':
+      case ChildOp.Session:
         this.#sessions.onSession(rec.accountId, msg.session);
         break;
-      case 'activity':
+      case ChildOp.Activity:
         for (const event of this.#sessions.onActivity(rec.accountId, msg)) this.#emit('activity', rec.accountId, event);
         break;
-      case 'delivered':
+      case ChildOp.Delivered:
         this.#settle(handle, msg.requestId, () =>
           handle.requests.resolve(msg.requestId, { messageId: msg.messageId, channelId: msg.channelId }),
         );
         break;
-      case 'deliver:failed':
+      case ChildOp.DeliverFailed:
         this.#settle(handle, msg.requestId, () =>
           handle.requests.reject(
             msg.requestId,
@@ -462,13 +463,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           ),
         );
         break;
-      case 'pong':
+      case ChildOp.Pong:
         this.#settle(handle, msg.requestId, () => handle.requests.resolve(msg.requestId, undefined));
         break;
-      case 'rest:invalid':
+      case ChildOp.InvalidRequest:
         this.#onInvalidRequest(rec, msg.status, msg.route);
         break;
-      case 'fatal':
+      case ChildOp.Fatal:
         this.#onFatal(rec, handle, msg);
         break;
     }
@@ -492,13 +493,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   #onHeartbeat(rec: WorkerRecord, handle: WorkerHandle, msg: HeartbeatMessage): void {
-    const beat: WorkerHeartbeat = {
-      rss: msg.rss,
-      heapUsed: msg.heapUsed,
-      eventLoopLagMs: msg.eventLoopLagMs,
-      gatewayPingMs: msg.gatewayPingMs,
-      at: msg.at,
-    };
+    // A message's own fields are closed (src/ipc/envelope.ts): the rest is exactly the figures.
+    const { v: _v, type: _type, seq: _seq, ...beat } = msg;
     rec.lastHeartbeat = beat;
     if (rec.state === 'starting') this.#setState(rec, 'connecting');
     this.#emit('heartbeat', rec.accountId, beat);
@@ -569,7 +565,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#accountLog(rec.accountId).warn({ workerPid: handle.pid }, 'worker ignored shutdown; SIGKILL');
       handle.kill('SIGKILL');
     });
-    handle.send(ipcMessage<ShutdownMessage>({ type: 'shutdown', reason, ...(keepSession && { keepSession }) })).catch(() => {
+    handle.send(ipcMessage<ShutdownMessage>({ type: ParentOp.Shutdown, reason, ...(keepSession && { keepSession }) })).catch(() => {
       // Channel already closed: the child is on its way out, and the kill timer backs that up.
     });
     return handle.exited;

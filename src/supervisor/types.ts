@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { InvalidRequestBudgetOptions } from './invalid-request-budget.js';
-import type { ActivityEvent, GatewayState, ResumeOutcome, WorkerInitSettings } from './protocol.js';
+import type { ActivityEvent, GatewayState, ResumeOutcome, WorkerHeartbeat, WorkerInitSettings } from '../ipc/index.js';
 import type { SessionHandover } from './session-keeper.js';
 import type { RestartPolicy } from './restart-policy.js';
 import type { WorkerState } from './worker-state.js';
@@ -70,15 +70,8 @@ export interface SupervisorOptions {
   random?: () => number;
 }
 
-/** The latest heartbeat of a child. */
-export interface WorkerHeartbeat {
-  rss: number;
-  heapUsed: number;
-  eventLoopLagMs: number;
-  gatewayPingMs: number;
-  /** Child's clock (epoch ms). */
-  at: number;
-}
+/** The latest heartbeat of a child: the figures of its last `heartbeat` message. */
+export type { WorkerHeartbeat } from '../ipc/index.js';
 
 export interface WorkerLastError {
   /** A `WorkerFatalCode`, or a supervisor code such as `EXITED`, `HEARTBEAT_TIMEOUT`. */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { SupervisorError } from './errors.js';
 import { relayLines, scrubSecrets } from './log-relay.js';
 import { PendingRequests } from './pending-requests.js';
-import { type ChildMessage, type ParentMessage, parseChildMessage } from './protocol.js';
+import { type ChildMessage, type ParentMessage, parseChildMessage } from '../ipc/index.js';
 
 export interface WorkerExit {
   code: number | null;
@@ -195,11 +195,12 @@ export class WorkerHandle {
   }
 
   #receive(raw: unknown, options: SpawnWorkerOptions): void {
-    const message = parseChildMessage(raw);
-    if (message === undefined) {
-      this.#logger.warn({ preview: preview(raw, options.secrets) }, 'malformed IPC message from worker dropped');
+    const parsed = parseChildMessage(raw);
+    if (!parsed.ok) {
+      this.#logger.warn({ reason: parsed.reason, preview: preview(raw, options.secrets) }, 'malformed IPC message from worker dropped');
       return;
     }
+    const message = parsed.message;
     this.#messageCount += 1;
     if (!this.#heardFrom) {
       this.#heardFrom = true;

@@ -1,4 +1,4 @@
-import type { GatewayState } from './protocol.js';
+import type { GatewayState } from '../ipc/index.js';
 import { EMPTY_HISTORY, type RestartHistory } from './restart-policy.js';
 import type { WorkerHeartbeat, WorkerLastError, WorkerSnapshot } from './types.js';
 import type { WorkerHandle } from './worker-handle.js';

@@ -1,24 +1,24 @@
 import type { Client } from 'discord.js';
 import type { Logger } from 'pino';
-import {
-  type ActivityEvent,
-  type ActivityMessage,
-  type DeliverFailedMessage,
-  type DeliverMessage,
-  type FatalMessage,
-  type GatewayState,
-  type HandedOverSession,
-  type InitMessage,
-  type InvalidRequestMessage,
-  message,
-  type ParentMessage,
-  type PongMessage,
-  type ReadyMessage,
-  type SessionMessage,
-  type StateMessage,
-  WORKER_EXIT_CODES,
-  type WorkerFatalCode,
-} from '../../src/supervisor/protocol.js';
+import type {
+  ActivityEvent,
+  ActivityMessage,
+  DeliverFailedMessage,
+  DeliverMessage,
+  FatalMessage,
+  GatewayState,
+  HandedOverSession,
+  InitMessage,
+  InvalidRequestMessage,
+  ParentMessage,
+  PongMessage,
+  ReadyMessage,
+  SessionMessage,
+  StateMessage,
+  WorkerFatalCode,
+} from '../../src/ipc/index.js';
+import { ChildOp, message, ParentOp } from '../../src/ipc/ops.js';
+import { WORKER_EXIT_CODES } from './exit-codes.js';
 import { closeCodeAction } from './close-codes.js';
 import { createDiscordClient } from './client-factory.js';
 import { createDeliverer, type Deliver } from './delivery.js';
@@ -91,15 +91,15 @@ export class AccountWorker {
 
   handle(msg: ParentMessage): void {
     switch (msg.type) {
-      case 'init':
+      case ParentOp.Init:
         return this.#start(msg);
-      case 'friends:update':
+      case ParentOp.FriendsUpdate:
         return this.#updateFriends(msg.friends);
-      case 'deliver':
+      case ParentOp.Deliver:
         return void this.#handleDeliver(msg);
-      case 'ping':
-        return void this.#send(message<PongMessage>({ type: 'pong', requestId: msg.requestId }));
-      case 'shutdown':
+      case ParentOp.Ping:
+        return void this.#send(message<PongMessage>({ type: ChildOp.Pong, requestId: msg.requestId }));
+      case ParentOp.Shutdown:
         return void this.shutdown(msg.reason ?? 'asked by the server', msg.keepSession === true);
     }
   }
@@ -108,7 +108,7 @@ export class AccountWorker {
   async fail(code: WorkerFatalCode, reason: string): Promise<void> {
     if (!this.#beginExit()) return;
     this.#log.error({ code }, reason);
-    await this.#send(message<FatalMessage>({ type: 'fatal', code, message: reason }));
+    await this.#send(message<FatalMessage>({ type: ChildOp.Fatal, code, message: reason }));
     await this.#destroyClient();
     this.#exit(WORKER_EXIT_CODES.fatal);
   }
@@ -162,7 +162,7 @@ export class AccountWorker {
 
   #sendState(state: GatewayState, detail?: string): Promise<void> {
     this.#log.info({ state, detail }, 'gateway state');
-    return this.#send(message<StateMessage>({ type: 'state', state, ...(detail && { detail }) }));
+    return this.#send(message<StateMessage>({ type: ChildOp.State, state, ...(detail && { detail }) }));
   }
 
   #start(init: InitMessage): void {
@@ -261,7 +261,7 @@ export class AccountWorker {
     clearTimeout(this.#loginTimer);
     this.#hasBeenReady = true;
     this.#handedOver = undefined;
-    const msg = message<ReadyMessage>({ type: 'ready', botUserId, botUsername, guildCount, ...(resume && { resume }) });
+    const msg = message<ReadyMessage>({ type: ChildOp.Ready, botUserId, botUsername, guildCount, ...(resume && { resume }) });
     if (resume === 'refused') {
       this.#log.warn('Discord refused to resume the session; identified afresh, changes made meanwhile were not observed');
     }
@@ -280,7 +280,7 @@ export class AccountWorker {
   }
 
   #onInvalidRequest(status: number, route: string): void {
-    void this.#send(message<InvalidRequestMessage>({ type: 'rest:invalid', status, route }));
+    void this.#send(message<InvalidRequestMessage>({ type: ChildOp.InvalidRequest, status, route }));
     // discord.js forgets the token after a 401: nothing will work again.
     if (status === 401) void this.fail('TOKEN_INVALID', `Discord answered 401 on ${route}`);
   }
@@ -319,12 +319,12 @@ export class AccountWorker {
   #onSessionStart(d: { session_id?: unknown; resume_gateway_url?: unknown }, seq: unknown): void {
     const { session_id: sessionId, resume_gateway_url: resumeUrl } = d;
     if (typeof sessionId !== 'string' || typeof resumeUrl !== 'string' || typeof seq !== 'number') return;
-    void this.#send(message<SessionMessage>({ type: 'session', session: { sessionId, resumeUrl, seq } }));
+    void this.#send(message<SessionMessage>({ type: ChildOp.Session, session: { sessionId, resumeUrl, seq } }));
   }
 
   #report(seq: number, events: ActivityEvent[], baseline: ActivityMessage['baseline']): void {
     if (events.length > 0) this.#log.debug({ seq, events }, 'activity');
-    void this.#send(message<ActivityMessage>({ type: 'activity', seq, events, ...(baseline && { baseline }) }));
+    void this.#send(message<ActivityMessage>({ type: ChildOp.Activity, seq, events, ...(baseline && { baseline }) }));
   }
 
   /** New friends are asked for in every guild, with presences, to learn where they stand. */
@@ -342,7 +342,7 @@ export class AccountWorker {
     if (!this.#deliver || this.#phase !== 'running') {
       const reason = 'The worker is not logged in';
       await this.#send(
-        message<DeliverFailedMessage>({ type: 'deliver:failed', requestId: cmd.requestId, reason, code: 'NOT_READY', retryable: true }),
+        message<DeliverFailedMessage>({ type: ChildOp.DeliverFailed, requestId: cmd.requestId, reason, code: 'NOT_READY', retryable: true }),
       );
       return;
     }

@@ -1,4 +1,4 @@
-import type { WorkerFatalCode } from '../../src/supervisor/protocol.js';
+import type { WorkerFatalCode } from '../../src/ipc/index.js';
 
 /**
  * What a gateway close code means for the worker: discord.js resumes the session, starts a new

@@ -1,12 +1,12 @@
 import { DiscordAPIError, HTTPError, RateLimitError, type REST, Routes } from 'discord.js';
-import {
-  type DeliverFailedMessage,
-  type DeliveredMessage,
-  type DeliverMessage,
-  type DeliveryTarget,
-  message,
-  type OutgoingMessage,
-} from '../../src/supervisor/protocol.js';
+import type {
+  DeliveredMessage,
+  DeliverFailedMessage,
+  DeliverMessage,
+  DeliveryTarget,
+  OutgoingMessage,
+} from '../../src/ipc/index.js';
+import { ChildOp, message } from '../../src/ipc/ops.js';
 
 /** Why a delivery failed, as the `deliver:failed` message carries it. */
 export type DeliveryFailure = Omit<DeliverFailedMessage, 'v' | 'type' | 'requestId'>;
@@ -130,14 +130,14 @@ export function createDeliverer({ rest, timeoutMs }: DelivererOptions) {
     try {
       const sent = await raceTimeout(send(cmd, signal), signal, timeoutMs);
       return message<DeliveredMessage>({
-        type: 'delivered',
+        type: ChildOp.Delivered,
         requestId: cmd.requestId,
         messageId: sent.id,
         channelId: sent.channelId,
       });
     } catch (error) {
       return message<DeliverFailedMessage>({
-        type: 'deliver:failed',
+        type: ChildOp.DeliverFailed,
         requestId: cmd.requestId,
         ...describeDeliveryError(error),
       });

@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { type HeartbeatMessage, message } from '../../src/supervisor/protocol.js';
+import type { HeartbeatMessage } from '../../src/ipc/index.js';
+import { ChildOp, message } from '../../src/ipc/ops.js';
 
 export interface HeartbeatOptions {
   intervalMs: number;
@@ -37,7 +38,7 @@ export function startHeartbeat({ intervalMs, gatewayPing, seq, send }: Heartbeat
     const lastSeq = seq();
     send(
       message<HeartbeatMessage>({
-        type: 'heartbeat',
+        type: ChildOp.Heartbeat,
         rss,
         heapUsed,
         eventLoopLagMs: takeLoopDelayP99(loopDelay),

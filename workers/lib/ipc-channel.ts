@@ -1,10 +1,7 @@
 import type { Logger } from 'pino';
-import {
-  type ChildMessage,
-  type ParentMessage,
-  PROTOCOL_VERSION,
-  parseParentMessage,
-} from '../../src/supervisor/protocol.js';
+import type { ChildMessage, ParentMessage } from '../../src/ipc/index.js';
+import { ParentOp, PROTOCOL_VERSION } from '../../src/ipc/ops.js';
+import { parseParentMessage } from '../../src/ipc/parse-parent.js';
 
 /** The worker's side of the fork IPC channel, typed by the shared protocol. */
 export interface IpcChannel {
@@ -21,25 +18,19 @@ export interface IpcHandlers {
   disconnect: () => void;
 }
 
-/** A message's envelope without its other fields: an `init` carries the token. */
-function envelopeOf(raw: unknown): { kind: string; v?: unknown; type?: unknown } {
-  if (typeof raw !== 'object' || raw === null) return { kind: typeof raw };
-  const { v, type } = raw as { v?: unknown; type?: unknown };
-  return { kind: 'object', v, type: typeof type === 'string' ? type.slice(0, 40) : typeof type };
-}
-
 export function openIpcChannel(proc: NodeJS.Process, log: Logger, handlers: IpcHandlers): IpcChannel {
   const sendRaw = proc.send?.bind(proc);
   if (!sendRaw) throw new Error('The worker must be started by fork() with an IPC channel');
 
   proc.on('message', (raw: unknown) => {
     const parsed = parseParentMessage(raw);
-    if (parsed) return handlers.message(parsed);
-    const envelope = envelopeOf(raw);
-    if (envelope.type === 'init' && envelope.v !== PROTOCOL_VERSION) {
+    if (parsed.ok) return handlers.message(parsed.message);
+    // Only the envelope and the reason are logged: an `init` carries the token.
+    const { envelope, reason } = parsed;
+    if (envelope?.type === ParentOp.Init && envelope.v !== PROTOCOL_VERSION) {
       return handlers.initVersionMismatch(envelope.v);
     }
-    log.warn({ envelope }, 'dropped a malformed or unknown IPC message');
+    log.warn({ envelope, reason }, 'dropped a malformed or unknown IPC message');
   });
   proc.once('disconnect', handlers.disconnect);
 

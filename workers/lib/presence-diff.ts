@@ -1,8 +1,4 @@
-import type {
-  ActivityEvent,
-  ActivityTypeName,
-  PresenceStatus,
-} from '../../src/supervisor/protocol.js';
+import type { ActivityEvent, ActivityTypeName, PresenceStatus } from '../../src/ipc/index.js';
 
 /** One activity as far as events care: what is being done, not its timestamps or details. */
 export interface ActivitySnapshot {

@@ -1,4 +1,4 @@
-import type { ActivityEvent, ActivityTypeName, PresenceStatus } from '../../src/supervisor/protocol.js';
+import type { ActivityEvent, ActivityTypeName, PresenceStatus } from '../../src/ipc/index.js';
 import { type ActivitySnapshot, diffPresence, OFFLINE, type PresenceSnapshot } from './presence-diff.js';
 
 /**

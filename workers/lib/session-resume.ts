@@ -1,5 +1,5 @@
 import { type Client, type ClientOptions, SimpleShardingStrategy } from 'discord.js';
-import type { GatewaySessionInfo } from '../../src/supervisor/protocol.js';
+import type { GatewaySessionInfo } from '../../src/ipc/index.js';
 
 /**
  * Resuming, from a new process, the gateway session of the worker it replaces.

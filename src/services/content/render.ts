@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../../supervisor/protocol.js';
+import type { OutgoingMessage } from '../../ipc/index.js';
 import type { ContentItem } from './item.js';
 
 export interface RenderOptions {

@@ -1,4 +1,4 @@
-import type { ActivityEvent } from '../../supervisor/protocol.js';
+import type { ActivityEvent } from '../../ipc/index.js';
 import { nameMatches } from './name-matcher.js';
 import { isQuietTime } from './quiet-hours.js';
 import type { Rule, Trigger } from './rule-schema.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModels, type Models } from '../../../src/models/index.js';
 import { ActivityService } from '../../../src/services/activity-service.js';
 import { FriendDirectory } from '../../../src/services/friend-directory.js';
-import type { ActivityEvent } from '../../../src/supervisor/protocol.js';
+import type { ActivityEvent } from '../../../src/ipc/index.js';
 import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
 
 // ActivityService against a real store: batches are stored once, and a document the database

@@ -2,7 +2,7 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../fake-discord/index.js';
 import type { App } from '../../../src/app.js';
-import type { ResumeOutcome } from '../../../src/supervisor/protocol.js';
+import type { ResumeOutcome } from '../../../src/ipc/index.js';
 import { buildTestApp, registerAndLogin } from '../../support/build-app.js';
 import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
 

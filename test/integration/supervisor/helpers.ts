@@ -1,12 +1,11 @@
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { pino } from 'pino';
 import { Supervisor } from '../../../src/supervisor/supervisor.js';
+import { FIXTURE_CHILD } from '../../support/fixture-child.js';
 import type { SupervisorEvents, SupervisorOptions, WorkerInit, WorkerSnapshot } from '../../../src/supervisor/types.js';
 import type { WorkerState } from '../../../src/supervisor/worker-state.js';
 
-export const FIXTURE_CHILD = fileURLToPath(new URL('../../support/fixtures/protocol-child.cjs', import.meta.url));
 
 /** A pino logger writing into memory, so tests can read what the server would have logged. */
 export function captureLog(): { logger: pino.Logger; entries: () => Array<Record<string, unknown>>; text: () => string } {

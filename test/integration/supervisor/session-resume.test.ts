@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../fake-discord/index.js';
 import { SUPERVISOR_DEFAULTS } from '../../../src/supervisor/constants.js';
-import type { ActivityEvent } from '../../../src/supervisor/protocol.js';
+import type { ActivityEvent } from '../../../src/ipc/index.js';
 import type { Supervisor } from '../../../src/supervisor/supervisor.js';
 import { fixtureSupervisor, nextEvent, stateOf } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DeliverMessage, type DeliveryTarget, message, type OutgoingMessage } from '../../../src/supervisor/protocol.js';
+import { type DeliverMessage, type DeliveryTarget, message, type OutgoingMessage } from '../../../src/ipc/index.js';
 import { useWorkerRig } from './scenario.js';
 import type { WorkerProcess } from './worker-process.js';
 

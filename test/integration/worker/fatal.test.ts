@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { WORKER_EXIT_CODES } from '../../../src/supervisor/protocol.js';
+import { WORKER_EXIT_CODES } from '../../../workers/lib/exit-codes.js';
 import { createScenario, startReadyScenario, useWorkerRig } from './scenario.js';
 import { WorkerProcess } from './worker-process.js';
 

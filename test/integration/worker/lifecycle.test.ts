@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WORKER_EXIT_CODES } from '../../../src/supervisor/protocol.js';
+import { WORKER_EXIT_CODES } from '../../../workers/lib/exit-codes.js';
 import { createScenario, startReadyScenario, useWorkerRig } from './scenario.js';
 import { WorkerProcess } from './worker-process.js';
 

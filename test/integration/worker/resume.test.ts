@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityEvent, FriendPresence, HandedOverSession } from '../../../src/supervisor/protocol.js';
+import type { ActivityEvent, FriendPresence, HandedOverSession } from '../../../src/ipc/index.js';
 import { useWorkerRig } from './scenario.js';
 import { WorkerProcess } from './worker-process.js';
 

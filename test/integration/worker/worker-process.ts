@@ -8,7 +8,7 @@ import {
   message,
   parseChildMessage,
   WORKER_INTENTS,
-} from '../../../src/supervisor/protocol.js';
+} from '../../../src/ipc/index.js';
 
 export const WORKER_PATH = resolve(import.meta.dirname, '../../../dist/worker.cjs');
 
@@ -42,8 +42,8 @@ export class WorkerProcess {
     this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code, signal }));
     this.child.on('message', (raw) => {
       const parsed = parseChildMessage(raw);
-      if (!parsed) throw new Error(`worker sent a malformed message: ${JSON.stringify(raw)}`);
-      this.messages.push(parsed);
+      if (!parsed.ok) throw new Error(`worker sent a malformed message (${parsed.reason}): ${JSON.stringify(raw)}`);
+      this.messages.push(parsed.message);
       this.#wake();
     });
     const collect = (chunk: Buffer) => {

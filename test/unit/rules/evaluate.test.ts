@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, triggerMatches } from '../../../src/services/rules/evaluate.js';
 import type { Rule } from '../../../src/services/rules/rule-schema.js';
-import type { ActivityEvent } from '../../../src/supervisor/protocol.js';
+import type { ActivityEvent } from '../../../src/ipc/index.js';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityEvent } from '../../../src/supervisor/protocol.js';
+import type { ActivityEvent } from '../../../src/ipc/index.js';
 import { activityEventId, applyEvent, SessionKeeper } from '../../../src/supervisor/session-keeper.js';
 
 const FRIEND = '200000000000000001';
