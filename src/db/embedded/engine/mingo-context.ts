@@ -8,6 +8,8 @@ import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import type { AnyObject, Options } from 'mingo/types';
+import { Query } from 'mingo/query';
+import { isPlainObject } from '../bson/values.js';
 import { linearOf } from './linear-regex.js';
 
 type PipelineOperator = (collection: Iterator, expr: AnyObject, options: Options) => Iterator;
@@ -34,12 +36,27 @@ function linearRegexes(operator: unknown, operand: (value: unknown) => unknown):
 }
 const linearItems = (value: unknown): unknown => (Array.isArray(value) ? value.map(linearOf) : value);
 
-/** Query operators whose operand may hold regexes, matching in linear time. */
+const elemMatchAll = linearRegexes(queryOperators.$all, linearItems);
+
+/**
+ * mongod's `$all` is an `$and` of equalities (so `{tag: {$all: ['a']}}` matches `tag: 'a'`, and an
+ * array element or the array itself may match each value); mingo's needs an array field.
+ */
+const $all: QueryOperator = (selector, value, options) => {
+  if (!Array.isArray(value) || value.some((item) => isPlainObject(item) && '$elemMatch' in item)) {
+    return elemMatchAll(selector, value, options);
+  }
+  if (value.length === 0) return () => false;
+  const query = new Query({ $and: (value as unknown[]).map((item) => ({ [selector]: item })) }, options);
+  return (doc) => query.test(doc);
+};
+
+/** Query operators whose operand may hold regexes, matching in linear time, and $all. */
 const linearQueryOperators = {
   $regex: linearRegexes(queryOperators.$regex, linearOf),
   $in: linearRegexes(queryOperators.$in, linearItems),
   $nin: linearRegexes(queryOperators.$nin, linearItems),
-  $all: linearRegexes(queryOperators.$all, linearItems),
+  $all,
 };
 
 /** Every mingo operator, with the $lookup fix and linear-time regexes above. */

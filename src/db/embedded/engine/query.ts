@@ -5,6 +5,7 @@ import { isPlainObject, numberOf, toView } from '../bson/values.js';
 import { CommandError } from '../errors.js';
 import type { Collection } from './collection.js';
 import type { StoredRecord } from './stored-record.js';
+import { applyArrayProjections, splitProjection } from './array-projection.js';
 import { MINGO_CONTEXT } from './mingo-context.js';
 import { checkTimeBudget } from './time-budget.js';
 
@@ -19,8 +20,13 @@ export interface FindSpec {
 /** Compiles a filter for mingo, turning its errors into mongod's BadValue. */
 export function compileFilter(filter: Doc): Query | undefined {
   if (Object.keys(filter).length === 0) return undefined;
+  return compileQuery(toView(filter) as Doc);
+}
+
+/** Compiles a query on query views with the store's operators (RE2 regexes and the fixes). */
+export function compileQuery(view: Doc): Query {
   try {
-    return new Query(toView(filter) as Doc, { context: MINGO_CONTEXT });
+    return new Query(view, { context: MINGO_CONTEXT });
   } catch (error) {
     if (error instanceof CommandError) throw error;
     throw new CommandError('BadValue', (error as Error).message);
@@ -32,9 +38,10 @@ export function compileFilter(filter: Doc): Query | undefined {
  * one applies. `stopAfter` ends the search early (updateOne, deleteOne without sort).
  */
 export function matchRecords(collection: Collection | undefined, filter: Doc, stopAfter = Infinity): StoredRecord[] {
+  // Compiled first: a bad operator is an error even when there is nothing to match (as in mongod).
+  const query = compileFilter(filter);
   if (!collection) return [];
   const candidates = collection.candidates(filter) ?? collection.records.values();
-  const query = compileFilter(filter);
   const out: StoredRecord[] = [];
   for (const record of candidates) {
     if (out.length >= stopAfter) break;
@@ -105,16 +112,24 @@ function hasPositionalProjection(projection: Doc | undefined): boolean {
   return isPlainObject(projection) && Object.keys(projection).some((path) => path.endsWith('.$'));
 }
 
-/** Applies a find projection with mingo, keeping the documents' own field order as mongod does. */
+/**
+ * Applies a find projection, keeping the documents' own field order as mongod does: mingo for
+ * inclusion/exclusion (and the positional `$`), the store for `$slice` and `$elemMatch`.
+ */
 export function projectDocuments(docs: Doc[], projection: Doc | undefined, filterView: Doc = {}): Doc[] {
   if (!isPlainObject(projection) || Object.keys(projection).length === 0 || docs.length === 0) return docs;
-  let projected: Doc[];
-  try {
-    projected = find(docs, filterView, toView(projection) as Doc).all();
-  } catch (error) {
-    throw new CommandError('BadValue', (error as Error).message);
+  const split = splitProjection(projection);
+  let projected: Doc[] = docs;
+  if (split.base) {
+    try {
+      projected = find(docs, filterView, toView(split.base) as Doc).all();
+    } catch (error) {
+      throw new CommandError('BadValue', (error as Error).message);
+    }
+    projected = projected.map((doc, i) => orderLike(docs[i] as Doc, doc));
   }
-  return projected.map((doc, i) => orderLike(docs[i] as Doc, doc));
+  if (split.slices.length === 0 && split.elemMatches.length === 0) return projected;
+  return projected.map((doc, i) => applyArrayProjections(docs[i] as Doc, doc, split, compileQuery));
 }
 
 /** Reorders the keys of `projected` to follow `source` (new keys keep their place at the end). */

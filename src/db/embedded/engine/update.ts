@@ -15,6 +15,8 @@ import {
 } from '../bson/values.js';
 import { CommandError } from '../errors.js';
 import { MINGO_CONTEXT } from './mingo-context.js';
+import { compileQuery } from './query.js';
+import { assertWritable, resolvePositional, updateSteps } from './update-paths.js';
 
 /** Update operators mingo applies, plus $setOnInsert which this module handles. */
 const UPDATE_OPERATORS = new Set([
@@ -107,7 +109,7 @@ function assertNoConflicts(update: Doc): void {
 /** Applies an update (operators, replacement or pipeline) to a copy of the stored document. */
 export function applyUpdate(original: Doc, update: UpdateSpec, options: UpdateOptions): UpdateOutcome {
   let doc: Doc;
-  if (Array.isArray(update)) doc = applyPipeline(original, update);
+  if (Array.isArray(update)) doc = keepId(original, applyPipeline(original, update));
   else if (isReplacement(update)) doc = replaceDocument(original, update);
   else doc = applyOperators(original, update, options);
   if (!options.inserting && keyOf(doc._id) !== keyOf(original._id)) {
@@ -162,6 +164,11 @@ function replaceDocument(original: Doc, replacement: Doc): Doc {
   return id === undefined ? rest : { _id: id, ...rest };
 }
 
+/** A pipeline whose `$replaceRoot`/`$replaceWith`/`$project` drops `_id` keeps it, as in mongod. */
+function keepId(original: Doc, doc: Doc): Doc {
+  return doc._id === undefined && original._id !== undefined ? { _id: original._id, ...doc } : doc;
+}
+
 function applyPipeline(original: Doc, pipeline: Doc[]): Doc {
   // Pipelines run on the query view, so wrapped numbers come back as plain numbers.
   const docs = [cloneStored(toView(original) as Doc)];
@@ -171,36 +178,78 @@ function applyPipeline(original: Doc, pipeline: Doc[]): Doc {
 
 function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc {
   const doc = cloneStored(original);
-  const modifier: Doc = {};
+  let modifier: Record<string, Doc> = {};
   for (const [operator, given] of Object.entries(update) as Array<[string, Doc]>) {
-    const fields = options.inserting ? given : withoutIdNoOps(operator, given, doc._id);
+    const fields = options.inserting ? withInsertedId(doc, operator, given) : withoutIdNoOps(operator, given, doc._id);
     if (operator === '$setOnInsert') {
       if (options.inserting) modifier.$set = { ...(modifier.$set ?? {}), ...fields };
       continue;
     }
-    const remaining = operator in NUMERIC_OPERATORS ? applyNumeric(doc, operator as NumericOperator, fields) : fields;
+    for (const path of Object.keys(fields)) assertWritable(doc, operator, path);
+    let remaining = operator in NUMERIC_OPERATORS ? applyNumeric(doc, operator as NumericOperator, fields) : fields;
+    if (operator === '$pull') remaining = applyDocumentPulls(doc, remaining);
     if (Object.keys(remaining).length > 0) {
       modifier[operator] = operator === '$set' ? { ...(modifier.$set ?? {}), ...remaining } : remaining;
     }
   }
   if (Object.keys(modifier).length === 0) return doc;
-  const positional = Object.values(modifier).some((fields) =>
-    Object.keys(fields as Doc).some((path) => /(^|\.)\$(\.|$)/.test(path)),
-  );
+  modifier = resolvePositional(doc, modifier, options.filterView);
   const docs = [doc];
-  try {
-    updateOne(docs, positional ? options.filterView : {}, modifier as never, {
-      arrayFilters: options.arrayFilters?.map((filter) => toView(filter) as Doc),
-      cloneMode: 'deep',
-    }, { context: MINGO_CONTEXT });
-  } catch (error) {
-    const message = (error as Error).message;
-    if (/would create a conflict/i.test(message)) {
-      throw new CommandError('ConflictingUpdateOperators', message.charAt(0).toUpperCase() + message.slice(1));
+  for (const step of updateSteps(modifier)) {
+    try {
+      updateOne(docs, {}, step as never, {
+        arrayFilters: options.arrayFilters?.map((filter) => toView(filter) as Doc),
+        cloneMode: 'deep',
+      }, { context: MINGO_CONTEXT });
+    } catch (error) {
+      if (error instanceof CommandError) throw error;
+      const message = (error as Error).message;
+      if (/would create a conflict/i.test(message)) {
+        throw new CommandError('ConflictingUpdateOperators', message.charAt(0).toUpperCase() + message.slice(1));
+      }
+      throw new CommandError('BadValue', message);
     }
-    throw new CommandError('BadValue', message);
   }
   return docs[0] as Doc;
+}
+
+/**
+ * While an upsert builds its document, `$set`/`$setOnInsert` of `_id` may give the `_id` (or
+ * repeat the filter's); any other value than the filter's is a change of an immutable field.
+ */
+function withInsertedId(doc: Doc, operator: string, fields: Doc): Doc {
+  if (!('_id' in fields) || (operator !== '$set' && operator !== '$setOnInsert')) return fields;
+  const { _id: id, ...rest } = fields;
+  if (doc._id === undefined) doc._id = cloneStored(id);
+  else if (keyOf(doc._id) !== keyOf(id)) {
+    throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+  }
+  return rest;
+}
+
+const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);
+
+/**
+ * `$pull: {arr: {$or: [...]}}` (what mongoose sends for subdocuments without `_id`) is a query on
+ * each element; mingo takes `$or` there for a condition on a scalar and removes nothing, so such
+ * pulls on plain paths are applied here. Returns the pulls left for mingo.
+ */
+function applyDocumentPulls(doc: Doc, fields: Doc): Doc {
+  const remaining: Doc = {};
+  for (const [path, spec] of Object.entries(fields)) {
+    const keys = isPlainObject(spec) ? Object.keys(spec) : [];
+    const documentQuery = keys.some((key) => LOGICAL_OPERATORS.has(key)) && keys.every((key) => !key.startsWith('$') || LOGICAL_OPERATORS.has(key));
+    if (!documentQuery || path.includes('$')) {
+      remaining[path] = spec;
+      continue;
+    }
+    const array = getPath(doc, path);
+    if (!Array.isArray(array)) continue;
+    const query = compileQuery(toView(spec) as Doc);
+    const kept = array.filter((item) => !(isPlainObject(item) && query.test(toView(item) as Doc)));
+    if (kept.length !== array.length) setPath(doc, path, kept);
+  }
+  return remaining;
 }
 
 /**
