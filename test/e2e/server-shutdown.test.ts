@@ -7,6 +7,7 @@ import { type ResultPromise, execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../fake-discord/index.js';
 import { freePort } from '../../scripts/lib/free-port.js';
+import { descendants } from '../support/process-tree.js';
 
 // The server process with 20 running accounts, stopped the two ways a server stops: SIGTERM
 // (graceful: every child asked to go, exit 0) and SIGKILL (children notice the IPC channel
@@ -64,11 +65,17 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
   }
 }
 
-/** Starts the server with ACCOUNTS running accounts; returns its base URL and the worker pids. */
-async function serverWithRunningAccounts(): Promise<{ base: string; pids: number[] }> {
+/**
+ * Starts the server with `accounts` running accounts; returns its base URL and the worker pids.
+ * `command` is how it is started: node itself, or `npm start` as systemd or a container would.
+ */
+async function serverWithRunningAccounts(
+  accounts = ACCOUNTS,
+  command: [string, string[]] = ['node', ['dist/server.js']],
+): Promise<{ base: string; pids: number[] }> {
   dataDir = await mkdtemp(join(tmpdir(), 'dac-shutdown-'));
   const port = await freePort();
-  server = execa('node', ['dist/server.js'], {
+  server = execa(command[0], command[1], {
     env: { DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'test', DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000' },
     reject: false,
   });
@@ -88,7 +95,7 @@ async function serverWithRunningAccounts(): Promise<{ base: string; pids: number
   await call('POST', '/auth/register', credentials);
   const { accessToken } = await call('POST', '/auth/login', credentials);
   const user = fake.createUser({ username: 'watched' });
-  const bots = Array.from({ length: ACCOUNTS }, (_, i) => fake.createBot({ username: `bot${i}` }));
+  const bots = Array.from({ length: accounts }, (_, i) => fake.createBot({ username: `bot${i}` }));
   fake.createGuild({ botIds: bots.map((b) => b.id), userIds: [user.id] });
   const ids: string[] = [];
   for (const bot of bots) {
@@ -100,14 +107,15 @@ async function serverWithRunningAccounts(): Promise<{ base: string; pids: number
     async () => {
       const page = await call('GET', '/accounts?limit=100', undefined, accessToken);
       const items = page.items as Array<{ state: string }>;
-      return items.length === ACCOUNTS && items.every((a) => a.state === 'ready');
+      return items.length === accounts && items.every((a) => a.state === 'ready');
     },
     90_000,
     'every account to be ready',
   );
   // The server's children: the workers (the embedded store runs inside the server process).
+  if (command[0] !== 'node') return { base, pids: descendants(server.pid!).filter(isAlive) };
   const pids = childPids(server.pid!).filter(isAlive);
-  expect(pids).toHaveLength(ACCOUNTS);
+  expect(pids).toHaveLength(accounts);
   return { base, pids };
 }
 
@@ -117,6 +125,16 @@ describe('stopping the server with running accounts', () => {
     server!.kill('SIGTERM');
     const result = await server!;
     expect(result.exitCode).toBe(0);
+    expect(pids.filter(isAlive)).toEqual([]);
+  }, 180_000);
+
+  it('SIGTERM to `npm start` stops the server and every worker', async () => {
+    const { pids } = await serverWithRunningAccounts(2, ['npm', ['start', '--silent']]);
+    // npm → node server → 2 workers (no shell left in between to swallow the signal).
+    expect(pids.length).toBeGreaterThanOrEqual(3);
+    server!.kill('SIGTERM');
+    await server;
+    await waitUntil(() => pids.every((pid) => !isAlive(pid)), 30_000, 'the server and its workers to exit');
     expect(pids.filter(isAlive)).toEqual([]);
   }, 180_000);
 
