@@ -15,6 +15,11 @@ declare module 'fastify' {
       kind: 'mongodb' | 'embedded';
       /** True when the database answers a ping right now. */
       isUp(): Promise<boolean>;
+      /**
+       * Registers a background write (one nobody awaits, such as recording a worker's state),
+       * so closing the app waits for it instead of cutting it off.
+       */
+      track(write: Promise<unknown>): void;
     };
   }
 }
@@ -59,6 +64,7 @@ export default fp(
     // Create collections and indexes before the first request, so unique indexes exist.
     await Promise.all(Object.values(models).map((m) => m.init()));
 
+    const pending = new Set<Promise<unknown>>();
     app.decorate('db', {
       connection,
       models,
@@ -72,9 +78,16 @@ export default fp(
           return false;
         }
       },
+      track(write) {
+        const settled = write.catch(() => undefined).finally(() => pending.delete(settled));
+        pending.add(settled);
+      },
     });
 
+    // Runs after the plugins registered later (supervisor, services) closed: their last writes
+    // (workers stopping) are in `pending` by now.
     app.addHook('onClose', async () => {
+      while (pending.size > 0) await Promise.all([...pending]);
       await connection.close();
       await embedded?.stop();
     });

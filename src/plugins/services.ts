@@ -69,9 +69,11 @@ export default fp(
 
     // Persist what workers report (bot identity, last state and error) for the API and restarts.
     supervisor.on('state', (snapshot) => {
-      accounts.recordWorkerState(snapshot.accountId, snapshot).catch((err: unknown) => {
+      const write = accounts.recordWorkerState(snapshot.accountId, snapshot).catch((err: unknown) => {
         app.log.warn({ err, accountId: snapshot.accountId }, 'recording worker state failed');
       });
+      // Closing waits for it: the database must not close under the last states of stopping workers.
+      db.track(write);
     });
 
     app.decorate('users', new UserService(db.models));
