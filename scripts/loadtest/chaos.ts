@@ -1,5 +1,5 @@
 import type { FakeDiscordClient } from '../../fake-discord/http-client.js';
-import type { WorkerStateRecord } from './probe-log.js';
+import type { ResumeRecord, WorkerStateRecord } from './probe-log.js';
 import type { ProbeSet } from './probe-set.js';
 
 export type ChaosAction = 'kill' | 'drop' | 'ratelimit';
@@ -18,6 +18,8 @@ export interface ChaosEvent {
   recoveredAt: number | null;
   /** `recoveredAt - at`, ms. */
   recoveryMs: number | null;
+  /** kill: whether the replacement resumed the gateway session or Discord refused it; null if not known. */
+  resume: ResumeRecord['outcome'] | null;
 }
 
 export interface ChaosTarget {
@@ -54,6 +56,7 @@ export class ChaosMonkey {
   readonly #latest = new Map<string, WorkerStateRecord>();
   readonly #killed = new Map<string, number>();
   readonly #onState = (record: WorkerStateRecord) => this.#observe(record);
+  readonly #onResume = (record: ResumeRecord) => this.#observeResume(record);
   #timer: NodeJS.Timeout | undefined;
   #turn = 0;
   #acting: Promise<void> = Promise.resolve();
@@ -65,6 +68,7 @@ export class ChaosMonkey {
 
   start(): void {
     this.#opts.probe.on('state', this.#onState);
+    this.#opts.probe.on('resume', this.#onResume);
     this.#timer = setInterval(() => {
       this.#acting = this.#acting.then(() => this.#act()).catch(() => undefined);
     }, this.#opts.intervalMs);
@@ -79,13 +83,20 @@ export class ChaosMonkey {
       await new Promise((r) => setTimeout(r, 100));
     }
     this.#opts.probe.off('state', this.#onState);
+    this.#opts.probe.off('resume', this.#onResume);
   }
 
   /** Kill windows for the reconciliation. */
-  kills(): Array<{ accountId: string; killAt: number; readyAt: number | null }> {
+  kills(): Array<{ accountId: string; killAt: number; readyAt: number | null; resume: ResumeRecord['outcome'] | null }> {
     return this.events
       .filter((e) => e.action === 'kill')
-      .map((e) => ({ accountId: e.accountId, killAt: e.at, readyAt: e.recoveredAt }));
+      .map((e) => ({ accountId: e.accountId, killAt: e.at, readyAt: e.recoveredAt, resume: e.resume }));
+  }
+
+  /** The first resume outcome of an account after its kill is the replacement's. */
+  #observeResume(record: ResumeRecord): void {
+    const kill = this.events.find((e) => e.action === 'kill' && e.accountId === record.accountId && e.resume === null && record.at >= e.at);
+    if (kill) kill.resume = record.outcome;
   }
 
   #observe(record: WorkerStateRecord): void {
@@ -151,7 +162,7 @@ export class ChaosMonkey {
   }
 
   #record(action: ChaosAction, target: ChaosTarget, detail: number): ChaosEvent {
-    const event: ChaosEvent = { action, at: Date.now(), accountId: target.accountId, detail, recoveredAt: null, recoveryMs: null };
+    const event: ChaosEvent = { action, at: Date.now(), accountId: target.accountId, detail, recoveredAt: null, recoveryMs: null, resume: null };
     this.events.push(event);
     return event;
   }

@@ -55,6 +55,13 @@ export interface WorkerStateRecord {
   restarts: number;
 }
 
+/** A replacement worker resumed its predecessor's gateway session, or Discord refused it. */
+export interface ResumeRecord {
+  at: number;
+  accountId: string;
+  outcome: 'resumed' | 'refused';
+}
+
 type Row = unknown[];
 
 interface ProbeLine {
@@ -70,6 +77,7 @@ interface ProbeLine {
   restarts?: number;
   p99?: number;
   max?: number;
+  outcome?: string;
 }
 
 /**
@@ -81,11 +89,13 @@ export class ProbeLog extends EventEmitter<{
   stored: [StoredRecord[]];
   outcome: [OutcomeRecord[]];
   state: [WorkerStateRecord];
+  resume: [ResumeRecord];
 }> {
   readonly received: ReceivedRecord[] = [];
   readonly stored: StoredRecord[] = [];
   readonly outcomes: OutcomeRecord[] = [];
   readonly states: WorkerStateRecord[] = [];
+  readonly resumes: ResumeRecord[] = [];
   readonly lag: LagRecord[] = [];
   /** Harness clock of the last event, stored batch or outcome: for "has it gone quiet?". */
   lastActivityAt = 0;
@@ -132,6 +142,8 @@ export class ProbeLog extends EventEmitter<{
           return this.#onOutcomes(line.e ?? []);
         case 'w':
           return this.#onState(line);
+        case 'resume':
+          return this.#onResume(line);
         case 'lag':
           this.lag.push({ at: line.at ?? Date.now(), p99: line.p99 ?? Number.NaN, max: line.max ?? Number.NaN });
           return;
@@ -198,6 +210,13 @@ export class ProbeLog extends EventEmitter<{
     this.outcomes.push(...batch);
     this.lastActivityAt = Date.now();
     this.emit('outcome', batch);
+  }
+
+  #onResume(line: ProbeLine): void {
+    if (!line.accountId || (line.outcome !== 'resumed' && line.outcome !== 'refused')) return;
+    const record = { at: line.at ?? Date.now(), accountId: line.accountId, outcome: line.outcome } as const;
+    this.resumes.push(record);
+    this.emit('resume', record);
   }
 
   #onState(line: ProbeLine): void {

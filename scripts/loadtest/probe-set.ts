@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { LagRecord, OutcomeRecord, ProbeLog, ReceivedRecord, StoredRecord, WorkerStateRecord } from './probe-log.js';
+import type { LagRecord, OutcomeRecord, ProbeLog, ReceivedRecord, ResumeRecord, StoredRecord, WorkerStateRecord } from './probe-log.js';
 
 /** A record as one node's probe reported it. */
 export type FromNode<T> = T & { node: string };
@@ -18,6 +18,7 @@ export class ProbeSet extends EventEmitter<{
   stored: [FromNode<StoredRecord>[]];
   outcome: [FromNode<OutcomeRecord>[]];
   state: [NodeStateRecord];
+  resume: [ResumeRecord];
 }> {
   readonly received: ReceivedRecord[] = [];
   readonly stored: FromNode<StoredRecord>[] = [];
@@ -54,6 +55,7 @@ export class ProbeSet extends EventEmitter<{
       this.emit('outcome', tagged);
     });
     log.on('state', (record) => this.#onState(node, record));
+    log.on('resume', (record) => this.emit('resume', record));
   }
 
   /** The node was killed or paused (true), or is back (false). */

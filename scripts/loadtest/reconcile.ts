@@ -3,9 +3,10 @@
  * sent against the ActivityHistory rows read back through the API.
  *
  * Each change must yield exactly one row (see change-plan.ts). The one excuse is a worker that
- * was killed: a replacement process starts from a fresh READY whose presences are its silent
- * baseline, so changes the dead process never passed on, and changes made before its
- * replacement was ready, may legitimately produce no event. Precisely, for a kill of account A
+ * was killed and whose replacement could not resume the gateway session (Discord refused it):
+ * that one starts from a fresh READY, so changes the dead process never passed on, and changes
+ * made before its replacement was ready, may legitimately produce no event. A replacement that
+ * resumed gets them replayed; `killSummary` counts the two cases apart. Precisely, for a kill of account A
  * at `killAt`, with A's replacement ready at `readyAt` (server clock, from the API):
  *
  * - a change the **server received** (seen by the probe on the supervisor's `activity` event)
@@ -63,6 +64,19 @@ export interface KillWindow {
    * received but did not store may be missing too. @defaultValue false
    */
   nodeLost?: boolean;
+  /** Whether the replacement resumed the gateway session or Discord refused it (null: unknown). */
+  resume?: 'resumed' | 'refused' | null;
+}
+
+/** Worker kills, by how the replacement reconnected, and how many left changes unobserved. */
+export interface KillSummary {
+  kills: number;
+  resumed: number;
+  refused: number;
+  /** Kills with at least one change unobserved (no event), by outcome. */
+  withUnobserved: { resumed: number; refused: number; unknown: number };
+  /** Changes unobserved after a resumed session (must be 0) and after a refused one. */
+  unobserved: { resumed: number; refused: number; unknown: number };
 }
 
 export interface ReconcileInput {
@@ -98,6 +112,8 @@ export interface Reconciliation {
   unobservedDuringRestart: number;
   /** Changes with no row that a node received and lost with itself (killed or paused node). */
   unstoredOnLostNode: number;
+  /** Worker kills (not whole nodes): resumed, refused, and the changes they left unobserved. */
+  killSummary: KillSummary;
   /** A few keys of each problem, for the report. */
   examples: { lost: string[]; duplicated: string[]; unexpected: string[] };
 }
@@ -109,6 +125,7 @@ interface Window {
   start: number;
   end: number;
   nodeLost: boolean;
+  kill: KillWindow;
 }
 
 function pushExample(list: string[], key: string): void {
@@ -137,7 +154,7 @@ function restartWindows(input: ReconcileInput, storedKeys: ReadonlyMap<string, n
     const end = kill.readyAt ?? Number.POSITIVE_INFINITY;
     let list = windows.get(kill.accountId);
     if (!list) windows.set(kill.accountId, (list = []));
-    list.push({ start, end, nodeLost: kill.nodeLost ?? false });
+    list.push({ start, end, nodeLost: kill.nodeLost ?? false, kill });
     previousReady.set(kill.accountId, end);
   }
   return windows;
@@ -167,8 +184,16 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     unexpected: 0,
     unobservedDuringRestart: 0,
     unstoredOnLostNode: 0,
+    killSummary: {
+      kills: 0,
+      resumed: 0,
+      refused: 0,
+      withUnobserved: { resumed: 0, refused: 0, unknown: 0 },
+      unobserved: { resumed: 0, refused: 0, unknown: 0 },
+    },
     examples: { lost: [], duplicated: [], unexpected: [] },
   };
+  const unobservedByKill = new Map<KillWindow, number>();
   const sentKeys = new Set<string>();
   for (const change of input.sent) {
     sentKeys.add(change.key);
@@ -191,7 +216,10 @@ export function reconcile(input: ReconcileInput): Reconciliation {
         result.lostAfterReceipt++;
         pushExample(result.examples.lost, change.key);
       }
-    } else if (window) result.unobservedDuringRestart++;
+    } else if (window) {
+      result.unobservedDuringRestart++;
+      unobservedByKill.set(window.kill, (unobservedByKill.get(window.kill) ?? 0) + 1);
+    }
     else {
       result.lost++;
       pushExample(result.examples.lost, change.key);
@@ -201,6 +229,16 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     if (sentKeys.has(key)) continue;
     result.unexpected += rows;
     pushExample(result.examples.unexpected, key);
+  }
+  const summary = result.killSummary;
+  for (const kill of input.kills) {
+    if (kill.nodeLost) continue;
+    summary.kills++;
+    const outcome = kill.resume ?? 'unknown';
+    if (outcome !== 'unknown') summary[outcome]++;
+    const unobserved = unobservedByKill.get(kill) ?? 0;
+    summary.unobserved[outcome] += unobserved;
+    if (unobserved > 0) summary.withUnobserved[outcome]++;
   }
   return result;
 }

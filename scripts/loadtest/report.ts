@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChaosEvent } from './chaos.js';
+import type { Reconciliation } from './reconcile.js';
 import { nodeChaosMarkdown, nodeChaosSummaryLines } from './node-chaos-report.js';
 import { leaseMsOf } from './options.js';
 import type { LoadTestResult, PhaseResult } from './result-types.js';
@@ -46,6 +47,18 @@ function latencyTable(phase: PhaseResult): string[] {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(([name, s, target]) => `| ${name} | ${latencyCells(s)} | ${target} |`),
   ];
+}
+
+/** Worker kills by how the replacement reconnected, and the share that left nothing unobserved. */
+function killSummaryText(k: Reconciliation['killSummary']): string {
+  if (k.kills === 0) return 'none';
+  const clean = k.kills - k.withUnobserved.resumed - k.withUnobserved.refused - k.withUnobserved.unknown;
+  const unknown = k.kills - k.resumed - k.refused;
+  return (
+    `${k.kills}: resumed ${k.resumed} (changes unobserved ${k.unobserved.resumed}), refused ${k.refused} ` +
+    `(changes unobserved ${k.unobserved.refused})${unknown > 0 ? `, outcome unknown ${unknown} (unobserved ${k.unobserved.unknown})` : ''}; ` +
+    `nothing unobserved in ${clean} of ${k.kills} (${((100 * clean) / k.kills).toFixed(0)} %)`
+  );
 }
 
 function chaosTable(events: readonly ChaosEvent[], origin: number): string[] {
@@ -89,6 +102,8 @@ export function summaryTable(result: LoadTestResult): string {
   }
   lines.push(
     ['events lost / duplicated', `${r.lost} / ${r.duplicated} (unexpected ${r.unexpected}, unobserved during restarts ${r.unobservedDuringRestart}${r.unstoredOnLostNode ? `, unstored on a lost node ${r.unstoredOnLostNode}` : ''}, of ${fmtInt(r.expected)})`],
+    ['worker kills', killSummaryText(r.killSummary)],
+    ['fake identifies / resumes', `${fmtInt(result.fake.identifies)} (${fmtInt(result.fake.identifies - o.accounts)} beyond one per account) / ${result.fake.resumes}`],
     ['most live sessions of one bot', `${result.fake.maxSessionsPerBot} (fake Discord maxSessionsPerBot; must be 1)`],
     ['content sent / failed / skipped', `${result.content.sent} / ${result.content.failed} / ${result.content.skipped} (messages in fake ${result.content.messagesInFake})`],
     ['memory per worker (median)', `RSS ${fmtMiB(result.memory.perWorkerMedian.rss)}, PSS ${fmtMiB(result.memory.perWorkerMedian.pss)}, USS ${fmtMiB(result.memory.perWorkerMedian.uss)}`],
@@ -218,7 +233,9 @@ export function markdownReport(result: LoadTestResult): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     `| ${fmtInt(r.sent)} | ${fmtInt(r.expected)} | ${fmtInt(r.storedRows)} | **${r.lost}** | **${r.duplicated}** | ${r.unexpected} | ${r.unobservedDuringRestart} | ${r.unstoredOnLostNode} | ${r.uncertain} |`,
     '',
-    'Each change yields exactly one event; rows are read back through `GET /api/accounts/:id/activity`. "Unobserved during a worker restart" are changes of a killed account sent after the last change its dying worker passed on and before its replacement was ready: the replacement starts from a fresh READY (a silent baseline), so these may not appear. Any event the server received must be stored — except on a node that was killed or paused past its lease ("lost with its node": received, not yet stored, and gone with the node or refused for its stale epoch). See docs/performance.md and docs/scaling.md.',
+    `Worker kills: ${killSummaryText(r.killSummary)}.`,
+    '',
+    'Each change yields exactly one event; rows are read back through `GET /api/accounts/:id/activity`. "Unobserved during a worker restart" are changes of a killed account sent after the last change its dying worker passed on and before its replacement was ready: a replacement that resumes the gateway session gets them replayed, so they may be missing only where Discord refused the resume (the replacement then identifies afresh). Any event the server received must be stored — except on a node that was killed or paused past its lease ("lost with its node": received, not yet stored, and gone with the node or refused for its stale epoch). See docs/performance.md and docs/scaling.md.',
     '',
     `Content history: ${result.content.sent} sent, ${result.content.failed} failed, ${result.content.skipped} skipped; the fake Discord holds ${result.content.messagesInFake} messages from the load bots.`,
     '',

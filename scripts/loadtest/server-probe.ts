@@ -9,6 +9,8 @@
  *   static method, which ActivityService calls through the same model object);
  * - `o`: every content-pipeline outcome (the pipeline's `outcome` event);
  * - `w`: every worker state or gateway-state change, with its pid (the supervisor's `state`);
+ * - `resume`: whether a replacement worker resumed its predecessor's gateway session or Discord
+ *   refused it (the supervisor's `resume`);
  * - `lag`: the server's event-loop delay each second (p99 and max, ms), to tell a stalled
  *   server from a slow path;
  * - `listening`: the port, once the server listens.
@@ -85,6 +87,9 @@ function attach(app: AppLike): void {
   app.supervisor.on('state', ((s: { accountId: string; state: string; gatewayState?: string; pid?: number; restarts: number }) => {
     const { accountId, state, gatewayState, restarts } = s;
     emit({ t: 'w', at: Date.now(), accountId, state, gatewayState: gatewayState ?? null, pid: s.pid ?? null, restarts });
+  }));
+  app.supervisor.on('resume', ((accountId: string, outcome: string) => {
+    emit({ t: 'resume', at: Date.now(), accountId, outcome });
   }));
   app.pipeline.on('outcome', ((o: { accountId: string; discordUserId: string; kind: string; status: string; messageId?: string; latencyMs?: number; reason?: string }) => {
     outcomes.push([o.accountId, o.discordUserId, o.kind, o.status, o.messageId ?? null, o.latencyMs ?? null, Date.now(), o.reason ?? null]);

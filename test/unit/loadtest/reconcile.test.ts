@@ -98,4 +98,27 @@ describe('reconcile', () => {
     const r = reconcile({ sent, stored: sent.slice(0, 3).map(rowOf), received: keys(sent), kills: [{ accountId: A, killAt: 1025, readyAt: 1100, nodeLost: false }] });
     expect(r).toMatchObject({ lost: 1, lostAfterReceipt: 1, unstoredOnLostNode: 0 });
   });
+
+  it('counts worker kills apart by resume outcome, with the changes each left unobserved', () => {
+    const sent = [...changes(A, 'u1', 10), ...changes(B, 'u2', 10)];
+    // A's replacement resumed: everything arrived. B's was refused: two changes never did.
+    const stored = sent.filter((c) => !(c.accountId === B && (c.seq === 6 || c.seq === 7)));
+    const r = reconcile({
+      sent,
+      stored: stored.map(rowOf),
+      received: keys(stored),
+      kills: [
+        { accountId: A, killAt: 1045, readyAt: 1075, resume: 'resumed' },
+        { accountId: B, killAt: 1045, readyAt: 1075, resume: 'refused' },
+      ],
+    });
+    expect(r).toMatchObject({ lost: 0, unobservedDuringRestart: 2 });
+    expect(r.killSummary).toEqual({
+      kills: 2,
+      resumed: 1,
+      refused: 1,
+      withUnobserved: { resumed: 0, refused: 1, unknown: 0 },
+      unobserved: { resumed: 0, refused: 2, unknown: 0 },
+    });
+  });
 });
