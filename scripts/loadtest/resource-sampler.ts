@@ -66,15 +66,23 @@ function sumFigures(list: ReadonlyArray<MemoryFigures | undefined>): MemoryFigur
   return read.reduce((acc, f) => ({ rss: acc.rss + f.rss, pss: acc.pss + f.pss, uss: acc.uss + f.uss }));
 }
 
-/** CPU seconds per pid, and the sum of what each gained since `last` (a new pid counts from 0). */
-async function cpuOf(pids: readonly number[], last: ReadonlyMap<number, number> | undefined): Promise<{ now: Map<number, number>; delta: number }> {
+/**
+ * CPU seconds per pid, and the sum of what each gained since `last`. A pid not seen before counts
+ * from 0 (a worker forked since the last sample) or, with `newFromNow`, from now on (a server
+ * node that joined: its start-up is not this interval's work).
+ */
+async function cpuOf(
+  pids: readonly number[],
+  last: ReadonlyMap<number, number> | undefined,
+  newFromNow = false,
+): Promise<{ now: Map<number, number>; delta: number }> {
   const now = new Map<number, number>();
   let delta = 0;
   for (const pid of pids) {
     const seconds = await cpuSecondsOf(pid);
     if (seconds === undefined) continue;
     now.set(pid, seconds);
-    delta += seconds - (last?.get(pid) ?? 0);
+    delta += seconds - (last?.get(pid) ?? (newFromNow && last ? seconds : 0));
   }
   return { now, delta };
 }
@@ -136,7 +144,7 @@ export class ResourceSampler {
   /** CPU % of the server and of all workers since the previous sample. */
   async #sampleCpu(): Promise<void> {
     const at = Date.now();
-    const servers = await cpuOf(this.#serverPids(), this.#last?.servers);
+    const servers = await cpuOf(this.#serverPids(), this.#last?.servers, true);
     const fake = this.#opts.fakePid > 0 ? ((await cpuSecondsOf(this.#opts.fakePid)) ?? 0) : 0;
     const baseline = this.#opts.baselinePid > 0 ? ((await cpuSecondsOf(this.#opts.baselinePid)) ?? 0) : 0;
     const { user, system } = process.cpuUsage();
