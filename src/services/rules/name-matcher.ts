@@ -7,6 +7,7 @@
  * patterns are rejected when the rule is validated.
  */
 import { RE2JS } from 're2js';
+import { regexCostProblem } from './regex-cost.js';
 import type { NameMatch } from './rule-schema.js';
 
 export type NameTest = (name: string) => boolean;
@@ -21,6 +22,9 @@ const fold = (s: string): string => s.normalize('NFKC').trim().toLowerCase();
 export function compileRegexTest(pattern: string): NameTest {
   const cached = compiled.get(pattern);
   if (cached) return cached;
+  // Checked before compiling: compiling a costly pattern is itself the stall.
+  const costly = regexCostProblem(pattern);
+  if (costly) throw new Error(`regex ${JSON.stringify(pattern)}: ${costly}`);
   let re: RE2JS;
   try {
     re = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);

@@ -21,9 +21,16 @@ interface SemanticParts {
   quietHours?: { timeZone: string } | null | undefined;
 }
 
+/** Regex triggers one rule may have: each costs CPU on every presence change. */
+export const MAX_REGEX_TRIGGERS_PER_RULE = 5;
+
 /** Problems a schema-valid rule or override can still have; empty when it is usable. */
 export function ruleProblems(rule: SemanticParts): string[] {
   const problems: string[] = [];
+  const regexes = rule.triggers?.filter((t) => t.name?.match === 'regex').length ?? 0;
+  if (regexes > MAX_REGEX_TRIGGERS_PER_RULE) {
+    problems.push(`/triggers: ${regexes} regex triggers; at most ${MAX_REGEX_TRIGGERS_PER_RULE} regex triggers per rule`);
+  }
   rule.triggers?.forEach((trigger, i) => {
     if (trigger.name?.match !== 'regex') return;
     const problem = regexProblem(trigger.name.value);

@@ -86,3 +86,28 @@ describe('flags with an obvious safe default may be left out', () => {
     });
   });
 });
+
+describe('regex triggers are bounded', () => {
+  const withTriggers = (triggers: unknown[]) =>
+    call('POST', '/api/accounts', { label: 'x', token: fakeBotToken(), settings: { defaultRules: { triggers } } });
+  const regex = (value: string) => ({ name: { match: 'regex', value } });
+
+  it('refuses a pattern whose counted repetition would make compiling and matching slow', async () => {
+    const res = await withTriggers([regex('(a|aa|aaa|aaaa|\\pL|x){1000}')]);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'INVALID_RULE', message: expect.stringContaining('repetition count 1000') });
+    const nested = await withTriggers([regex('(\\pL{10}){10}')]);
+    expect(nested.json()).toMatchObject({ code: 'INVALID_RULE', message: expect.stringContaining('too complex') });
+  });
+
+  it('refuses more than 5 regex triggers in one rule', async () => {
+    const res = await withTriggers(Array.from({ length: 6 }, (_, i) => regex(`^game ${i}`)));
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'INVALID_RULE', message: expect.stringContaining('at most 5 regex triggers') });
+  });
+
+  it('accepts ordinary patterns', async () => {
+    const res = await withTriggers([regex('^elden ring'), regex('(ab|cd){50}')]);
+    expect(res.statusCode).toBe(201);
+  });
+});
