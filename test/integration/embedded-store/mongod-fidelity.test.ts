@@ -166,3 +166,45 @@ describe('queries', () => {
     await expect(things.countDocuments({ tag: { $all: [] } })).resolves.toBe(0);
   });
 });
+
+describe('collation', () => {
+  const ci = { locale: 'en', strength: 2 };
+  beforeEach(async () => {
+    await things.insertMany([{ name: 'alice' }, { name: 'Alice' }, { name: 'ALİCE' }, { name: 'bob' }, { name: 'résumé' }, { name: 'Bob' }]);
+  });
+
+  it('matches case-insensitively at strength 2, also ignoring accents at strength 1, and exactly with `simple`', async () => {
+    await expect(things.countDocuments({ name: 'ALICE' }, { collation: ci })).resolves.toBe(2);
+    await expect(things.countDocuments({ name: { $in: ['BOB'] } }, { collation: ci })).resolves.toBe(2);
+    await expect(things.find({ name: 'RESUME' }, { collation: { locale: 'fr', strength: 1 } }).toArray()).resolves.toHaveLength(1);
+    await expect(things.find({ name: 'RESUME' }, { collation: ci }).toArray()).resolves.toHaveLength(0);
+    await expect(things.countDocuments({ name: 'alice' }, { collation: { locale: 'simple' } })).resolves.toBe(1);
+    await expect(client.db().command({ count: 'things', query: { name: 'bob' }, collation: ci })).resolves.toMatchObject({ n: 2 });
+  });
+
+  it('sorts, distincts, updates and deletes under the collation', async () => {
+    const sorted = await things.find({ name: { $in: ['bob', 'Bob', 'alice'] } }, { collation: ci }).sort({ name: 1 }).project({ _id: 0 }).toArray();
+    expect(sorted.map((doc) => String(doc.name).toLowerCase())).toEqual(['alice', 'alice', 'bob', 'bob']);
+    expect(await things.distinct('name', { name: { $in: ['bob', 'alice'] } }, { collation: ci })).toHaveLength(2);
+    await expect(things.updateMany({ name: 'BOB' }, { $set: { seen: true } }, { collation: ci })).resolves.toMatchObject({ modifiedCount: 2 });
+    await expect(things.deleteMany({ name: 'ALICE' }, { collation: ci })).resolves.toMatchObject({ deletedCount: 2 });
+  });
+
+  it('makes a unique index with strength 2 refuse case variants', async () => {
+    const emails = client.db().collection('emails');
+    await emails.createIndex({ email: 1 }, { unique: true, collation: ci });
+    await emails.insertOne({ email: 'Ann@example.com' });
+    const error = await failure(emails.insertOne({ email: 'ann@EXAMPLE.com' }));
+    expect(error.code).toBe(11000);
+    // The index still answers exact lookups without a collation.
+    await expect(emails.countDocuments({ email: 'Ann@example.com' })).resolves.toBe(1);
+    await expect(emails.countDocuments({ email: 'ann@example.com' })).resolves.toBe(0);
+  });
+
+  it('answers mongoose case-insensitive lookups', async () => {
+    const People = connection.model('Person', new mongoose.Schema({ name: String }), 'things');
+    const found = await People.find({ name: 'BOB' }).collation(ci).lean();
+    expect(found).toHaveLength(2);
+    await expect(People.countDocuments({ name: 'alice' }).collation(ci)).resolves.toBe(2);
+  });
+});

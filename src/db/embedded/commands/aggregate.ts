@@ -8,6 +8,7 @@ import { makeAggregator } from '../engine/mingo-context.js';
 import { matchRecords } from '../engine/query.js';
 import type { StoredRecord } from '../engine/stored-record.js';
 import { budgeted } from '../engine/time-budget.js';
+import { folderOf, sortCollation } from '../engine/collation.js';
 import { withIdFirst } from '../engine/update.js';
 import { optionalCount, optionalDocument, requiredArray, targetCollection } from './command-args.js';
 import type { CommandContext, CommandHandler } from './command-context.js';
@@ -73,13 +74,19 @@ export function isReadOnlyPipeline(stages: Doc[]): boolean {
  * stored data is never touched. Documents that come out unchanged are swapped back for their
  * stored form so that their BSON types survive.
  */
-export function runPipeline(catalog: Catalog, db: string, collectionName: string | undefined, pipeline: Doc[]): Doc[] {
+export function runPipeline(
+  catalog: Catalog,
+  db: string,
+  collectionName: string | undefined,
+  pipeline: Doc[],
+  collation?: unknown,
+): Doc[] {
   const collection = collectionName === undefined ? undefined : catalog.collection(db, collectionName);
   let stages = pipeline;
   let records: StoredRecord[];
   const first = pipeline[0];
   if (first && isPlainObject(first.$match)) {
-    records = matchRecords(collection, first.$match);
+    records = matchRecords(collection, first.$match, Infinity, collation);
     stages = pipeline.slice(1);
   } else {
     records = collection?.all() ?? [];
@@ -95,7 +102,7 @@ export function runPipeline(catalog: Catalog, db: string, collectionName: string
   const resolve = (name: string): Doc[] => (catalog.collection(db, name)?.all() ?? []).map((record) => prepare(record.view));
   let output: Doc[];
   try {
-    output = stages.length === 0 ? input : makeAggregator(toView(stages) as Doc[], resolve).run<Doc>(budgeted(input));
+    output = stages.length === 0 ? input : makeAggregator(toView(stages) as Doc[], resolve, sortCollation(collation)).run<Doc>(budgeted(input));
   } catch (error) {
     if (error instanceof CommandError) throw error;
     throw new CommandError('BadValue', (error as Error).message);
@@ -131,7 +138,7 @@ const aggregate: CommandHandler = (command, context) => {
   }
   const last = pipeline[pipeline.length - 1];
   const out = last && '$out' in last ? last.$out : undefined;
-  const docs = runPipeline(context.catalog, context.db, collectionName, out === undefined ? pipeline : pipeline.slice(0, -1));
+  const docs = runPipeline(context.catalog, context.db, collectionName, out === undefined ? pipeline : pipeline.slice(0, -1), command.collation);
   const ns = `${context.db}.${collectionName ?? '$cmd.aggregate'}`;
   if (out !== undefined) {
     writeOut(context, out, docs);
@@ -144,7 +151,7 @@ const count: CommandHandler = (command, context) => {
   const name = targetCollection(command, 'count');
   const collection = context.catalog.collection(context.db, name);
   const query = optionalDocument(command, 'query') ?? {};
-  let n = Object.keys(query).length === 0 ? (collection?.records.size ?? 0) : matchRecords(collection, query).length;
+  let n = Object.keys(query).length === 0 ? (collection?.records.size ?? 0) : matchRecords(collection, query, Infinity, command.collation).length;
   const skip = optionalCount(command, 'skip') ?? 0;
   const limit = Math.abs(Number(command.limit ?? 0)) || Infinity;
   n = Math.min(Math.max(n - skip, 0), limit);
@@ -155,12 +162,13 @@ const distinct: CommandHandler = (command, context) => {
   const name = targetCollection(command, 'distinct');
   const key = command.key;
   if (typeof key !== 'string') throw new CommandError('FailedToParse', "BSON field 'distinct.key' is missing but a required field");
-  const records = matchRecords(context.catalog.collection(context.db, name), optionalDocument(command, 'query') ?? {});
+  const records = matchRecords(context.catalog.collection(context.db, name), optionalDocument(command, 'query') ?? {}, Infinity, command.collation);
+  const fold = folderOf(command.collation) ?? ((value: unknown) => value);
   const values = new Map<string, unknown>();
   for (const record of records) {
     for (const value of valuesAtPath(record.doc, key)) {
       if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
-      const valueKey = keyOf(value);
+      const valueKey = keyOf(fold(value));
       if (!values.has(valueKey)) values.set(valueKey, value);
     }
   }

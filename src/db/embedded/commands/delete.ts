@@ -6,7 +6,7 @@ import { requiredArray, targetCollection } from './command-args.js';
 import type { CommandHandler } from './command-context.js';
 import { isOrdered, WriteErrorList } from './write-errors.js';
 
-function parseDeleteStatement(raw: unknown): { filter: Doc; limit: number } {
+function parseDeleteStatement(raw: unknown): { filter: Doc; limit: number; collation: unknown } {
   if (!isPlainObject(raw)) throw new CommandError('TypeMismatch', 'delete statement must be an object');
   const filter = raw.q;
   if (!isPlainObject(filter)) throw new CommandError('FailedToParse', "BSON field 'delete.deletes.q' is missing but a required field");
@@ -14,7 +14,7 @@ function parseDeleteStatement(raw: unknown): { filter: Doc; limit: number } {
   if (limit !== 0 && limit !== 1) {
     throw new CommandError('FailedToParse', "The limit field in delete objects must be 0 or 1. Got " + String(raw.limit));
   }
-  return { filter, limit };
+  return { filter, limit, collation: raw.collation };
 }
 
 const deleteCommand: CommandHandler = (command, context) => {
@@ -25,8 +25,8 @@ const deleteCommand: CommandHandler = (command, context) => {
   let n = 0;
   for (const [index, raw] of statements.entries()) {
     try {
-      const { filter, limit } = parseDeleteStatement(raw);
-      const records = matchRecords(collection, filter, limit === 1 ? 1 : Infinity);
+      const { filter, limit, collation } = parseDeleteStatement(raw);
+      const records = matchRecords(collection, filter, limit === 1 ? 1 : Infinity, collation);
       for (const record of records) collection?.remove(record);
       n += records.length;
     } catch (error) {

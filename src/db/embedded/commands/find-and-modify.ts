@@ -29,7 +29,7 @@ const findAndModify: CommandHandler = (command, context) => {
 
   if (remove) {
     const collection = context.catalog.collection(context.db, name);
-    const [record] = targetRecords(collection, filter, false, sort);
+    const [record] = targetRecords(collection, filter, false, sort, command.collation);
     if (!record) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
     collection?.remove(record);
     return { lastErrorObject: { n: 1 }, value: project(record.doc, fields), ok: 1 };
@@ -43,6 +43,7 @@ const findAndModify: CommandHandler = (command, context) => {
     upsert,
     sort,
     arrayFilters: optionalArray(command, 'arrayFilters') as Doc[] | undefined,
+    collation: command.collation,
   });
   if (result.upsertedId !== undefined) {
     return {

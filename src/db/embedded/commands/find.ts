@@ -17,6 +17,7 @@ const find: CommandHandler = (command, context) => {
     projection: optionalDocument(command, 'projection'),
     skip: optionalCount(command, 'skip'),
     limit: limit === undefined ? undefined : Math.abs(limit),
+    collation: command.collation,
   });
   return firstBatchReply(context, `${context.db}.${name}`, docs, {
     batchSize: optionalCount(command, 'batchSize'),

@@ -17,6 +17,7 @@ export interface UpdateStatement {
   upsert: boolean;
   sort?: Doc | undefined;
   arrayFilters?: Doc[] | undefined;
+  collation?: unknown;
 }
 
 export interface UpdateResult {
@@ -46,20 +47,27 @@ export function parseUpdateStatement(raw: unknown): UpdateStatement {
     upsert: raw.upsert === true,
     sort: isPlainObject(raw.sort) ? raw.sort : undefined,
     arrayFilters: Array.isArray(raw.arrayFilters) ? (raw.arrayFilters as Doc[]) : undefined,
+    collation: raw.collation,
   };
 }
 
 /** The documents a single-document operation acts on: the first match, in sort order if given. */
-export function targetRecords(collection: Collection | undefined, filter: Doc, multi: boolean, sort: Doc | undefined): StoredRecord[] {
-  if (multi) return matchRecords(collection, filter);
-  if (!sortSpec(sort)) return matchRecords(collection, filter, 1);
-  return sortRecords(matchRecords(collection, filter), sort).slice(0, 1);
+export function targetRecords(
+  collection: Collection | undefined,
+  filter: Doc,
+  multi: boolean,
+  sort: Doc | undefined,
+  collation?: unknown,
+): StoredRecord[] {
+  if (multi) return matchRecords(collection, filter, Infinity, collation);
+  if (!sortSpec(sort)) return matchRecords(collection, filter, 1, collation);
+  return sortRecords(matchRecords(collection, filter, Infinity, collation), sort, collation).slice(0, 1);
 }
 
 /** Applies one update statement, upserting when nothing matches and upsert is set. */
 export function executeUpdate(context: CommandContext, collectionName: string, statement: UpdateStatement): UpdateResult {
   const existing = context.catalog.collection(context.db, collectionName);
-  const records = targetRecords(existing, statement.filter, statement.multi, statement.sort);
+  const records = targetRecords(existing, statement.filter, statement.multi, statement.sort, statement.collation);
   const filterView = toView(statement.filter) as Doc;
   if (records.length === 0) {
     if (!statement.upsert) return { matched: 0, modified: 0 };

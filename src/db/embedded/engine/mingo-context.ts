@@ -69,6 +69,10 @@ export const MINGO_CONTEXT = Context.init({
   window: windowOperators,
 });
 
-export function makeAggregator(pipeline: AnyObject[], collectionResolver: (name: string) => AnyObject[]): Aggregator {
-  return new Aggregator(pipeline, { context: MINGO_CONTEXT, collectionResolver });
+export function makeAggregator(
+  pipeline: AnyObject[],
+  collectionResolver: (name: string) => AnyObject[],
+  collation?: AnyObject,
+): Aggregator {
+  return new Aggregator(pipeline, { context: MINGO_CONTEXT, collectionResolver, collation: collation as never });
 }

@@ -6,6 +6,7 @@ import { CommandError } from '../errors.js';
 import type { Collection } from './collection.js';
 import type { StoredRecord } from './stored-record.js';
 import { applyArrayProjections, splitProjection } from './array-projection.js';
+import { folderOf, sortCollation } from './collation.js';
 import { MINGO_CONTEXT } from './mingo-context.js';
 import { checkTimeBudget } from './time-budget.js';
 
@@ -15,6 +16,8 @@ export interface FindSpec {
   skip?: number | undefined;
   limit?: number | undefined;
   projection?: Doc | undefined;
+  /** The command's `collation` option. */
+  collation?: unknown;
 }
 
 /** Compiles a filter for mingo, turning its errors into mongod's BadValue. */
@@ -37,23 +40,25 @@ export function compileQuery(view: Doc): Query {
  * The documents matching a filter in natural order, using an index for equality conditions when
  * one applies. `stopAfter` ends the search early (updateOne, deleteOne without sort).
  */
-export function matchRecords(collection: Collection | undefined, filter: Doc, stopAfter = Infinity): StoredRecord[] {
+export function matchRecords(collection: Collection | undefined, filter: Doc, stopAfter = Infinity, collation?: unknown): StoredRecord[] {
+  const fold = folderOf(collation);
   // Compiled first: a bad operator is an error even when there is nothing to match (as in mongod).
-  const query = compileFilter(filter);
+  const query = fold ? compileFilter(fold(toView(filter)) as Doc) : compileFilter(filter);
   if (!collection) return [];
-  const candidates = collection.candidates(filter) ?? collection.records.values();
+  // Under a case-insensitive collation equal strings have several spellings: scan.
+  const candidates = (fold ? undefined : collection.candidates(filter)) ?? collection.records.values();
   const out: StoredRecord[] = [];
   for (const record of candidates) {
     if (out.length >= stopAfter) break;
     checkTimeBudget();
-    if (!query || testRecord(query, record)) out.push(record);
+    if (!query || testView(query, fold ? (fold(record.view) as Doc) : record.view)) out.push(record);
   }
   return out;
 }
 
-function testRecord(query: Query, record: StoredRecord): boolean {
+function testView(query: Query, view: Doc): boolean {
   try {
-    return query.test(record.view);
+    return query.test(view);
   } catch (error) {
     if (error instanceof CommandError) throw error;
     throw new CommandError('BadValue', (error as Error).message);
@@ -61,11 +66,11 @@ function testRecord(query: Query, record: StoredRecord): boolean {
 }
 
 /** Sorts records with mingo's $sort semantics (arrays by their min/max element, type order). */
-export function sortRecords(records: StoredRecord[], sort: Doc | undefined): StoredRecord[] {
+export function sortRecords(records: StoredRecord[], sort: Doc | undefined, collation?: unknown): StoredRecord[] {
   const spec = sortSpec(sort);
   if (!spec || records.length < 2) return records;
   const byView = new Map<Doc, StoredRecord>(records.map((record) => [record.view, record]));
-  const sorted = find(records.map((record) => record.view), {}).sort(spec).all() as Doc[];
+  const sorted = find(records.map((record) => record.view), {}, {}, { collation: sortCollation(collation) as never }).sort(spec).all() as Doc[];
   return sorted.map((view) => byView.get(view) as StoredRecord);
 }
 
@@ -90,8 +95,8 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Doc
   const limit = spec.limit && spec.limit > 0 ? spec.limit : Infinity;
   const skip = spec.skip && spec.skip > 0 ? spec.skip : 0;
   const stopAfter = sorted ? Infinity : skip + limit;
-  let records = matchRecords(collection, spec.filter, stopAfter);
-  records = sortRecords(records, spec.sort);
+  let records = matchRecords(collection, spec.filter, stopAfter, spec.collation);
+  records = sortRecords(records, spec.sort, spec.collation);
   const page = records.slice(skip, limit === Infinity ? undefined : skip + limit);
   if (hasPositionalProjection(spec.projection)) {
     // The positional `$` needs the filter to pick the array element, so mingo evaluates it on the

@@ -1,6 +1,8 @@
 import { Query } from 'mingo';
 import type { Doc } from '../bson/values.js';
 import { keyOf, numberOf, toView, valuesAtPath } from '../bson/values.js';
+import type { Folder } from './collation.js';
+import { folderOf } from './collation.js';
 import { equalityKeys, KEY_SEPARATOR, keyFields, product } from './index-keys.js';
 
 /** One key a document contributes to an index, with the field values that make it up. */
@@ -24,6 +26,8 @@ export class SecondaryIndex {
   readonly sparse: boolean;
   readonly expireAfterSeconds: number | undefined;
   readonly #partial: Query | undefined;
+  /** An index `collation` of strength 1 or 2 keys strings case- (and accent-) insensitively. */
+  readonly #fold: Folder;
   /** `#levels[k]` maps the key of the first k + 1 fields to the documents holding it. */
   readonly #levels: Array<Map<string, Set<string>>>;
 
@@ -37,6 +41,11 @@ export class SecondaryIndex {
     this.expireAfterSeconds = spec.expireAfterSeconds === undefined ? undefined : numberOf(spec.expireAfterSeconds);
     this.#partial = spec.partialFilterExpression ? new Query(toView(spec.partialFilterExpression) as Doc) : undefined;
     this.#levels = this.fields.map(() => new Map<string, Set<string>>());
+    this.#fold = folderOf(spec.collation) ?? ((value) => value);
+  }
+
+  #keyOf(value: unknown): string {
+    return keyOf(this.#fold(value));
   }
 
   get #full(): Map<string, Set<string>> {
@@ -50,7 +59,7 @@ export class SecondaryIndex {
     if (this.sparse && perField.every((values) => values.length === 1 && values[0] === undefined)) return [];
     const seen = new Map<string, IndexEntry>();
     for (const values of product(perField)) {
-      const key = values.map(keyOf).join(KEY_SEPARATOR);
+      const key = values.map((value) => this.#keyOf(value)).join(KEY_SEPARATOR);
       if (!seen.has(key)) seen.set(key, { key, values });
     }
     return [...seen.values()];
@@ -96,7 +105,7 @@ export class SecondaryIndex {
 
   #prefixKeys(entries: IndexEntry[], depth: number): Set<string> {
     if (depth === this.fields.length - 1) return new Set(entries.map((entry) => entry.key));
-    return new Set(entries.map((entry) => entry.values.slice(0, depth + 1).map(keyOf).join(KEY_SEPARATOR)));
+    return new Set(entries.map((entry) => entry.values.slice(0, depth + 1).map((value) => this.#keyOf(value)).join(KEY_SEPARATOR)));
   }
 
   /**
@@ -108,7 +117,8 @@ export class SecondaryIndex {
     const perField: string[][] = [];
     for (const field of this.fields) {
       if (!(field in filter)) break;
-      const keys = equalityKeys(filter[field]);
+      // A collated index answers every case variant: the caller's exact test narrows them down.
+      const keys = equalityKeys(this.#fold(filter[field]));
       // A sparse index holds no entry for documents missing the field, which {field: null} matches.
       if (!keys || (this.sparse && keys.includes('N'))) break;
       perField.push(keys);
