@@ -23,7 +23,7 @@ import { FakeDiscordClient } from '../fake-discord/http-client.js';
 import { freePort } from './lib/free-port.js';
 import { LiveFeed } from './lib/live-feed.js';
 import { describeExit, ManagedProcess, type StopResult } from './lib/managed-process.js';
-import { PresenceDriver } from './lib/presence-driver.js';
+import { RandomPresenceDriver } from './lib/random-presence-driver.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DEMO_EMAIL = 'demo@example.com';
@@ -34,7 +34,7 @@ interface Running {
   fake?: ManagedProcess;
   server?: ManagedProcess;
   fixture?: ProviderFixture;
-  driver?: PresenceDriver;
+  driver?: RandomPresenceDriver;
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -131,7 +131,7 @@ async function run(options: DemoOptions, running: Running, signal: AbortSignal, 
     }
   };
 
-  running.driver = new PresenceDriver({
+  running.driver = new RandomPresenceDriver({
     fake,
     people: scenario.people,
     intervalMs: DEMO_DEFAULTS.presenceIntervalMs,

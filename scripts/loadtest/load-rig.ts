@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { type ProviderFixture, startProviderFixture } from '../../test/support/provider-fixture.js';
-import { ApiClient } from './api-client.js';
+import { FleetApiClient } from './fleet-api-client.js';
 import { eventKey, INITIAL_PRESENCE } from './change-plan.js';
 import { ChaosMonkey } from './chaos.js';
 import { FakeDiscordClient } from '../../fake-discord/http-client.js';
@@ -23,7 +23,7 @@ import type { MessageRecord } from '../../fake-discord/records.js';
 import { JsonClient } from './json-client.js';
 import type { LoadTestOptions } from './options.js';
 import { leaseMsOf, rulesFor } from './options.js';
-import { type DriverAccount, PresenceDriver } from './presence-driver.js';
+import { type DriverAccount, PacedPresenceDriver } from './paced-presence-driver.js';
 import type { OutcomeRecord, StoredRecord } from './probe-log.js';
 import { buildProbe } from './probe-build.js';
 import { buildRevision } from './build-revision.js';
@@ -130,8 +130,8 @@ export class LoadRig {
   #fakeProcess!: FakeDiscordProcess;
   #fixture!: ProviderFixture;
   #fleet!: ServerFleet;
-  #api!: ApiClient;
-  #setupApi!: ApiClient;
+  #api!: FleetApiClient;
+  #setupApi!: FleetApiClient;
   #baseline: BaselineProcess | undefined;
   #baselineBot: { id: string; token: string } | undefined;
   #accounts: RigAccount[] = [];
@@ -211,7 +211,7 @@ export class LoadRig {
             log: this.#log,
           })
         : undefined;
-    const driver = new PresenceDriver(this.#fake, this.#driverAccounts, (change) => {
+    const driver = new PacedPresenceDriver(this.#fake, this.#driverAccounts, (change) => {
       this.#sent.push(change);
       this.#sentByKey.set(change.key, change);
     });
@@ -407,11 +407,11 @@ export class LoadRig {
     this.#cleanups.push(async () => {
       this.#shutdownMs = await this.#fleet.close();
     });
-    this.#api = new ApiClient(() => this.#fleet.urls());
+    this.#api = new FleetApiClient(() => this.#fleet.urls());
     this.#cleanups.push(async () => this.#api.close());
     // Set-up goes through one node: a node's account cache may not see another's fresh writes for
     // a few seconds, and set-up is not what is measured (the reads during the load are spread).
-    this.#setupApi = this.#fleet.multiNode ? new ApiClient(this.#fleet.urls()[0] as string) : this.#api;
+    this.#setupApi = this.#fleet.multiNode ? new FleetApiClient(this.#fleet.urls()[0] as string) : this.#api;
     this.#cleanups.push(async () => this.#setupApi.close());
     for (const node of this.#fleet.nodes) this.#log(`${this.#fleet.multiNode ? node.id : 'server'} at ${node.server.baseUrl} (pid ${node.server.pid})`);
   }

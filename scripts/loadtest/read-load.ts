@@ -1,4 +1,4 @@
-import type { ApiClient } from './api-client.js';
+import type { FleetApiClient } from './fleet-api-client.js';
 
 export interface ReadSample {
   /** Harness clock when the request was sent. */
@@ -18,7 +18,7 @@ const TICK_MS = 10;
  */
 export class ReadLoad {
   readonly samples: ReadSample[] = [];
-  readonly #api: ApiClient;
+  readonly #api: FleetApiClient;
   readonly #accountIds: readonly string[];
   readonly #rate: number;
   readonly #maxInFlight: number;
@@ -26,7 +26,7 @@ export class ReadLoad {
   #timer: NodeJS.Timeout | undefined;
   #issued = 0;
 
-  constructor(api: ApiClient, accountIds: readonly string[], rate: number, maxInFlight = 4) {
+  constructor(api: FleetApiClient, accountIds: readonly string[], rate: number, maxInFlight = 4) {
     this.#api = api;
     this.#accountIds = accountIds;
     this.#rate = rate;

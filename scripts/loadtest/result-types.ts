@@ -3,7 +3,7 @@ import type { NodeChaosEvent } from './node-chaos.js';
 import type { NodeStatus } from './server-fleet.js';
 import type { CpuSample } from './resource-sampler.js';
 import type { FakeStats } from '../../fake-discord/records.js';
-import type { DriverStats } from './presence-driver.js';
+import type { DriverStats } from './paced-presence-driver.js';
 import type { LoadTestOptions } from './options.js';
 import type { Reconciliation } from './reconcile.js';
 import type { MemoryFigures } from './proc-stats.js';

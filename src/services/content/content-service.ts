@@ -4,7 +4,7 @@
  * `pick()` never waits on the network. A provider that fails or times out is left alone for an
  * exponentially growing while, and the others serve in the meantime.
  */
-import { type BackoffPolicy, backoffDelay } from './backoff.js';
+import { type BackoffPolicy, providerBackoffDelay } from './provider-backoff.js';
 import type { ContentConfig, ProviderConfig } from './content-config-schema.js';
 import { CONTENT_DEFAULTS } from './defaults.js';
 import type { ContentItem } from './item.js';
@@ -311,7 +311,7 @@ export class ContentService {
     } catch (err) {
       if (!this.#current(feed)) return;
       slot.failures++;
-      slot.retryAt = this.#now() + backoffDelay(slot.failures, this.#backoff, this.#random);
+      slot.retryAt = this.#now() + providerBackoffDelay(slot.failures, this.#backoff, this.#random);
       slot.lastError = (err as Error).message;
       this.#logger?.warn(
         {

@@ -1,4 +1,4 @@
-export { type BackoffPolicy, backoffDelay } from './backoff.js';
+export { type BackoffPolicy, providerBackoffDelay } from './provider-backoff.js';
 export * from './content-config-schema.js';
 export {
   type ContentLogger,

@@ -10,7 +10,7 @@ export interface BackoffPolicy {
 }
 
 /** How long to leave a provider alone after its `failures`-th consecutive failure (1-based). */
-export function backoffDelay(failures: number, policy: BackoffPolicy, random: Random): number {
+export function providerBackoffDelay(failures: number, policy: BackoffPolicy, random: Random): number {
   const exponent = Math.max(0, failures - 1);
   const base = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.min(exponent, 30));
   return Math.round(base * (1 - policy.jitter * random()));

@@ -51,7 +51,7 @@ export interface PresenceDriverOptions {
 }
 
 /** Changes one person's presence at a time until `stop()`, which waits for the change in flight. */
-export class PresenceDriver {
+export class RandomPresenceDriver {
   readonly #opts: PresenceDriverOptions;
   readonly #random: Random;
   readonly #presences = new Map<string, PresenceInput>();

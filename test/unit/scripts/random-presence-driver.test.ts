@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACTIVITIES, nextPresence } from '../../../scripts/lib/presence-driver.js';
+import { DEMO_ACTIVITIES, nextPresence } from '../../../scripts/lib/random-presence-driver.js';
 
 /** A deterministic random source cycling through `values`. */
 function sequence(...values: number[]) {

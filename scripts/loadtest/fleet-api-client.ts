@@ -17,7 +17,7 @@ const PAGE_LIMIT = 100;
  * The server's REST API as one user of it, over keep-alive HTTP. With several nodes, each call
  * goes to the next node that is up (any node serves the whole API; one JWT is good on all).
  */
-export class ApiClient {
+export class FleetApiClient {
   readonly #nodes: () => readonly string[];
   readonly #clients = new Map<string, JsonClient>();
   #next = 0;

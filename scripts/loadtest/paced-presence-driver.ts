@@ -45,7 +45,7 @@ const MIN_BACKLOG = 2;
  * applies an account's changes in the order they were sent). Every change is recorded with the
  * time just before its PUT was written.
  */
-export class PresenceDriver {
+export class PacedPresenceDriver {
   readonly #fake: FakeDiscordClient;
   readonly #accounts: DriverAccount[];
   /** Called as each change is sent; the object's `ok` turns false if its PUT then fails. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../fake-discord/index.js';
 import { FakeDiscordClient } from '../../../fake-discord/http-client.js';
-import { type DriverAccount, PresenceDriver } from '../../../scripts/loadtest/presence-driver.js';
+import { type DriverAccount, PacedPresenceDriver } from '../../../scripts/loadtest/paced-presence-driver.js';
 import type { SentChange } from '../../../scripts/loadtest/reconcile.js';
 
 // The load generator against the real fake Discord over its control API.
@@ -26,10 +26,10 @@ async function accounts(count: number, friends: number): Promise<DriverAccount[]
   }));
 }
 
-describe('PresenceDriver', () => {
+describe('PacedPresenceDriver', () => {
   it('sends every change it schedules, or counts it as skipped', async () => {
     const sent: SentChange[] = [];
-    const stats = await new PresenceDriver(control, await accounts(3, 2), (c) => sent.push(c)).run(40, 1_000);
+    const stats = await new PacedPresenceDriver(control, await accounts(3, 2), (c) => sent.push(c)).run(40, 1_000);
     expect(stats.sent + stats.skipped).toBe(40);
     expect(stats.sent).toBeGreaterThan(0);
     expect(stats.failed).toBe(0);
@@ -37,14 +37,14 @@ describe('PresenceDriver', () => {
   });
 
   it('keeps sending at a rate of a few changes a second', async () => {
-    const stats = await new PresenceDriver(control, await accounts(1, 1), () => undefined).run(2, 1_500);
+    const stats = await new PacedPresenceDriver(control, await accounts(1, 1), () => undefined).run(2, 1_500);
     expect(stats.sent + stats.skipped).toBe(3);
     expect(stats.sent).toBeGreaterThan(0);
   });
 
   it("numbers each friend's changes 1, 2, 3 … and alternates starting and ending a game", async () => {
     const sent: SentChange[] = [];
-    await new PresenceDriver(control, await accounts(2, 2), (c) => sent.push(c)).run(40, 500);
+    await new PacedPresenceDriver(control, await accounts(2, 2), (c) => sent.push(c)).run(40, 500);
     const byFriend = new Map<string, SentChange[]>();
     for (const c of sent) byFriend.set(c.discordUserId, [...(byFriend.get(c.discordUserId) ?? []), c]);
     expect(byFriend.size).toBe(4);
@@ -58,7 +58,7 @@ describe('PresenceDriver', () => {
     const sent: SentChange[] = [];
     const [account] = await accounts(1, 1);
     (account as DriverAccount).friends.push({ userId: '999999999999999999', seq: 0, retired: false }); // unknown to the fake: 404
-    const stats = await new PresenceDriver(control, [account as DriverAccount], (c) => sent.push(c)).run(20, 500);
+    const stats = await new PacedPresenceDriver(control, [account as DriverAccount], (c) => sent.push(c)).run(20, 500);
     const unknown = sent.filter((c) => c.discordUserId === '999999999999999999');
     expect(unknown).toHaveLength(1);
     expect(unknown[0]?.ok).toBe(false);
