@@ -13,6 +13,8 @@ import rateLimitPlugin from './plugins/rate-limit.js';
 import clusterPlugin, { type ClusterPluginOptions } from './plugins/cluster.js';
 import servicesPlugin from './plugins/services.js';
 import supervisorPlugin, { type SupervisorPluginOptions } from './plugins/supervisor.js';
+import activityPlugin from './plugins/activity.js';
+import deliveryPipelinePlugin, { type DeliveryPipelinePluginOptions } from './plugins/delivery-pipeline.js';
 import swaggerPlugin from './plugins/swagger.js';
 import tokenCipherPlugin from './plugins/token-cipher.js';
 import { AccountLogs } from './events/account-logs.js';
@@ -22,6 +24,7 @@ import { buildValidator, formatSchemaErrors } from './api/validation.js';
 export interface BuildAppOptions
   extends ConfigPluginOptions,
     SupervisorPluginOptions,
+    DeliveryPipelinePluginOptions,
     Pick<ClusterPluginOptions, 'cluster'>,
     LiveEventsPluginOptions {
   /**
@@ -94,6 +97,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(errorHandler);
   await app.register(databasePlugin);
   await app.register(tokenCipherPlugin);
+  // Pipeline, activity, supervisor: Fastify closes them in reverse, so children stop first.
+  await app.register(deliveryPipelinePlugin, options);
+  await app.register(activityPlugin);
   await app.register(supervisorPlugin, options);
   await app.register(clusterPlugin, { join: options.restoreRunning ?? true, ...(options.cluster ? { cluster: options.cluster } : {}) });
   await app.register(servicesPlugin);

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { AccountChanges } from '../services/account-changes.js';
 import { AccountService } from '../services/account-service.js';
 import { FriendService } from '../services/friend-service.js';
 import { HistoryService } from '../services/history-service.js';
 import { SystemService } from '../services/system-service.js';
+import { ThroughputMeter } from '../services/throughput-meter.js';
 import { UserService } from '../services/user-service.js';
 import type { WorkerControl } from '../services/worker-control.js';
+import { recordWorkerStates } from '../services/worker-state-recorder.js';
 import { SupervisorError } from '../supervisor/index.js';
 
 declare module 'fastify' {
@@ -40,41 +43,24 @@ export default fp(
       lease: (id) => cluster.lease(id),
       get: (id) => supervisor.get(id),
     };
-    const accounts = new AccountService(db.models, tokenCipher, workers, (id) => pipeline.invalidate(id));
+    // The pipeline's cached account settings reload when an account changes.
+    const changes = new AccountChanges();
+    changes.on('account', (id) => pipeline.invalidate(id));
+    const accounts = new AccountService(db.models, tokenCipher, workers, changes);
     const friends = new FriendService(db.models, accounts);
-    let lastCounts = { at: Date.now(), events: 0, deliveries: 0 };
     const system = new SystemService({
       models: db.models,
       workers: supervisor,
       cluster,
-      rates: {
-        rates() {
-          const now = Date.now();
-          const events = activity.counts.received;
-          const deliveries = pipeline.delivered;
-          const seconds = Math.max((now - lastCounts.at) / 1000, 0.001);
-          const rates = {
-            eventsPerSec: (events - lastCounts.events) / seconds,
-            deliveriesPerSec: (deliveries - lastCounts.deliveries) / seconds,
-          };
-          lastCounts = { at: now, events, deliveries };
-          return rates;
-        },
-      },
+      rates: new ThroughputMeter(() => ({ events: activity.counts.received, deliveries: pipeline.delivered })),
       isDbUp: () => db.isUp(),
       dbKind: db.kind,
       intervalMs: app.config.METRICS_INTERVAL_MS,
       logger: app.log.child({ component: 'system' }),
     });
 
-    // Persist what workers report (bot identity, last state and error) for the API and restarts.
-    supervisor.on('state', (snapshot) => {
-      const write = accounts.recordWorkerState(snapshot.accountId, snapshot).catch((err: unknown) => {
-        app.log.warn({ err, accountId: snapshot.accountId }, 'recording worker state failed');
-      });
-      // Closing waits for it: the database must not close under the last states of stopping workers.
-      db.track(write);
-    });
+    // The database closes only after the last states of stopping workers are written.
+    recordWorkerStates(supervisor, accounts, app.log, (write) => db.track(write));
 
     app.decorate('users', new UserService(db.models));
     app.decorate('accounts', accounts);

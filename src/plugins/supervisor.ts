@@ -1,11 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
-import { ActivityService } from '../services/activity-service.js';
-import { type ContentConfig, ContentService, createProviderRegistry } from '../services/content/index.js';
-import { DeliveryPipeline } from '../services/delivery-pipeline.js';
-import { FriendDirectory } from '../services/friend-directory.js';
-import { isOn } from '../config/env-schema.js';
 import { persistSessions } from '../services/gateway-sessions.js';
 import { loadWorkerInit } from '../services/worker-init.js';
 import { SUPERVISOR_DEFAULTS, Supervisor, type SupervisorOptions } from '../supervisor/index.js';
@@ -13,41 +8,25 @@ import { SUPERVISOR_DEFAULTS, Supervisor, type SupervisorOptions } from '../supe
 declare module 'fastify' {
   interface FastifyInstance {
     supervisor: Supervisor;
-    activity: ActivityService;
-    friendDirectory: FriendDirectory;
-    content: ContentService;
-    pipeline: DeliveryPipeline;
   }
 }
 
 export interface SupervisorPluginOptions {
   /** Supervisor overrides (tests shorten heartbeats and backoff). */
   supervisor?: Partial<SupervisorOptions>;
-  /** Pipeline overrides (tests shorten retries). */
-  pipeline?: { maxAttempts?: number; retryBaseMs?: number };
 }
 
-/** What an account without content settings gets: the samples shipped in CONTENT_DIR. */
-const DEFAULT_CONTENT: ContentConfig = {
-  providers: [{ kind: 'directory', weight: 1, path: 'sample-content' }],
-  allowNsfw: false,
-};
-
 /**
- * The account workers and the event path they feed: Supervisor → ActivityService (batched
- * ActivityHistory writes) → DeliveryPipeline (rules → content → deliver → ContentHistory).
- * On close: stop every child (leaving their gateway sessions resumable), store every event
- * received, persist the sessions encrypted, finish deliveries in progress — all before the
- * database plugin disconnects.
+ * The Supervisor of the account workers, feeding the event path: activity events to
+ * ActivityService, `ready` to the pipeline's warm-up. Registered after the activity and pipeline
+ * plugins, so it closes first: every child stops (leaving its gateway session resumable), every
+ * event received is stored, the sessions are persisted encrypted; then the activity and pipeline
+ * plugins finish — all before the database plugin disconnects.
  */
 export default fp<SupervisorPluginOptions>(
   async function supervisor(app: FastifyInstance, opts) {
-    const { config, db, tokenCipher } = app;
+    const { config, db, tokenCipher, activity, pipeline } = app;
     const logger = app.log;
-    const content = new ContentService({
-      registry: createProviderRegistry({ contentRoot: config.CONTENT_DIR, allowPrivateHosts: isOn(config.CONTENT_ALLOW_PRIVATE_HOSTS) }),
-      logger: logger.child({ component: 'content' }),
-    });
     const sup = new Supervisor({
       resolveInit: (accountId) => {
         // Never a worker without the lease: a restart after this node lost it must not connect.
@@ -64,35 +43,12 @@ export default fp<SupervisorPluginOptions>(
       logger: logger as unknown as Logger,
       ...opts.supervisor,
     });
-    const pipeline = new DeliveryPipeline({
-      models: db.models,
-      content,
-      deliver: (accountId, target, message) => sup.deliver(accountId, target, message),
-      logger: logger.child({ component: 'pipeline' }),
-      noRepeatDays: config.NO_REPEAT_DAYS,
-      defaultContent: DEFAULT_CONTENT,
-      // The cluster plugin is registered after this one; both checks run later, per event.
-      holdsLease: (accountId) => app.cluster.holds(accountId),
-      ...opts.pipeline,
-    });
-    const friendDirectory = new FriendDirectory(db.models);
-    const activity = new ActivityService({
-      models: db.models,
-      friends: friendDirectory,
-      logger: logger.child({ component: 'activity' }),
-      onStored: (batch) => pipeline.handle(batch),
-      holdsLease: (accountId) => app.cluster.holds(accountId),
-    });
     sup.on('activity', (accountId, event) => activity.record(accountId, event));
     sup.on('ready', ({ accountId }) => {
       pipeline.warm(accountId).catch((err: unknown) => logger.warn({ err, accountId }, 'warming content failed'));
     });
 
     app.decorate('supervisor', sup);
-    app.decorate('activity', activity);
-    app.decorate('friendDirectory', friendDirectory);
-    app.decorate('content', content);
-    app.decorate('pipeline', pipeline);
 
     app.addHook('onClose', async () => {
       await sup.close();
@@ -105,9 +61,7 @@ export default fp<SupervisorPluginOptions>(
       await persistSessions(db.models.DiscordAccount, tokenCipher, sessions).catch((err: unknown) =>
         logger.warn({ err, sessions: sessions.length }, 'gateway sessions not persisted; the next start identifies'),
       );
-      await pipeline.drain();
-      content.close();
     });
   },
-  { name: 'supervisor', dependencies: ['config', 'database', 'token-cipher'] },
+  { name: 'supervisor', dependencies: ['config', 'database', 'token-cipher', 'activity', 'delivery-pipeline'] },
 );

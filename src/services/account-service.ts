@@ -3,6 +3,7 @@ import type { AccountSettings, CreateAccountInput, DesiredState, UpdateAccountIn
 import type { Models } from '../models/index.js';
 import { afterIdCursor, decodeCursor, toObjectId, toPage } from '../utils/cursor.js';
 import { AccountCache, type AccountCacheOptions } from './account-cache.js';
+import { AccountChanges } from './account-changes.js';
 import { type TokenCipher, tokenHint } from '../utils/token-cipher.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { botIdFromToken, type InviteInfo, inviteInfo } from './invite-url.js';
@@ -53,7 +54,7 @@ export class AccountService {
     private readonly cipher: TokenCipher,
     private readonly workers: WorkerControl,
     /** Told when an account's settings or existence change (caches downstream reload). */
-    private readonly onChange: (accountId: string) => void = () => {},
+    private readonly changes: AccountChanges = new AccountChanges(),
     cacheOptions: AccountCacheOptions = {},
   ) {
     this.#cache = new AccountCache(
@@ -121,7 +122,7 @@ export class AccountService {
     ).lean<AccountDoc>();
     this.#cache.invalidateOwner(ownerId);
     if (!updated) throw new NotFoundError('Account');
-    this.onChange(id);
+    this.changes.emit('account', id);
     await this.workers.apply(id);
     return this.view(updated);
   }
@@ -144,7 +145,7 @@ export class AccountService {
     ]);
     await this.models.DiscordAccount.deleteOne({ _id: account._id, ownerId });
     this.#cache.invalidateOwner(ownerId);
-    this.onChange(id);
+    this.changes.emit('account', id);
     await this.workers.apply(id);
   }
 

@@ -1,3 +1,5 @@
+import type { ContentConfig } from './content-config-schema.js';
+
 /** Defaults of the content pipeline, in one place. */
 export const CONTENT_DEFAULTS = {
   /** Items kept ready per provider of an account. */
@@ -25,3 +27,9 @@ export const CONTENT_DEFAULTS = {
   /** Longest text a text item may have (Discord's message limit). */
   textMaxChars: 2_000,
 } as const satisfies Record<string, number>;
+
+/** What an account without content settings gets: the samples shipped in CONTENT_DIR. */
+export const DEFAULT_ACCOUNT_CONTENT = {
+  providers: [{ kind: 'directory', weight: 1, path: 'sample-content' }],
+  allowNsfw: false,
+} as const satisfies ContentConfig;
