@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 // of the worker: it generates the IPC message check at build time.
 import workerBundle from '../workers/bundle-options.json' with { type: 'json' };
 import { ipcValidatorPlugin } from './lib/ipc-validator-plugin.mjs';
+import { buildWeb } from './build-web.mjs';
 
 const common = { platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
 
@@ -28,4 +29,5 @@ await Promise.all([
     outfile: 'dist/worker.cjs',
     plugins: [ipcValidatorPlugin()],
   }),
+  buildWeb(),
 ]);

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import apiRoutes from './api/index.js';
 import authPlugin from './plugins/auth.js';
+import dashboardPlugin from './plugins/dashboard.js';
 import configPlugin, { type ConfigPluginOptions } from './plugins/config.js';
 import databasePlugin from './plugins/database.js';
 import httpTimeouts from './plugins/http-timeouts.js';
@@ -108,6 +109,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(rateLimitPlugin);
   await app.register(swaggerPlugin);
   await app.register(apiRoutes, { prefix: '/api' });
+  await app.register(dashboardPlugin);
   await app.register(metricsPlugin);
   return app;
 }

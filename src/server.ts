@@ -15,7 +15,13 @@ async function main(): Promise<void> {
     await app.close();
   });
 
-  await app.listen({ host: app.config.HOST, port: app.config.PORT });
+  const address = await app.listen({ host: app.config.HOST, port: app.config.PORT });
+  // Say where to go: the dashboard (when built) and the API docs.
+  const dashboard = app.dashboardPath ? `${address}/` : null;
+  app.log.info(
+    { dashboard, docs: `${address}/docs` },
+    dashboard ? `dashboard: ${dashboard}  API docs: ${address}/docs` : `API docs: ${address}/docs`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,159 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../fake-discord/index.js';
+import { buildTestApp, type TestApp } from '../support/build-app.js';
+
+// The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the real
+// server, a real worker process and the fake Discord: what a person does on a first visit.
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SCREENSHOTS = 'results/screenshots';
+const PASSWORD = 'correct horse battery staple';
+
+let fake: FakeDiscord;
+let t: TestApp;
+let browser: Browser;
+let baseUrl: string;
+let axeSource: string;
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
+  t = await buildTestApp({ env: { DISCORD_API_URL: fake.apiUrl } });
+  baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  await fake?.close();
+});
+
+/** A page that records every console error, failed request and uncaught exception. */
+async function openPage(): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return { page, problems };
+}
+
+/** axe-core's serious and critical findings (WCAG 2 A/AA) on the page as it is now. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays on.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.count})`);
+}
+
+async function signIn(page: Page, email: string, register: boolean) {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: register ? 'Create account' : 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Bot accounts' }).waitFor();
+  await page.getByText('live', { exact: true }).waitFor();
+}
+
+describe('the dashboard in a browser', () => {
+  it('signs up, adds and starts an account, picks a friend and shows the activity and the delivery live', async () => {
+    const bot = fake.createBot({ username: 'memebot' });
+    const friend = fake.createUser({ username: 'pal' });
+    fake.createGuild({ name: 'Friends', botIds: [bot.id], userIds: [friend.id] });
+    const { page, problems } = await openPage();
+
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole('button', { name: 'Create account' }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/sign-in.png` });
+
+    const email = 'ada@example.com';
+    await signIn(page, email, true);
+
+    // Add the bot account; the token field is write-only.
+    await page.getByLabel('Label').fill('Meme bot');
+    await page.getByLabel('Bot token').fill(bot.token);
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const row = page.locator('.account-row', { hasText: 'Meme bot' });
+    await expect.poll(() => row.locator('.state').textContent()).toBe('stopped');
+
+    // Start it and watch the state turn ready without a reload.
+    await row.getByRole('button', { name: 'Start Meme bot', exact: true }).click();
+    await row.locator('.state', { hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/accounts.png` });
+
+    // The account page: watch the friend.
+    await row.getByRole('link', { name: 'Meme bot' }).click();
+    await page.getByRole('heading', { name: 'Meme bot' }).waitFor();
+    await page.getByLabel('Or a Discord user id').fill(friend.id);
+    await page.getByRole('button', { name: 'Watch', exact: true }).click();
+    const friendRow = page.locator(`tr[data-friend="${friend.id}"]`);
+    await friendRow.waitFor();
+
+    // The friend starts a game: the activity and the delivery appear live.
+    fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'Chess', type: 0 }] });
+    await page.locator('.feed-activity', { hasText: 'Chess' }).waitFor({ timeout: 30_000 });
+    await page.locator('.feed-delivery', { hasText: 'Sent' }).waitFor({ timeout: 30_000 });
+    await friendRow.locator('.presence', { hasText: 'Chess' }).waitFor();
+    await page.locator('.history-sent').first().waitFor({ timeout: 30_000 });
+    expect(fake.messages({ botId: bot.id, recipientId: friend.id })).toHaveLength(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/account.png`, fullPage: true });
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows admins the server status with charts', async () => {
+    const email = 'root@example.com';
+    const register = await fetch(`${baseUrl}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    expect(register.status).toBe(201);
+    await t.app.users.setRole(email, 'admin');
+    const { page, problems } = await openPage();
+
+    await signIn(page, email, false);
+    await page.getByRole('link', { name: 'Status' }).click();
+    await page.getByRole('heading', { name: 'Server status' }).waitFor();
+    await page.locator('.chart canvas').first().waitFor();
+    expect(await page.locator('.chart').count()).toBe(3);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/status.png`, fullPage: true });
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('serves the dashboard with a policy that allows no inline script and no other origin', async () => {
+    const res = await fetch(`${baseUrl}/`, { headers: { 'accept-encoding': 'br' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const script = await fetch(`${baseUrl}/main.js`, { headers: { 'accept-encoding': 'br' } });
+    expect(script.headers.get('content-encoding')).toBe('br');
+  });
+});

@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { AccountControls } from '../components/account-controls.js';
+import { AccountSettings } from '../components/account-settings.js';
+import { ContentHistory } from '../components/content-history.js';
+import { ErrorNote } from '../components/error-note.js';
+import { FriendsPanel } from '../components/friends-panel.js';
+import { LiveFeed } from '../components/live-feed.js';
+import { RulesEditor } from '../components/rules-editor.js';
+import { StateBadge } from '../components/state-badge.js';
+import { applyStateEvent, useLiveEvents } from '../live-account.js';
+import type { Account, Friend, Page } from '../types.js';
+import { advice } from '../words.js';
+
+export function AccountPage({ id }: { id: string }) {
+  const [account, setAccount] = useState<Account | null>(null);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
+  const [error, setError] = useState<unknown>(null);
+
+  const load = () => {
+    api<Account>('GET', `/api/accounts/${id}`).then(setAccount).catch(setError);
+    api<Page<Friend>>('GET', `/api/accounts/${id}/friends?limit=100`)
+      .then((page) => setNames(new Map(page.items.map((f) => [f.discordUserId, f.displayName ?? f.discordUserId]))))
+      .catch(() => undefined);
+  };
+  useEffect(load, [id]);
+  useLiveEvents(['state', 'reset'], (event) => {
+    if (event.type === 'reset') load();
+    else setAccount((a) => a && applyStateEvent(a, event));
+  }, [id]);
+
+  if (!account) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
+  const nameOf = (userId: string) => names.get(userId) ?? userId;
+
+  return (
+    <>
+      <p>
+        <a href="#/accounts">← All accounts</a>
+      </p>
+      <section class="account-head" aria-labelledby="account-title">
+        <h1 id="account-title">{account.label}</h1>
+        <StateBadge state={account.state} />
+        <span class="muted">
+          {account.botUsername ? `@${account.botUsername}` : 'not connected yet'}
+          {account.node ? ` · node ${account.node}` : ''}
+        </span>
+        {account.lastError && <p class="error">{advice(account.lastError.code, account.lastError.message)}</p>}
+        <AccountControls account={account} onChanged={setAccount} />
+      </section>
+      <div class="columns">
+        <div>
+          <FriendsPanel accountId={account.id} />
+          <ContentHistory accountId={account.id} names={nameOf} />
+        </div>
+        <div>
+          <LiveFeed accountId={account.id} names={nameOf} />
+          <RulesEditor account={account} onSaved={setAccount} />
+          <AccountSettings account={account} onSaved={setAccount} />
+        </div>
+      </div>
+    </>
+  );
+}
