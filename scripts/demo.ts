@@ -293,8 +293,9 @@ function printHeader(h: HeaderInput): void {
   const { paint } = h;
   out('');
   out(paint('bold', 'discord-auto-content demo'));
+  out(`  dashboard      ${h.apiBase}/   (sign in as ${DEMO_EMAIL} / ${h.password})`);
   out(`  API            ${h.apiBase}/api`);
-  out(`  API docs       ${h.apiBase}/docs   (log in as ${DEMO_EMAIL} / ${h.password})`);
+  out(`  API docs       ${h.apiBase}/docs`);
   out(`  fake Discord   ${h.fakeUrl}   (control API ${h.fakeUrl}/_fake)`);
   out(`  gimme fixture  ${h.fixtureUrl}`);
   out(`  data           ${h.dataDir}   (removed on exit)`);

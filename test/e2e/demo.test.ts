@@ -44,6 +44,7 @@ describe('npm run demo', () => {
     const { result, lines, tree } = await runDemo(['--duration', '20', '--accounts', '2']);
 
     expect(result.exitCode, result.stderr).toBe(0);
+    expect(lines.some((l) => /^ {2}dashboard +http:\/\/127\.0\.0\.1:\d+\/ +\(sign in as /.test(l))).toBe(true);
     expect(lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} +bot-\d +activity +\w+ /.test(l))).toBe(true);
     expect(lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} +bot-\d +delivered +→ \w+: .+ in \d+ ms$/.test(l))).toBe(true);
     expect(lines).toContain('server exited (code 0)');

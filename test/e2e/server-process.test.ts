@@ -30,7 +30,7 @@ describe('the server process', () => {
     const listening = new Promise<void>((resolve) => {
       server.stdout?.on('data', (chunk: Buffer) => {
         lines.push(...chunk.toString().split('\n').filter(Boolean));
-        if (lines.some((l) => l.includes('Server listening'))) resolve();
+        if (lines.some((l) => l.includes('API docs: '))) resolve();
       });
     });
     await listening;
@@ -38,6 +38,12 @@ describe('the server process', () => {
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', db: 'up' });
+
+    // The start log says where to go, and `/` is the dashboard.
+    expect(lines.some((l) => l.includes(`dashboard: http://127.0.0.1:${port}/  API docs: http://127.0.0.1:${port}/docs`))).toBe(true);
+    const home = await fetch(`http://127.0.0.1:${port}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<div id="app">');
 
     // Every log line is NDJSON; the generated secrets are announced, never printed.
     const parsed = lines.map((l) => JSON.parse(l) as { msg?: string });

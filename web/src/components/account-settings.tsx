@@ -62,7 +62,7 @@ export function AccountSettings({ account, onSaved }: Props) {
             name="token"
             type="password"
             autocomplete="off"
-            placeholder={`…${account.tokenHint}`}
+            placeholder={`unchanged (ends ${account.tokenHint.replace(/^[.…]+/, '')})`}
             value={token}
             onInput={(e) => setToken(e.currentTarget.value)}
           />

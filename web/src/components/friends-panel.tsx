@@ -18,9 +18,18 @@ const OUTCOME_WORDS: Record<string, string> = {
   skipped: 'skipped',
 };
 
-export function FriendsPanel({ accountId }: { accountId: string }) {
+interface Props {
+  accountId: string;
+  /** Told the list whenever it changes (the page names friends in its feed and history). */
+  onFriends: (friends: Friend[]) => void;
+}
+
+export function FriendsPanel({ accountId, onFriends }: Props) {
   const [friends, setFriends] = useState<Friend[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (friends) onFriends(friends);
+  }, [friends]);
 
   const load = () => {
     api<Page<Friend>>('GET', `/api/accounts/${accountId}/friends?limit=100`)

@@ -9,7 +9,7 @@ import { LiveFeed } from '../components/live-feed.js';
 import { RulesEditor } from '../components/rules-editor.js';
 import { StateBadge } from '../components/state-badge.js';
 import { applyStateEvent, useLiveEvents } from '../live-account.js';
-import type { Account, Friend, Page } from '../types.js';
+import type { Account, Friend } from '../types.js';
 import { advice } from '../words.js';
 
 export function AccountPage({ id }: { id: string }) {
@@ -19,10 +19,9 @@ export function AccountPage({ id }: { id: string }) {
 
   const load = () => {
     api<Account>('GET', `/api/accounts/${id}`).then(setAccount).catch(setError);
-    api<Page<Friend>>('GET', `/api/accounts/${id}/friends?limit=100`)
-      .then((page) => setNames(new Map(page.items.map((f) => [f.discordUserId, f.displayName ?? f.discordUserId]))))
-      .catch(() => undefined);
   };
+  const onFriends = (friends: Friend[]) =>
+    setNames(new Map(friends.map((f) => [f.discordUserId, f.displayName ?? f.discordUserId])));
   useEffect(load, [id]);
   useLiveEvents(['state', 'reset'], (event) => {
     if (event.type === 'reset') load();
@@ -49,7 +48,7 @@ export function AccountPage({ id }: { id: string }) {
       </section>
       <div class="columns">
         <div>
-          <FriendsPanel accountId={account.id} />
+          <FriendsPanel accountId={account.id} onFriends={onFriends} />
           <ContentHistory accountId={account.id} names={nameOf} />
         </div>
         <div>
