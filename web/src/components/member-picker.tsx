@@ -16,8 +16,10 @@ export function MemberPicker({ accountId, onPick }: Props) {
   const [members, setMembers] = useState<Member[] | null>(null);
   const [manualId, setManualId] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [open, setOpen] = useState(false);
 
   useEffect(() => {
+    if (!open) return;
     api<{ guilds: Guild[] }>('GET', `/api/accounts/${accountId}/guilds`)
       .then(({ guilds: list }) => {
         setGuilds(list);
@@ -27,7 +29,7 @@ export function MemberPicker({ accountId, onPick }: Props) {
         setGuilds([]);
         setError(err);
       });
-  }, [accountId]);
+  }, [accountId, open]);
 
   useEffect(() => {
     if (!guildId) return;
@@ -52,6 +54,11 @@ export function MemberPicker({ accountId, onPick }: Props) {
   return (
     <div class="card" aria-labelledby="pick-title" role="group">
       <h3 id="pick-title">Add a friend</h3>
+      {!open && (
+        <button type="button" class="secondary" onClick={() => setOpen(true)}>
+          Choose from the bot's servers
+        </button>
+      )}
       {guilds && guilds.length === 0 && (
         <p class="muted">The bot shares no server it can list yet (is it running?). You can paste a user id below.</p>
       )}
