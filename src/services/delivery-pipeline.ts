@@ -155,10 +155,13 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     if (account) await this.#opts.content.refill(accountId);
   }
 
-  /** Account settings changed (or the account went away): reload them on the next event. */
+  /**
+   * Account settings changed (or the account went away): reload them on the next event. The
+   * content buffers stay (reconfiguring with equal content settings keeps them), so adding a
+   * friend or editing a rule does not leave the next event with nothing to send.
+   */
   invalidate(accountId: string): void {
     this.#accounts.delete(accountId);
-    this.#opts.content.remove(accountId);
   }
 
   /** Waits for every delivery in progress (shutdown). */
@@ -311,7 +314,10 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   async #loadAccount(accountId: string): Promise<AccountContext | null> {
     const _id = toObjectId(accountId);
     const account = _id ? await this.#opts.models.DiscordAccount.findById(_id, { settings: 1 }).lean() : null;
-    if (!account) return null;
+    if (!account) {
+      this.#opts.content.remove(accountId);
+      return null;
+    }
     // The model stores content and rules as Mixed; the API validated them against these schemas.
     const settings = (account.settings ?? {}) as AccountSettings;
     this.#opts.content.configure(accountId, settings.content ?? this.#opts.defaultContent);

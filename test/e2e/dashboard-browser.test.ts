@@ -111,8 +111,8 @@ describe('the dashboard in a browser', () => {
 
     // The friend starts a game: the activity and the delivery appear live.
     fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'Chess', type: 0 }] });
-    await page.locator('.feed-activity', { hasText: 'Chess' }).waitFor({ timeout: 30_000 });
-    await page.locator('.feed-delivery', { hasText: 'Sent' }).waitFor({ timeout: 30_000 });
+    await page.locator('.feed-activity', { hasText: /started playing Chess/ }).waitFor({ timeout: 30_000 });
+    await page.locator('.feed-delivery', { hasText: /Sent \S+ an item/ }).waitFor({ timeout: 30_000 });
     await friendRow.locator('.presence', { hasText: 'Chess' }).waitFor();
     await page.locator('.history-sent').first().waitFor({ timeout: 30_000 });
     expect(fake.messages({ botId: bot.id, recipientId: friend.id })).toHaveLength(1);

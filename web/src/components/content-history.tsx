@@ -11,15 +11,21 @@ const IMAGE = /^https:\/\/.+\.(png|jpe?g|gif|webp|avif)(\?|$)/i;
 export function ContentHistory({ accountId, names }: { accountId: string; names: (userId: string) => string }) {
   const [entries, setEntries] = useState<ContentEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = () => {
+  /** Loads the newest entries; with `until`, tries again (a few times) until one that recent is there. */
+  const load = (until?: number, tries = 8) => {
     api<Page<ContentEntry>>('GET', `/api/accounts/${accountId}/content-history?limit=20`)
-      .then((page) => setEntries(page.items))
+      .then((page) => {
+        setEntries(page.items);
+        const newest = page.items[0] ? Date.parse(page.items[0].at) : 0;
+        if (until !== undefined && newest < until && tries > 1) setTimeout(() => load(until, tries - 1), 500);
+      })
       .catch(setError);
   };
-  useEffect(load, [accountId]);
-  // A delivery's record is written after its event: reload a moment later.
+  useEffect(() => load(), [accountId]);
+  // A delivery's record is written just after its event is published.
   useLiveEvents(['delivery', 'reset'], (event) => {
-    if (event.type === 'reset' || event.data.accountId === accountId) setTimeout(load, 300);
+    if (event.type === 'reset') load();
+    else if (event.data.accountId === accountId) load(typeof event.data.at === 'number' ? event.data.at - 1_000 : undefined);
   }, [accountId]);
 
   return (
