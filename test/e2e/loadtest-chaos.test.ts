@@ -66,4 +66,12 @@ describe('the load test with chaos', () => {
     const kills = result.phases.flatMap((p) => p.chaosEvents).filter((e) => e.action === 'kill');
     expect(result.workers.restarts).toBe(kills.length);
   });
+
+  it('resumes each killed worker’s session, so a resumed kill leaves nothing unobserved and costs no identify', () => {
+    const k = result.reconciliation.killSummary;
+    expect(k.resumed + k.refused).toBe(k.kills);
+    expect(k.unobserved.resumed).toBe(0);
+    // Every identify beyond the first of each account is a refused resume.
+    expect(result.fake.identifies - 10).toBe(k.refused);
+  });
 });
