@@ -105,6 +105,12 @@ export class ClusterCoordinator {
     return h !== undefined && !mustFence(h.basis, this.#now(), this.#o.config.timing.renewDeadlineMs);
   }
 
+  /** How much longer this node trusts the account's lease, in ms (0 when it does not hold it). */
+  validForMs(accountId: string): number {
+    const h = this.#held.get(accountId);
+    return h ? Math.max(0, validUntil(h.basis, this.#o.config.timing.renewDeadlineMs) - this.#now()) : 0;
+  }
+
   /** The lease this node holds for conditional writes, or undefined. */
   lease(accountId: string): { owner: string; epoch: number } | undefined {
     const h = this.#held.get(accountId);

@@ -10,6 +10,11 @@ export interface WorkerInitSettings {
   loginTimeoutMs: number;
   /** Give up on one delivery after this long (discord.js retries 429s forever). */
   deliveryTimeoutMs: number;
+  /**
+   * Lease keepalive (fencing): the worker closes its Discord connection and exits unless a `lease`
+   * message extends this within the time. Absent: no keepalive (a supervisor without a cluster).
+   */
+  leaseValidForMs?: number;
 }
 
 export const WORKER_SETTINGS_DEFAULTS = {

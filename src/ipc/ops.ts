@@ -16,6 +16,8 @@ export const ParentOp = {
   FriendsUpdate: 'friends:update',
   Deliver: 'deliver',
   Ping: 'ping',
+  /** Lease keepalive (fencing). */
+  Lease: 'lease',
   Shutdown: 'shutdown',
 } as const;
 export type ParentOp = (typeof ParentOp)[keyof typeof ParentOp];

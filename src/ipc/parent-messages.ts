@@ -40,6 +40,10 @@ export type DeliverMessage = Static<typeof DeliverMessage>;
 export const PingMessage = envelope(ParentOp.Ping, { requestId: RequestId });
 export type PingMessage = Static<typeof PingMessage>;
 
+/** Lease keepalive (fencing): this node still holds the account's lease for `validForMs`. */
+export const LeaseMessage = envelope(ParentOp.Lease, { validForMs: Type.Number() });
+export type LeaseMessage = Static<typeof LeaseMessage>;
+
 export const ShutdownMessage = envelope(ParentOp.Shutdown, {
   reason: Type.Optional(Type.String()),
   /** Leave the gateway session resumable (exit without closing it): a new worker resumes it. */
@@ -47,5 +51,12 @@ export const ShutdownMessage = envelope(ParentOp.Shutdown, {
 });
 export type ShutdownMessage = Static<typeof ShutdownMessage>;
 
-export const ParentMessage = Type.Union([InitMessage, FriendsUpdateMessage, DeliverMessage, PingMessage, ShutdownMessage]);
+export const ParentMessage = Type.Union([
+  InitMessage,
+  FriendsUpdateMessage,
+  DeliverMessage,
+  PingMessage,
+  LeaseMessage,
+  ShutdownMessage,
+]);
 export type ParentMessage = Static<typeof ParentMessage>;

@@ -108,6 +108,7 @@ export const WorkerInitSettings = Type.Object({
   heartbeatIntervalMs: Type.Number(),
   loginTimeoutMs: Type.Number(),
   deliveryTimeoutMs: Type.Number(),
+  leaseValidForMs: Type.Optional(Type.Number()),
 });
 export type WorkerInitSettings = WorkerInitSettingsShape;
 // The schema checks exactly the domain's shape (a compile error when either side changes alone).

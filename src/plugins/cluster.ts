@@ -48,6 +48,7 @@ export default fp<ClusterPluginOptions>(
           }
         },
         flush: () => activity.flush(),
+        keepalive: (validForMs) => supervisor.renewLeases(validForMs),
         drain: () => pipeline.drain(),
       },
       logger: app.log.child({ component: 'cluster' }),

@@ -28,10 +28,12 @@ export default fp<SupervisorPluginOptions>(
     const { config, db, tokenCipher, activity, pipeline } = app;
     const logger = app.log;
     const sup = new Supervisor({
-      resolveInit: (accountId) => {
+      resolveInit: async (accountId) => {
         // Never a worker without the lease: a restart after this node lost it must not connect.
-        if (!app.cluster.holds(accountId)) return Promise.reject(new Error('this node does not hold the account’s lease'));
-        return loadWorkerInit(db.models, tokenCipher, accountId);
+        if (!app.cluster.holds(accountId)) throw new Error('this node does not hold the account’s lease');
+        const init = await loadWorkerInit(db.models, tokenCipher, accountId);
+        // The worker closes its connection by itself unless the lease keepalive goes on.
+        return { ...init, settings: { ...init.settings, leaseValidForMs: app.cluster.validForMs(accountId) } };
       },
       execArgv: [
         ...SUPERVISOR_DEFAULTS.execArgv.filter((flag) => !flag.startsWith('--max-old-space-size=')),

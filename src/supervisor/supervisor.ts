@@ -5,6 +5,7 @@ import {
   type DeliverMessage,
   type DeliveryTarget,
   type FriendsUpdateMessage,
+  type LeaseMessage,
   message as ipcMessage,
   type OutgoingMessage,
   ParentOp,
@@ -157,6 +158,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     await this.stop(accountId);
     const rec = this.#records.get(accountId);
     if (rec !== undefined && RESTING_STATES.has(rec.phase.state)) this.#records.delete(accountId);
+  }
+
+  /**
+   * Lease keepalive (fencing): tells each listed worker how long its account's lease still holds;
+   * a worker that hears nothing more within that time closes its Discord connection itself.
+   */
+  renewLeases(validForMs: ReadonlyMap<string, number>): void {
+    for (const [accountId, ms] of validForMs) {
+      const rec = this.#records.get(accountId);
+      const proc = rec === undefined ? undefined : processOf(rec);
+      if (rec === undefined || proc === undefined || rec.phase.state === 'stopping') continue;
+      proc.handle
+        .send(ipcMessage<LeaseMessage>({ type: ParentOp.Lease, validForMs: ms }))
+        .catch((err: unknown) => this.#runner.accountLog(accountId).warn({ err }, 'lease keepalive not sent'));
+    }
   }
 
   /**

@@ -78,6 +78,7 @@ export class AccountWorker {
   #stopHeartbeat: () => void = () => {};
   #initTimer: NodeJS.Timeout;
   #loginTimer: NodeJS.Timeout | undefined;
+  #leaseTimer: NodeJS.Timeout | undefined;
 
   constructor({ ipc, log, exit }: AccountWorkerOptions) {
     this.#ipc = ipc;
@@ -99,9 +100,26 @@ export class AccountWorker {
         return void this.#handleDeliver(msg);
       case ParentOp.Ping:
         return void this.#send(message<PongMessage>({ type: ChildOp.Pong, requestId: msg.requestId }));
+      case ParentOp.Lease:
+        return this.#keepLease(msg.validForMs);
       case ParentOp.Shutdown:
         return void this.shutdown(msg.reason ?? 'asked by the server', msg.keepSession === true);
     }
+  }
+
+  /**
+   * Fencing: the server renews the lease of this account every few seconds and says for how long
+   * it holds. When it falls silent past that (paused, hung, cut off from its database), another
+   * server may soon connect this bot, so this one closes its connection by itself.
+   */
+  #keepLease(validForMs: number): void {
+    clearTimeout(this.#leaseTimer);
+    if (this.#phase === 'exiting') return;
+    this.#leaseTimer = setTimeout(() => {
+      if (!this.#beginExit()) return;
+      this.#log.warn({ validForMs }, 'lease keepalive expired: closing the Discord connection (fencing)');
+      void this.#destroyClient().then(() => this.#exit(WORKER_EXIT_CODES.ok));
+    }, Math.max(0, validForMs));
   }
 
   /** Reports a fatal error, closes the gateway and exits with the fatal exit code. */
@@ -145,6 +163,7 @@ export class AccountWorker {
     this.#phase = 'exiting';
     clearTimeout(this.#initTimer);
     clearTimeout(this.#loginTimer);
+    clearTimeout(this.#leaseTimer);
     this.#stopHeartbeat();
     return true;
   }
@@ -175,6 +194,10 @@ export class AccountWorker {
     // On the root logger, so every line from here on (IPC warnings too) names the account.
     this.#log.setBindings({ accountId: init.accountId });
     this.#settings = resolveSettings(init.settings);
+    if (this.#settings.leaseValidForMs !== undefined) {
+      this.#keepLease(this.#settings.leaseValidForMs);
+      if (this.#settings.leaseValidForMs <= 0) return;
+    }
     this.#tracker.setFriends(init.friends);
     if (init.baseline) this.#tracker.seed(init.baseline);
     this.#handedOver = init.session;

@@ -18,14 +18,17 @@ const isPositive = (x: unknown): x is number => typeof x === 'number' && Number.
 
 /** The settings an `init` asks for, each missing or nonsensical one replaced by its default. */
 export function resolveSettings(given: Partial<Record<keyof WorkerInitSettings, unknown>>): WorkerSettings {
-  const pick = (key: keyof WorkerInitSettings): number => {
+  const pick = (key: Exclude<keyof WorkerInitSettings, 'leaseValidForMs'>): number => {
     const value = given[key];
     return isPositive(value) ? value : WORKER_DEFAULTS[key];
   };
+  const lease = given.leaseValidForMs;
   return {
     ...WORKER_DEFAULTS,
     heartbeatIntervalMs: pick('heartbeatIntervalMs'),
     loginTimeoutMs: pick('loginTimeoutMs'),
     deliveryTimeoutMs: pick('deliveryTimeoutMs'),
+    // Zero or less: already expired, so the worker never connects.
+    ...(typeof lease === 'number' && Number.isFinite(lease) ? { leaseValidForMs: lease } : {}),
   };
 }
