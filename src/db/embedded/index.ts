@@ -107,15 +107,16 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     throw error;
   }
   const cursors = new CursorRegistry();
+  const connections = new Set<WireConnection>();
+  let nextConnectionId = 1;
   const dispatcher = new Dispatcher({
+    connections: () => ({ current: connections.size, totalCreated: nextConnectionId - 1 }),
     catalog,
     cursors,
     persistence,
     logger,
     maxCommandTimeMs: options.maxCommandTimeMs ?? EMBEDDED_MONGO_DEFAULTS.maxCommandTimeMs,
   });
-  const connections = new Set<WireConnection>();
-  let nextConnectionId = 1;
 
   const server = createServer((socket: Socket) => {
     const connection = new WireConnection(nextConnectionId++, socket, dispatcher, logger, {

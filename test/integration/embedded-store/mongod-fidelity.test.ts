@@ -208,3 +208,31 @@ describe('collation', () => {
     await expect(People.countDocuments({ name: 'alice' }).collation(ci)).resolves.toBe(2);
   });
 });
+
+describe('commands', () => {
+  it('answers serverStatus with the documented subset', async () => {
+    await things.insertOne({ a: 1 });
+    const status = await client.db('admin').command({ serverStatus: 1 });
+    expect(status).toMatchObject({ ok: 1, process: 'mongod', version: expect.stringMatching(/^\d+\.\d+/) });
+    for (const field of ['host', 'pid', 'uptime', 'localTime', 'connections', 'mem', 'opcounters']) expect(status).toHaveProperty(field);
+    expect(Number(status.opcounters.insert)).toBeGreaterThanOrEqual(1);
+    expect(status.connections.current).toBeGreaterThanOrEqual(1);
+  });
+
+  it('explains a find with a well-formed queryPlanner', async () => {
+    const plan = await things.find({ a: 1 }).explain('queryPlanner');
+    expect(plan.queryPlanner).toMatchObject({ namespace: `${client.db().databaseName}.things`, winningPlan: { stage: expect.any(String) } });
+  });
+
+  it('refuses setParameter as mongod does', async () => {
+    const error = await failure(client.db('admin').command({ setParameter: 1, noSuchParameter: 1 }));
+    expect(error).toMatchObject({ code: 72, codeName: 'InvalidOptions' });
+    expect((await failure(client.db().command({ setParameter: 1, x: 1 }))).code).toBe(13);
+  });
+
+  it('refuses the 8.0-only `sort` of updateOne/replaceOne as 7.0 does', async () => {
+    await things.insertMany([{ k: 1 }, { k: 2 }]);
+    const error = await failure(things.updateOne({}, { $set: { k: 3 } }, { sort: { k: -1 } } as never));
+    expect(error.code).toBe(40415);
+  });
+});

@@ -15,6 +15,8 @@ import { handshakeCommands } from './handshake.js';
 import { indexCommands } from './indexes.js';
 import { insertCommands } from './insert.js';
 import { namespaceCommands } from './namespaces.js';
+import type { ServerCounters } from './server-info.js';
+import { serverInfoCommands } from './server-info.js';
 import { updateCommands } from './update.js';
 
 const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map(
@@ -28,6 +30,7 @@ const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map(
     ...aggregateCommands,
     ...indexCommands,
     ...namespaceCommands,
+    ...serverInfoCommands,
   }),
 );
 
@@ -45,6 +48,19 @@ export interface DispatcherOptions {
   logger: Logger;
   /** The longest any command may scan; a smaller `maxTimeMS` on the command wins. */
   maxCommandTimeMs: number;
+  /** The open and ever-opened connections, for serverStatus. */
+  connections: ServerCounters['connections'];
+}
+
+/** How a command counts in serverStatus's opcounters. */
+function countOperation(counters: ServerCounters['opcounters'], name: string, command: Doc): void {
+  const many = (field: string): number => (Array.isArray(command[field]) ? command[field].length : 1);
+  if (name === 'insert') counters.insert += many('documents');
+  else if (name === 'update') counters.update += many('updates');
+  else if (name === 'delete') counters.delete += many('deletes');
+  else if (name === 'find') counters.query++;
+  else if (name === 'getMore') counters.getmore++;
+  else counters.command++;
 }
 
 /** The command's time budget: its positive `maxTimeMS` when smaller than the store's cap. */
@@ -59,9 +75,15 @@ function budgetOf(command: Doc, cap: number): number {
  */
 export class Dispatcher {
   readonly #options: DispatcherOptions;
+  readonly #server: ServerCounters;
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
+    this.#server = {
+      startedAt: Date.now(),
+      opcounters: { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 },
+      connections: options.connections,
+    };
   }
 
   run(command: Doc, connectionId: number): Doc {
@@ -76,7 +98,8 @@ export class Dispatcher {
     const db = command.$db;
     if (typeof db !== 'string') return errorReply(new CommandError('Location40571', 'OP_MSG requests require a $db argument'));
     const { catalog, cursors, persistence, logger } = this.#options;
-    const context: CommandContext = { catalog, cursors, logger, db, connectionId };
+    countOperation(this.#server.opcounters, name, command);
+    const context: CommandContext = { catalog, cursors, logger, db, connectionId, server: this.#server };
     try {
       const budget = budgetOf(command, this.#options.maxCommandTimeMs);
       return persistence.transaction(() => withinTimeBudget(budget, () => handler(command, context)));

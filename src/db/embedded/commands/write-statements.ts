@@ -35,6 +35,8 @@ export function parseUpdateStatement(raw: unknown): UpdateStatement {
   if (!isPlainObject(raw)) throw new CommandError('TypeMismatch', 'update statement must be an object');
   const filter = raw.q ?? {};
   if (!isPlainObject(filter)) throw new CommandError('TypeMismatch', "BSON field 'q' is the wrong type, expected type 'object'");
+  // The `sort` of updateOne/replaceOne came with MongoDB 8.0; 7.0's parser refuses the field.
+  if ('sort' in raw) throw new CommandError('Location40415', "BSON field 'update.updates.sort' is an unknown field.");
   validateUpdate(raw.u);
   const multi = raw.multi === true;
   if (multi && isReplacement(raw.u)) {
@@ -45,7 +47,6 @@ export function parseUpdateStatement(raw: unknown): UpdateStatement {
     update: raw.u,
     multi,
     upsert: raw.upsert === true,
-    sort: isPlainObject(raw.sort) ? raw.sort : undefined,
     arrayFilters: Array.isArray(raw.arrayFilters) ? (raw.arrayFilters as Doc[]) : undefined,
     collation: raw.collation,
   };
