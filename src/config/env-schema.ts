@@ -47,6 +47,8 @@ export const EnvSchema = Type.Object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ default: 5_000, minimum: 100 }),
   RATE_LIMIT_MAX: Type.Integer({ default: 600, minimum: 1 }),
   AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 10, minimum: 1 }),
+  /** Failed authentications (401 answers) per IP per minute before the IP gets 429 everywhere. */
+  AUTH_FAILURES_MAX: Type.Integer({ default: 30, minimum: 1 }),
   ACTIVITY_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1 }),
   METRICS_RETENTION_DAYS: Type.Integer({ default: 7, minimum: 1 }),
   /** The only folder `directory` content providers may read (relative to the working dir). */

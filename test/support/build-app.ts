@@ -47,6 +47,8 @@ export async function buildTestApp(
       MONGODB_URI: mongo.uri,
       JWT_SECRET: randomBytes(32).toString('hex'),
       TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEY,
+      // Suites probe many routes without a valid token from one address.
+      AUTH_FAILURES_MAX: 100_000,
       ...options.env,
     },
     logger: { ...loggerOptions('info'), stream } as never,

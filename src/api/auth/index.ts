@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { NotFoundError, UnauthorizedError } from '../../services/errors.js';
 import type { UserView } from '../../services/user-service.js';
 import { errors } from '../common-schemas.js';
@@ -10,17 +9,12 @@ function presentUser(user: UserView) {
 }
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Per IP, whatever Authorization header comes along: a made-up header must not buy a fresh budget.
-  const authRateLimit = {
-    max: app.config.AUTH_RATE_LIMIT_MAX,
-    timeWindow: 60_000,
-    keyGenerator: (request: FastifyRequest) => `auth:${request.ip}`,
-  };
 
   app.post(
     '/register',
     {
-      config: { rateLimit: authRateLimit },
+      // One budget per IP for login and register, whatever Authorization header comes along.
+      config: { authRoute: true },
       schema: {
         tags: ['auth'],
         summary: 'Create a user',
@@ -38,7 +32,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/login',
     {
-      config: { rateLimit: authRateLimit },
+      // One budget per IP for login and register, whatever Authorization header comes along.
+      config: { authRoute: true },
       schema: {
         tags: ['auth'],
         summary: 'Exchange email and password for an access token',

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../support/build-app.js';
+import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
 
 const LIMIT = 3;
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await buildTestApp({ env: { AUTH_RATE_LIMIT_MAX: LIMIT } });
+  t = await buildTestApp({ env: { AUTH_RATE_LIMIT_MAX: LIMIT, AUTH_FAILURES_MAX: LIMIT } });
 });
 afterAll(async () => t?.close());
 
@@ -48,5 +48,49 @@ describe('auth rate limit', () => {
       });
     for (let i = 0; i < LIMIT; i += 1) expect((await register()).statusCode).toBe(400);
     expect((await register()).statusCode).toBe(429);
+  });
+});
+
+describe('rate limit keys', () => {
+  it('shares one budget between login and register', async () => {
+    const register = () =>
+      t.app.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: '10.0.1.1', payload: { email: 'x', password: 'y' } });
+    for (let i = 0; i < LIMIT - 1; i += 1) await login('10.0.1.1');
+    expect((await register()).statusCode).toBe(400);
+    expect((await register()).statusCode).toBe(429);
+  });
+
+  it('counts failed authentications per IP, whatever route they hit', async () => {
+    const probe = (remoteAddress: string) =>
+      t.app.inject({ method: 'GET', url: '/api/accounts', remoteAddress, headers: { authorization: 'Bearer not.a.token' } });
+    for (let i = 0; i < LIMIT; i += 1) expect((await probe('10.0.1.2')).statusCode).toBe(401);
+    const res = await probe('10.0.1.2');
+    expect(res.statusCode).toBe(429);
+    expect(res.json()).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+});
+
+describe('the global limit is per verified user', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await buildTestApp({ env: { RATE_LIMIT_MAX: 3, AUTH_RATE_LIMIT_MAX: 100 } });
+  });
+  afterAll(async () => strict?.close());
+
+  it('gives no fresh budget for a token whose last base64url character was changed', async () => {
+    const { authorization } = await registerAndLogin(strict.app);
+    // The last character of a 256-bit signature carries 2 spare bits: four spellings verify alike.
+    const base = authorization.slice(0, -1);
+    const last = authorization.at(-1) as string;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const group = Math.floor(alphabet.indexOf(last) / 4) * 4;
+    const spellings = [0, 1, 2, 3].map((i) => `${base}${alphabet[group + i]}`);
+    const statuses: number[] = [];
+    for (const spelling of [...spellings, ...spellings]) {
+      const res = await strict.app.inject({ method: 'GET', url: '/api/accounts', remoteAddress: '10.0.2.1', headers: { authorization: spelling } });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(3);
+    expect(statuses).toContain(429);
   });
 });

@@ -27,6 +27,7 @@ function env(overrides: Partial<Env> = {}): Env {
     HTTP_KEEP_ALIVE_TIMEOUT_MS: 5_000,
     RATE_LIMIT_MAX: 600,
     AUTH_RATE_LIMIT_MAX: 10,
+    AUTH_FAILURES_MAX: 30,
     ACTIVITY_RETENTION_DAYS: 30,
     METRICS_RETENTION_DAYS: 7,
     CONTENT_DIR: './assets',
