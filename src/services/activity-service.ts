@@ -19,9 +19,7 @@ export interface ActivityServiceOptions {
   models: Pick<Models, 'ActivityHistory'>;
   friends: FriendDirectory;
   logger: FastifyBaseLogger;
-  /** Flush a batch after this long. Keeps presence → stored latency low. @defaultValue 20 */
-  flushIntervalMs?: number;
-  /** Flush at once when this many events are waiting. @defaultValue 500 */
+  /** The most events one write takes; more wait for the next write. @defaultValue 500 */
   maxBatch?: number;
   /** Called with every batch once it is stored (the content pipeline). */
   onStored?: (batch: StoredActivity[]) => void;
@@ -32,7 +30,7 @@ export interface ActivityServiceOptions {
   holdsLease?: (accountId: string) => boolean;
 }
 
-const DEFAULTS = { flushIntervalMs: 20, maxBatch: 500, retryMs: 1000 } as const;
+const DEFAULTS = { maxBatch: 500, retryMs: 1000 } as const;
 
 /** An event waiting to be stored. Its `_id` is fixed on arrival, so a retried write is idempotent. */
 interface Pending {
@@ -64,14 +62,17 @@ function writeErrorsOf(err: unknown): Array<{ index: number; code?: number }> | 
 }
 
 /**
- * Activity events → ActivityHistory in batches (one insertMany per batch, never one round trip
- * per event). A failed write keeps its events and retries; `flush()` on shutdown stores every
- * event the server received.
+ * Activity events → ActivityHistory by group commit: when no write is running, the events that
+ * arrived in this turn of the event loop are written at once; while one runs, new events gather
+ * and go together in the next write, right after it. So a lone event waits for no timer, and a
+ * burst costs one insertMany per round trip, never one per event. A failed write keeps its
+ * events and retries; `flush()` on shutdown stores every event the server received.
  */
 export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }> {
   readonly #opts: ActivityServiceOptions;
   #buffer: Pending[] = [];
-  #timer?: NodeJS.Timeout;
+  /** A write is scheduled or running; events arriving meanwhile join the next one. */
+  #writing = false;
   #inFlight: Promise<void> = Promise.resolve();
   #received = 0;
   #stored = 0;
@@ -92,27 +93,31 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
     // A change replayed after a session resume comes with the id it had the first time.
     const _id = event.id === undefined ? new Types.ObjectId() : new Types.ObjectId(event.id);
     this.#buffer.push({ _id, accountId, event, receivedAt: Date.now() });
-    if (this.#buffer.length >= (this.#opts.maxBatch ?? DEFAULTS.maxBatch)) this.#flushSoon(0);
-    else this.#flushSoon(this.#opts.flushIntervalMs ?? DEFAULTS.flushIntervalMs);
+    this.#kick();
   }
 
   /** Stores everything buffered so far; resolves once it is written. */
   async flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     // Chain writes so batches are stored in order and a flush waits for earlier ones.
     this.#inFlight = this.#inFlight.then(() => this.#writeBatch());
     await this.#inFlight;
     if (this.#buffer.length > 0) await this.flush();
   }
 
-  #flushSoon(delayMs: number): void {
-    if (this.#timer && delayMs > 0) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#inFlight = this.#inFlight.then(() => this.#writeBatch());
-    }, delayMs);
+  /** Starts a write unless one is scheduled or running (that one's successor takes the buffer). */
+  #kick(): void {
+    if (this.#writing || this.#buffer.length === 0) return;
+    this.#writing = true;
+    // setImmediate, not a microtask: the other events of this I/O turn join the same write.
+    setImmediate(() => {
+      this.#inFlight = this.#inFlight
+        .then(() => this.#writeBatch())
+        .catch((err: unknown) => this.#opts.logger.error({ err }, 'storing activity failed'))
+        .finally(() => {
+          this.#writing = false;
+          this.#kick();
+        });
+    });
   }
 
   async #writeBatch(): Promise<void> {
@@ -204,8 +209,8 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
     for (const pending of batch) pending.retried = true;
     this.#buffer.unshift(...batch);
     this.#opts.logger.error({ err, pending: this.#buffer.length }, 'storing activity failed; retrying');
+    // The next write (kicked when this one ends) starts after the pause.
     await new Promise((r) => setTimeout(r, DEFAULTS.retryMs));
-    this.#flushSoon(0);
   }
 
   async #resolveFriends(batch: Pending[]) {

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import pino from 'pino';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModels, type Models } from '../../../src/models/index.js';
 import { ActivityService } from '../../../src/services/activity-service.js';
@@ -41,6 +42,37 @@ function service() {
 }
 
 describe('ActivityService', () => {
+
+  it('writes an event at once when no write is running, and gathers what arrives during a write into the next one', async () => {
+    // Group commit, seen in the insert commands the driver sends.
+    const watched = await mongoose.createConnection(mongo.uri, { monitorCommands: true }).asPromise();
+    try {
+      const watchedModels = createModels(watched, { activityRetentionDays: 1, metricsRetentionDays: 1 });
+      const activity = new ActivityService({
+        models: watchedModels,
+        friends: new FriendDirectory(watchedModels),
+        logger: pino({ level: 'silent' }),
+      });
+      const account = new mongoose.Types.ObjectId().toHexString();
+      const inserts: number[] = [];
+      watched.getClient().on('commandStarted', (ev) => {
+        const command = ev.command as { insert?: string; documents?: unknown[] };
+        if (ev.commandName !== 'insert' || command.insert !== 'activityhistories') return;
+        inserts.push(command.documents?.length ?? 0);
+        // Three events arrive while the second write is on the wire.
+        if (inserts.length === 2) for (let i = 0; i < 3; i++) activity.record(account, event(`during ${i}`));
+      });
+
+      activity.record(account, event('first'));
+      await nextTurn();
+      // One turn later the first event is already being written: no batching window held it.
+      activity.record(account, event('second'));
+      await expect.poll(() => activity.counts.stored).toBe(5);
+      expect(inserts).toEqual([1, 1, 3]);
+    } finally {
+      await watched.close();
+    }
+  });
   it('stores every recorded event exactly once', async () => {
     const { activity } = service();
     for (let i = 0; i < 50; i++) activity.record(ACCOUNT, event(`game ${i}`));
