@@ -1,3 +1,4 @@
+import { GatewayCloseCodes } from 'discord-api-types/v10';
 import type { WorkerFatalCode } from '../../src/ipc/index.js';
 
 /**
@@ -9,27 +10,31 @@ export type CloseAction =
   | { action: 'reconnect' }
   | { action: 'fatal'; code: WorkerFatalCode; reason: string };
 
+/** A WebSocket closed normally (RFC 6455); not one of Discord's codes. */
+const NORMAL_CLOSURE = 1000;
+
 /** Maps a gateway close code; network drops and unknown codes resume, as discord.js does. */
 export function closeCodeAction(code: number): CloseAction {
-  switch (code) {
-    case 4004:
-      return { action: 'fatal', code: 'TOKEN_INVALID', reason: 'Discord rejected the token (4004)' };
-    case 4014:
+  if (code === NORMAL_CLOSURE) return { action: 'reconnect' };
+  // Any number may arrive; unknown ones fall through to the default.
+  switch (code as GatewayCloseCodes) {
+    case GatewayCloseCodes.AuthenticationFailed:
+      return { action: 'fatal', code: 'TOKEN_INVALID', reason: `Discord rejected the token (${code})` };
+    case GatewayCloseCodes.DisallowedIntents:
       return {
         action: 'fatal',
         code: 'INTENTS_DISALLOWED',
-        reason: 'A privileged intent is not enabled for this bot (4014)',
+        reason: `A privileged intent is not enabled for this bot (${code})`,
       };
-    case 4010:
-    case 4011:
-    case 4012:
-    case 4013:
+    case GatewayCloseCodes.InvalidShard:
+    case GatewayCloseCodes.ShardingRequired:
+    case GatewayCloseCodes.InvalidAPIVersion:
+    case GatewayCloseCodes.InvalidIntents:
       return { action: 'fatal', code: 'GATEWAY_FATAL', reason: `Discord closed the gateway with ${code}` };
-    case 1000:
-    case 4003:
-    case 4005:
-    case 4007:
-    case 4008:
+    case GatewayCloseCodes.NotAuthenticated:
+    case GatewayCloseCodes.AlreadyAuthenticated:
+    case GatewayCloseCodes.InvalidSeq:
+    case GatewayCloseCodes.RateLimited:
       return { action: 'reconnect' };
     default:
       return { action: 'resume' };
