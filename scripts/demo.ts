@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the whole system with zero setup and no internet. Starts a fake Discord and the
  * server (`node dist/server.js`, embedded store in a temporary DATA_DIR) as separate processes and
- * a local gimme server in-process (`test/support/provider-fixture.ts`, run through tsx); then,
+ * a local gimme server in-process (`scripts/lib/provider-fixture.ts`, run through tsx); then,
  * through the HTTP API only, registers a user, adds bot accounts with friends and rules, starts
  * them, drives random presence changes and prints each detected activity and each delivery.
  * Ctrl-C, SIGTERM or `--duration` stop everything: one SIGTERM to each child, no orphans, the
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { type ProviderFixture, startProviderFixture } from '../test/support/provider-fixture.js';
+import { type ProviderFixture, startProviderFixture } from './lib/provider-fixture.js';
 import { ApiClient } from './lib/api-client.js';
 import { DEMO_DEFAULTS, DEMO_USAGE, type DemoOptions, DemoUsageError, parseDemoOptions } from './lib/demo-options.js';
 import { FeedTally, formatEntry, type NameBook, type Paint, paintFor } from './lib/demo-output.js';

@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
-import { type ProviderFixture, startProviderFixture } from '../../test/support/provider-fixture.js';
+import { type ProviderFixture, startProviderFixture } from '../lib/provider-fixture.js';
 import { FleetApiClient } from './fleet-api-client.js';
 import { eventKey, INITIAL_PRESENCE } from './change-plan.js';
 import { ChaosMonkey } from './chaos.js';

@@ -4,7 +4,7 @@ import { FakeDiscord } from '../../fake-discord/index.js';
 import type { App } from '../../src/app.js';
 import type { DeliveryOutcome } from '../../src/services/delivery-pipeline.js';
 import { buildTestApp, registerAndLogin, type TestApp } from '../support/build-app.js';
-import { type ProviderFixture, startProviderFixture } from '../support/provider-fixture.js';
+import { type ProviderFixture, startProviderFixture } from '../../scripts/lib/provider-fixture.js';
 
 // The whole content path with real parts: fake Discord ↔ real worker process ↔ supervisor ↔
 // activity batching ↔ rules ↔ ContentService (gimme provider on a local fixture) ↔ delivery ↔

@@ -10,7 +10,7 @@ import {
 } from '../../../src/services/content/content-service.js';
 import type { ContentItem } from '../../../src/services/content/item.js';
 import { render } from '../../../src/services/content/render.js';
-import { type ProviderFixture, startProviderFixture } from '../../support/provider-fixture.js';
+import { type ProviderFixture, startProviderFixture } from '../../../scripts/lib/provider-fixture.js';
 
 const ACCOUNT = 'acc-1';
 const never = { isRecent: () => false };

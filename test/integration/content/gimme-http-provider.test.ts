@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GimmeHttpProvider } from '../../../src/services/content/gimme-http-provider.js';
-import { type ProviderFixture, startProviderFixture } from '../../support/provider-fixture.js';
+import { type ProviderFixture, startProviderFixture } from '../../../scripts/lib/provider-fixture.js';
 
 let fixture: ProviderFixture;
 beforeAll(async () => {
