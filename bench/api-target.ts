@@ -2,8 +2,9 @@
  * The process `bench/api.ts` loads: the real app (auth, rate limit, validation, response schemas,
  * services, embedded store) and, beside it on the same database connection, two bare Fastify
  * servers — one running the same query with none of the app's layers, one answering a fixed
- * JSON body. Prints one JSON line `{ app, sameQuery, static, authorization }` once all listen;
- * exits when its stdin closes.
+ * JSON body. Prints one JSON line `{ app, sameQuery, static, authorization, events }` once all
+ * listen; publishes BENCH_EVENTS_PER_S live events (default 100) all along; exits when its stdin
+ * closes.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { buildApp } from '../src/app.js';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 20);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
+/** Live events published per second for the whole run, so open streams have something to carry. */
+const EVENTS_PER_S = Number(process.env.BENCH_EVENTS_PER_S ?? 100);
 
 function fakeBotToken(): string {
   const id = Buffer.from(String(10n ** 18n + BigInt(randomBytes(4).readUInt32BE()))).toString('base64url');
@@ -52,6 +55,14 @@ async function main(): Promise<void> {
     if (res.statusCode !== 201) throw new Error(`seeding failed: ${res.body}`);
   }
 
+  // A steady flow of live events of the bench user's account, with or without streams open.
+  const streamed = (await app.inject({ url: '/api/accounts?limit=1', headers: { authorization } })).json<{ items: Array<{ id: string }> }>();
+  const accountId = streamed.items[0]!.id;
+  const publisher = setInterval(
+    () => app.liveEvents.bus.publish('log', { accountId, level: 'info', source: 'worker', msg: 'bench event' }),
+    1000 / EVENTS_PER_S,
+  );
+
   // Baseline 1: the same query on the same connection, no auth, validation, schemas or services.
   const { DiscordAccount } = app.db.models;
   const sameQuery = Fastify({ logger: false });
@@ -74,12 +85,14 @@ async function main(): Promise<void> {
       static: `${staticUrl}/accounts`,
       authorization,
       bodyBytes: Buffer.byteLength(body),
+      events: `${appUrl}/api/events`,
     })}\n`,
   );
 
   process.stdin.resume();
   process.stdin.once('end', () => {
     void (async () => {
+      clearInterval(publisher);
       await Promise.all([sameQuery.close(), fixed.close()]);
       await app.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -6,13 +6,18 @@
  * this process only drives load with autocannon. Rounds alternate the order (ABC, CBA, …) so
  * drift on a shared machine hits every target alike.
  *
+ * A fourth target is the same app route while BENCH_STREAMS (default 100) `GET /api/events`
+ * streams are open and receive the BENCH_EVENTS_PER_S live events (default 100) the server
+ * publishes all along: what open streams cost the API.
+ *
  * Env: BENCH_ROUNDS (default 5), BENCH_DURATION_S (per target and round, default 5),
- * BENCH_CONNECTIONS (default 10), BENCH_ACCOUNTS (default 20), BENCH_LOG_LEVEL (default warn).
+ * BENCH_CONNECTIONS (default 10), BENCH_ACCOUNTS (default 20), BENCH_LOG_LEVEL (default warn),
+ * BENCH_STREAMS (default 100), BENCH_EVENTS_PER_S (default 100).
  * Prints a Markdown report; the figures go into docs/performance.md.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { PROJECT_ROOT } from '../src/supervisor/constants.js';
 
@@ -34,17 +39,20 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const WARMUP_S = 2;
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 100);
 
-type TargetName = 'app' | 'sameQuery' | 'static';
-const TARGETS: TargetName[] = ['app', 'sameQuery', 'static'];
+type TargetName = 'app' | 'appStreams' | 'sameQuery' | 'static';
+const TARGETS: TargetName[] = ['app', 'appStreams', 'sameQuery', 'static'];
 const LABELS: Record<TargetName, string> = {
   app: 'real app: authenticated GET /api/accounts',
+  appStreams: `real app, same route, ${STREAMS} open event streams`,
   sameQuery: 'bare Fastify: same query, no auth/validation/schemas',
   static: 'bare Fastify: fixed body, no database',
 };
 
 interface Target {
   app: string;
+  events: string;
   sameQuery: string;
   static: string;
   authorization: string;
@@ -75,6 +83,23 @@ async function startTarget(): Promise<{ target: Target; stop: () => Promise<void
       child.stdin.end();
     });
   return { target, stop };
+}
+
+/** Opens `count` event streams in a process of their own; resolves once all are open, with a closer. */
+async function openStreams(url: string, authorization: string, count: number): Promise<() => Promise<void>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/event-streams.ts', url, authorization, String(count)], {
+    cwd: PROJECT_ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', () => resolve());
+    child.once('exit', (code) => reject(new Error(`event streams exited with ${code}`)));
+  });
+  return () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.stdin.end();
+    });
 }
 
 async function load(url: string, authorization: string, durationS: number): Promise<Run> {
@@ -109,13 +134,16 @@ const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
 async function main(): Promise<void> {
   const { target, stop } = await startTarget();
-  const runs: Record<TargetName, Run[]> = { app: [], sameQuery: [], static: [] };
+  const runs: Record<TargetName, Run[]> = { app: [], appStreams: [], sameQuery: [], static: [] };
+  const urlOf = (name: TargetName) => (name === 'appStreams' ? target.app : target[name]);
+  const loadBefore = loadavg();
   try {
-    for (const name of TARGETS) await load(target[name], target.authorization, WARMUP_S);
+    for (const name of TARGETS) await load(urlOf(name), target.authorization, WARMUP_S);
     for (let round = 0; round < ROUNDS; round += 1) {
       const order = round % 2 === 0 ? TARGETS : [...TARGETS].reverse();
       for (const name of order) {
-        const run = await load(target[name], target.authorization, DURATION_S);
+        const closeStreams = name === 'appStreams' ? await openStreams(target.events, target.authorization, STREAMS) : undefined;
+        const run = await load(urlOf(name), target.authorization, DURATION_S).finally(closeStreams);
         if (run.non2xx > 0 || run.errors > 0) throw new Error(`${name}: ${run.non2xx} non-2xx answers, ${run.errors} errors`);
         runs[name].push(run);
         process.stderr.write(`round ${round + 1}/${ROUNDS} ${name}: ${fmt(run.rps)} req/s, p99 ${run.p99} ms\n`);
@@ -130,7 +158,8 @@ async function main(): Promise<void> {
   console.log(
     `Node ${process.version}, ${availableParallelism()} cores; ${ROUNDS} rounds × ${DURATION_S} s per target (order alternating), ` +
       `${CONNECTIONS} connections, a page of ${process.env.BENCH_ACCOUNTS ?? 20} accounts (${target.bodyBytes} bytes), ` +
-      `log level ${process.env.BENCH_LOG_LEVEL ?? 'warn'}, embedded store.\n`,
+      `log level ${process.env.BENCH_LOG_LEVEL ?? 'warn'}, embedded store; ${process.env.BENCH_EVENTS_PER_S ?? 100} live events/s published throughout. ` +
+      `Load average (1/5/15 min) before: ${loadBefore.map((l) => l.toFixed(1)).join('/')}, after: ${loadavg().map((l) => l.toFixed(1)).join('/')}.\n`,
   );
   console.log('| target | req/s median (min–max) | p50 ms median | p99 ms median (min–max) |');
   console.log('| --- | --- | --- | --- |');
@@ -142,12 +171,14 @@ async function main(): Promise<void> {
       `| ${LABELS[name]} | ${fmt(rps.median)} (${fmt(rps.min)}–${fmt(rps.max)}) | ${fmt(p50.median, 1)} | ${fmt(p99.median, 1)} (${fmt(p99.min)}–${fmt(p99.max)}) |`,
     );
   }
+  const withStreams = summary(runs.appStreams.map((r, i) => r.rps / runs.app[i]!.rps));
   const vsQuery = ratios('sameQuery');
   const vsStatic = ratios('static');
   console.log('\n| ratio of req/s, per round | median | min–max | target |');
   console.log('| --- | --- | --- | --- |');
   console.log(`| real app / bare route with the same query | ${fmt(vsQuery.median, 2)}× | ${fmt(vsQuery.min, 2)}–${fmt(vsQuery.max, 2)} | ≥ 0.5× |`);
   console.log(`| real app / bare route with a fixed body | ${fmt(vsStatic.median, 2)}× | ${fmt(vsStatic.min, 2)}–${fmt(vsStatic.max, 2)} | (reference) |`);
+  console.log(`| real app with ${STREAMS} open streams / without | ${fmt(withStreams.median, 2)}× | ${fmt(withStreams.min, 2)}–${fmt(withStreams.max, 2)} | ≥ 0.95× |`);
 }
 
 main().catch((err: unknown) => {

@@ -15,7 +15,7 @@ export interface LiveEvents {
   tickets: TicketStore<AuthUser>;
   friendWatch: FriendWatch;
   accountLogs: AccountLogs;
-  streamLimits: { maxQueued: number; idAdvanceMs: number };
+  streamLimits: { maxQueued: number; idAdvanceMs: number; scheduleFlush: (stream: LiveStream) => void };
   /** Tracks an open stream so shutdown can end it. */
   open(stream: LiveStream): void;
   openStreams(): number;
@@ -29,7 +29,15 @@ declare module 'fastify' {
 
 export interface LiveEventsPluginOptions {
   /** Overrides of the buffer and stream limits (tests make them small). */
-  liveEvents?: { maxEvents?: number; maxAgeMs?: number; maxQueued?: number; idAdvanceMs?: number; ticketTtlMs?: number };
+  liveEvents?: {
+    maxEvents?: number;
+    maxAgeMs?: number;
+    maxQueued?: number;
+    idAdvanceMs?: number;
+    ticketTtlMs?: number;
+    /** How long frames gather before one write per stream. @defaultValue 20 */
+    flushMs?: number;
+  };
   /** The per-account log rings the app's logger feeds. */
   accountLogs?: AccountLogs;
 }
@@ -58,6 +66,18 @@ export default fp<LiveEventsPluginOptions>(
       bus.publish('log', { accountId, level, source, msg, ...(fields ? { fields } : {}) }),
     );
     const streams = new Set<LiveStream>();
+    // One timer for every stream with frames waiting: a burst of events costs each stream one write.
+    const dirty = new Set<LiveStream>();
+    let flushTimer: NodeJS.Timeout | undefined;
+    const flushAll = () => {
+      flushTimer = undefined;
+      for (const stream of dirty) stream.flush();
+      dirty.clear();
+    };
+    const scheduleFlush = (stream: LiveStream) => {
+      dirty.add(stream);
+      flushTimer ??= setTimeout(flushAll, limits.flushMs ?? 20);
+    };
 
     supervisor.on('state', (w) => {
       const node = (w as { node?: unknown }).node;
@@ -104,7 +124,7 @@ export default fp<LiveEventsPluginOptions>(
       tickets: new TicketStore<AuthUser>(limits.ticketTtlMs ?? 30_000),
       friendWatch,
       accountLogs,
-      streamLimits: { maxQueued: limits.maxQueued ?? 1_000, idAdvanceMs: limits.idAdvanceMs ?? 15_000 },
+      streamLimits: { maxQueued: limits.maxQueued ?? 1_000, idAdvanceMs: limits.idAdvanceMs ?? 15_000, scheduleFlush },
       open(stream) {
         streams.add(stream);
         stream.start(() => streams.delete(stream));
@@ -113,6 +133,7 @@ export default fp<LiveEventsPluginOptions>(
     });
     // Open streams would keep the HTTP server from closing.
     app.addHook('preClose', async () => {
+      clearTimeout(flushTimer);
       for (const stream of [...streams]) stream.end('server-shutdown');
     });
   },

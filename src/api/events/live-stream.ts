@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { EventBus } from '../../events/event-bus.js';
-import type { LiveEvent, LiveEventType } from '../../events/live-event.js';
+import type { LiveEvent } from '../../events/live-event.js';
 
 export interface LiveStreamOptions {
   bus: EventBus;
@@ -14,33 +14,44 @@ export interface LiveStreamOptions {
   validUntil: number;
   /** How often the client's resume point is moved past events it did not want. */
   idAdvanceMs: number;
+  /** Asks for `flush()` soon: frames of many events then go out in one write (see LiveEvents). */
+  scheduleFlush: (stream: LiveStream) => void;
 }
 
-interface Outgoing {
-  id?: string;
-  event?: string;
-  data: string | undefined;
-}
+/** A burst this large is written at once instead of waiting for the flush timer. */
+const FLUSH_AT_FRAMES = 64;
 
 /** Why the server ended a stream; sent as a last `disconnect` event. */
 export type DisconnectReason = 'slow-consumer' | 'token-expired' | 'server-shutdown';
 
+/** One SSE frame. Event data is JSON (no raw newlines), so one `data:` line always suffices. */
+const frame = (id: string | undefined, event: string | undefined, data: string | undefined): string =>
+  `${id === undefined ? '' : `id: ${id}\n`}${event === undefined ? '' : `event: ${event}\n`}${data === undefined ? '' : `data: ${data}\n`}\n`;
+
+/** An event's frame, built once and shared by every stream that sends it. */
+const frameOf = (event: LiveEvent & { frame?: string }): string => (event.frame ??= frame(event.id, event.type, event.json));
+
 /**
  * One open `GET /api/events`: replays what a reconnecting client missed, then forwards live
- * events through a bounded queue. @fastify/sse writes with backpressure; a client that falls
- * `maxQueued` events behind is disconnected with a reason instead of being buffered for.
+ * events. @fastify/sse negotiates, writes the headers and heartbeats and reports the close; the
+ * frames themselves are written here, pre-formatted once per event, because that path runs for
+ * every event times every stream. Frames gather for a few milliseconds and go out in one write
+ * (one system call for a burst instead of one per event); when the socket pushes back they wait
+ * for `drain`. A client that falls `maxQueued` frames behind is disconnected with a reason
+ * instead of being buffered for.
  */
 export class LiveStream {
   readonly #reply: FastifyReply;
   readonly #opts: LiveStreamOptions;
-  readonly #queue: Outgoing[] = [];
-  #pumping = false;
+  readonly #queue: string[] = [];
+  #blocked = false;
   #open = true;
   /** The newest bus position this client has been sent (or has no interest in). */
   #position = 0;
   #sentPosition = 0;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #onEvent = (event: LiveEvent) => this.#offer(event);
+  readonly #onDrain = () => this.#onDrained();
   #onEnd: () => void = () => {};
 
   constructor(reply: FastifyReply, opts: LiveStreamOptions) {
@@ -55,15 +66,16 @@ export class LiveStream {
     const sse = this.#reply.sse;
     sse.keepAlive();
     sse.onClose(() => this.#cleanup());
+    sse.sendHeaders();
     // Replay and subscribe in the same turn: nothing published in between is lost or repeated.
     const replay = this.#opts.lastEventId === undefined ? undefined : bus.since(this.#opts.lastEventId);
     bus.on('event', this.#onEvent);
     const position = Number(bus.lastId.split('.')[1]);
     if (replay && 'reset' in replay) {
-      this.#enqueue({ id: bus.lastId, event: 'reset', data: JSON.stringify({ reason: 'missed events are no longer buffered; reload' }) });
+      this.#write(frame(bus.lastId, 'reset', JSON.stringify({ reason: 'missed events are no longer buffered; reload' })));
     } else {
       for (const event of replay?.events ?? []) this.#offer(event);
-      this.#enqueue({ id: bus.lastId, event: 'hello', data: JSON.stringify({ resumed: replay !== undefined }) });
+      this.#write(frame(bus.lastId, 'hello', JSON.stringify({ resumed: replay !== undefined })));
     }
     this.#position = this.#sentPosition = position;
     const untilExpiry = Math.min(Math.max(this.#opts.validUntil - Date.now(), 0), 2 ** 31 - 1);
@@ -76,50 +88,62 @@ export class LiveStream {
   end(reason: DisconnectReason): void {
     if (!this.#open) return;
     this.#queue.length = 0;
-    const sse = this.#reply.sse;
+    const raw = this.#reply.raw;
     // One small write past the queue is bounded; a client that never reads is destroyed below.
-    sse.send({ event: 'disconnect', data: JSON.stringify({ reason }) }).catch(() => {});
+    raw.write(frame(undefined, 'disconnect', JSON.stringify({ reason })));
     this.#cleanup();
-    sse.close();
-    setTimeout(() => this.#reply.raw.destroy(), 5_000).unref();
+    this.#reply.sse.close();
+    setTimeout(() => raw.destroy(), 5_000).unref();
   }
 
   #offer(event: LiveEvent): void {
     this.#position = event.seq;
     if (!this.#opts.accept(event)) return;
     this.#sentPosition = event.seq;
-    this.#enqueue({ id: event.id, event: event.type satisfies LiveEventType, data: event.json });
+    this.#write(frameOf(event));
   }
 
-  /** An id-only message moves the client's Last-Event-ID without an event (SSE spec). */
+  /** An id-only frame moves the client's Last-Event-ID without an event (SSE spec). */
   #advanceId(): void {
     if (this.#position === this.#sentPosition) return;
     this.#sentPosition = this.#position;
-    this.#enqueue({ id: `${this.#opts.bus.boot}.${this.#position}`, data: undefined });
+    this.#write(frame(`${this.#opts.bus.boot}.${this.#position}`, undefined, undefined));
   }
 
-  #enqueue(message: Outgoing): void {
+  #write(text: string): void {
     if (!this.#open) return;
-    if (this.#queue.length >= this.#opts.maxQueued) return this.end('slow-consumer');
-    this.#queue.push(message);
-    if (!this.#pumping) void this.#pump();
+    if (this.#blocked) {
+      // Only a socket that pushes back makes a slow consumer.
+      if (this.#queue.length >= this.#opts.maxQueued) return this.end('slow-consumer');
+      this.#queue.push(text);
+      return;
+    }
+    this.#queue.push(text);
+    if (this.#queue.length === 1) this.#opts.scheduleFlush(this);
+    else if (this.#queue.length >= FLUSH_AT_FRAMES) this.flush();
   }
 
-  async #pump(): Promise<void> {
-    this.#pumping = true;
-    try {
-      while (this.#open && this.#queue.length > 0) await this.#reply.sse.send(this.#queue.shift()!);
-    } catch {
-      // The connection closed under us: onClose cleans up.
-    } finally {
-      this.#pumping = false;
+  /** Writes every waiting frame at once, unless the socket is still pushing back. */
+  flush(): void {
+    if (!this.#open || this.#blocked || this.#queue.length === 0) return;
+    const batch = this.#queue.length === 1 ? this.#queue[0]! : this.#queue.join('');
+    this.#queue.length = 0;
+    if (!this.#reply.raw.write(batch)) {
+      this.#blocked = true;
+      this.#reply.raw.once('drain', this.#onDrain);
     }
+  }
+
+  #onDrained(): void {
+    this.#blocked = false;
+    this.flush();
   }
 
   #cleanup(): void {
     if (!this.#open) return;
     this.#open = false;
     this.#opts.bus.off('event', this.#onEvent);
+    this.#reply.raw.off('drain', this.#onDrain);
     for (const t of this.#timers) clearTimeout(t);
     this.#onEnd();
   }
