@@ -4,6 +4,9 @@ import { envelope } from './envelope.js';
 import { ChildOp } from './ops.js';
 import {
   ActivityEvent,
+  FriendVisibility,
+  GuildSummary,
+  MemberSummary,
   GatewaySessionInfo,
   GatewayState,
   PresenceBaseline,
@@ -74,6 +77,17 @@ export type DeliverFailedMessage = Static<typeof DeliverFailedMessage>;
 export const PongMessage = envelope(ChildOp.Pong, { requestId: RequestId });
 export type PongMessage = Static<typeof PongMessage>;
 
+/** The answer to a `query`: the field named after its kind, or why there is none. */
+export const AnswerMessage = envelope(ChildOp.Answer, {
+  requestId: RequestId,
+  guilds: Type.Optional(Type.Array(GuildSummary)),
+  members: Type.Optional(Type.Array(MemberSummary)),
+  friends: Type.Optional(Type.Record(Type.String(), FriendVisibility)),
+  /** `NOT_READY`, `UNKNOWN_GUILD` or `QUERY_FAILED`, with a readable message. */
+  error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+export type AnswerMessage = Static<typeof AnswerMessage>;
+
 export const HeartbeatMessage = envelope(ChildOp.Heartbeat, {
   ...WorkerHeartbeat.properties,
   /** Sequence number of the last gateway dispatch passed on whole (absent before the first). */
@@ -103,6 +117,7 @@ export const ChildMessage = Type.Union([
   DeliveredMessage,
   DeliverFailedMessage,
   PongMessage,
+  AnswerMessage,
   HeartbeatMessage,
   InvalidRequestMessage,
   FatalMessage,

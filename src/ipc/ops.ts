@@ -18,6 +18,7 @@ export const ParentOp = {
   Ping: 'ping',
   /** Lease keepalive (fencing). */
   Lease: 'lease',
+  Query: 'query',
   Shutdown: 'shutdown',
 } as const;
 export type ParentOp = (typeof ParentOp)[keyof typeof ParentOp];
@@ -31,6 +32,7 @@ export const ChildOp = {
   Delivered: 'delivered',
   DeliverFailed: 'deliver:failed',
   Pong: 'pong',
+  Answer: 'answer',
   Heartbeat: 'heartbeat',
   InvalidRequest: 'rest:invalid',
   Fatal: 'fatal',

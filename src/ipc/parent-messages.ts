@@ -2,7 +2,7 @@
 import { type Static, Type } from 'typebox';
 import { envelope } from './envelope.js';
 import { ParentOp } from './ops.js';
-import { DeliveryTarget, HandedOverSession, OutgoingMessage, PresenceBaseline, WorkerInitSettings } from './payloads.js';
+import { DeliveryTarget, HandedOverSession, OutgoingMessage, PresenceBaseline, WorkerInitSettings, WorkerQuery } from './payloads.js';
 
 /** Commands that expect an answer carry a `requestId` from a monotonic counter of the parent. */
 const RequestId = Type.Integer();
@@ -44,6 +44,10 @@ export type PingMessage = Static<typeof PingMessage>;
 export const LeaseMessage = envelope(ParentOp.Lease, { validForMs: Type.Number() });
 export type LeaseMessage = Static<typeof LeaseMessage>;
 
+/** A question about what the worker sees (discovery, friend visibility); answered by `answer`. */
+export const QueryMessage = envelope(ParentOp.Query, { requestId: RequestId, query: WorkerQuery });
+export type QueryMessage = Static<typeof QueryMessage>;
+
 export const ShutdownMessage = envelope(ParentOp.Shutdown, {
   reason: Type.Optional(Type.String()),
   /** Leave the gateway session resumable (exit without closing it): a new worker resumes it. */
@@ -57,6 +61,7 @@ export const ParentMessage = Type.Union([
   DeliverMessage,
   PingMessage,
   LeaseMessage,
+  QueryMessage,
   ShutdownMessage,
 ]);
 export type ParentMessage = Static<typeof ParentMessage>;

@@ -127,3 +127,42 @@ export const WorkerHeartbeat = Type.Object({
   at: Type.Number(),
 });
 export type WorkerHeartbeat = Static<typeof WorkerHeartbeat>;
+
+/** What the server may ask a worker about (`query`): its servers, a server's members, its friends. */
+export const WorkerQuery = Type.Union([
+  Type.Object({ kind: Type.Literal('guilds') }, { additionalProperties: false }),
+  Type.Object(
+    {
+      kind: Type.Literal('members'),
+      guildId: Type.String(),
+      /** Username or nickname prefix; empty for anyone. */
+      query: Type.String({ maxLength: 100 }),
+      limit: Type.Integer({ minimum: 1, maximum: 100 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ kind: Type.Literal('friends') }, { additionalProperties: false }),
+]);
+export type WorkerQuery = Static<typeof WorkerQuery>;
+
+export const GuildSummary = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  icon: Type.Union([Type.String(), Type.Null()]),
+  memberCount: Type.Integer(),
+});
+export type GuildSummary = Static<typeof GuildSummary>;
+
+export const MemberSummary = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  globalName: Type.Union([Type.String(), Type.Null()]),
+  nickname: Type.Union([Type.String(), Type.Null()]),
+  avatar: Type.Union([Type.String(), Type.Null()]),
+  bot: Type.Boolean(),
+});
+export type MemberSummary = Static<typeof MemberSummary>;
+
+/** Whether the bot sees a friend (shares a server with them), and their presence as it has it. */
+export const FriendVisibility = Type.Object({ visible: Type.Boolean(), presence: Type.Optional(FriendPresence) });
+export type FriendVisibility = Static<typeof FriendVisibility>;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AccountChanges } from '../services/account-changes.js';
 import { AccountService } from '../services/account-service.js';
+import { DiscoveryService } from '../services/discovery-service.js';
 import { FriendService } from '../services/friend-service.js';
 import { HistoryService } from '../services/history-service.js';
 import { SystemService } from '../services/system-service.js';
@@ -16,6 +17,7 @@ declare module 'fastify' {
     users: UserService;
     accounts: AccountService;
     friends: FriendService;
+    discovery: DiscoveryService;
     history: HistoryService;
     system: SystemService;
   }
@@ -65,6 +67,15 @@ export default fp(
     app.decorate('users', new UserService(db.models));
     app.decorate('accounts', accounts);
     app.decorate('friends', friends);
+    app.decorate(
+      'discovery',
+      new DiscoveryService({
+        query: (id, query) => supervisor.query(id, query),
+        isReady: (id) => supervisor.get(id)?.state === 'ready',
+        // The metrics plugin registers after this one; queries only run once the app is up.
+        observe: (kind, seconds) => app.metrics.ipcRoundTrip.observe({ type: `query:${kind}` }, seconds),
+      }),
+    );
     app.decorate('history', new HistoryService(db.models, accounts));
     app.decorate('system', system);
 

@@ -1,4 +1,4 @@
-import type { DeliveredMessage, DeliverFailedMessage, PongMessage } from '../ipc/index.js';
+import type { AnswerMessage, DeliveredMessage, DeliverFailedMessage, PongMessage } from '../ipc/index.js';
 import { ChildOp } from '../ipc/index.js';
 import { DeliveryFailedError } from './errors.js';
 import type { WorkerHandle } from './worker-handle.js';
@@ -12,12 +12,14 @@ export interface DeliveryResult {
  * Settles the request a reply answers. Returns false for a reply to an unknown or expired
  * request (a late answer after the timeout, or a forged id).
  */
-export function settleReply(handle: WorkerHandle, msg: DeliveredMessage | DeliverFailedMessage | PongMessage): boolean {
+export function settleReply(handle: WorkerHandle, msg: DeliveredMessage | DeliverFailedMessage | PongMessage | AnswerMessage): boolean {
   switch (msg.type) {
     case ChildOp.Delivered:
       return handle.requests.resolve(msg.requestId, { messageId: msg.messageId, channelId: msg.channelId } satisfies DeliveryResult);
     case ChildOp.Pong:
       return handle.requests.resolve(msg.requestId, undefined);
+    case ChildOp.Answer:
+      return handle.requests.resolve(msg.requestId, msg);
     case ChildOp.DeliverFailed:
       return handle.requests.reject(
         msg.requestId,

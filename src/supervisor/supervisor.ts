@@ -10,6 +10,9 @@ import {
   type OutgoingMessage,
   ParentOp,
   type PingMessage,
+  type AnswerMessage,
+  type QueryMessage,
+  type WorkerQuery,
 } from '../ipc/index.js';
 import type { DeliveryResult } from './child-replies.js';
 import { SPAWN_PRIORITY } from './constants.js';
@@ -216,6 +219,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const handle = this.#readyHandle(accountId, 'deliver');
       const request = ipcMessage<DeliverMessage>({ type: ParentOp.Deliver, requestId: this.#nextRequestId(), target, message });
       return handle.request<DeliveryResult>(request, opts.timeoutMs ?? this.#config.requestTimeoutMs);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Asks the ready worker what it sees (its servers, a server's members, its friends' visibility).
+   * Resolves with its answer, which may carry an `error`; rejects like `deliver` when it cannot ask.
+   */
+  query(accountId: string, query: WorkerQuery, opts: { timeoutMs?: number } = {}): Promise<AnswerMessage> {
+    try {
+      this.#assertOpen('query', accountId);
+      const handle = this.#readyHandle(accountId, 'query');
+      const request = ipcMessage<QueryMessage>({ type: ParentOp.Query, requestId: this.#nextRequestId(), query });
+      return handle.request<AnswerMessage>(request, opts.timeoutMs ?? this.#config.requestTimeoutMs);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -214,6 +214,7 @@ export class WorkerRunner {
       case ChildOp.Delivered:
       case ChildOp.DeliverFailed:
       case ChildOp.Pong:
+      case ChildOp.Answer:
         if (!settleReply(handle, msg)) {
           this.accountLog(rec.accountId).debug({ requestId: msg.requestId }, 'reply to an unknown or expired request dropped');
         }

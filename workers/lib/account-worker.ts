@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type {
   ActivityEvent,
   ActivityMessage,
+  AnswerMessage,
   DeliverFailedMessage,
   DeliverMessage,
   FatalMessage,
@@ -12,6 +13,7 @@ import type {
   InvalidRequestMessage,
   ParentMessage,
   PongMessage,
+  QueryMessage,
   ReadyMessage,
   SessionMessage,
   StateMessage,
@@ -22,7 +24,8 @@ import { WORKER_EXIT_CODES } from './exit-codes.js';
 import { closeCodeAction } from './close-codes.js';
 import { createDiscordClient } from './client-factory.js';
 import { createDeliverer, type Deliver } from './delivery.js';
-import { GuildIds } from './guild-ids.js';
+import { answerQuery } from './discovery.js';
+import { GuildIds, MEMBER_REQUEST_TIMEOUT_MS } from './guild-ids.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { IpcChannel } from './ipc-channel.js';
 import { PresenceTracker, type RawGuildPresences, type RawPresence } from './presence-tracker.js';
@@ -102,6 +105,8 @@ export class AccountWorker {
         return void this.#send(message<PongMessage>({ type: ChildOp.Pong, requestId: msg.requestId }));
       case ParentOp.Lease:
         return this.#keepLease(msg.validForMs);
+      case ParentOp.Query:
+        return void this.#answer(msg);
       case ParentOp.Shutdown:
         return void this.shutdown(msg.reason ?? 'asked by the server', msg.keepSession === true);
     }
@@ -359,6 +364,12 @@ export class AccountWorker {
     void this.#guilds.requestPresences(client, added).then((answered) => {
       this.#log.info({ added: added.length, answered }, 'new friends looked up');
     });
+  }
+
+  /** Discovery and friend visibility, for the API. */
+  async #answer(msg: QueryMessage): Promise<void> {
+    const fields = await answerQuery(this.#client, this.#tracker, msg.query, MEMBER_REQUEST_TIMEOUT_MS);
+    await this.#send(message<AnswerMessage>({ type: ChildOp.Answer, requestId: msg.requestId, ...fields }));
   }
 
   async #handleDeliver(cmd: DeliverMessage): Promise<void> {

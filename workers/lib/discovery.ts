@@ -1,22 +1,6 @@
 import type { Client } from 'discord.js';
-
-/** A server the bot is in, as the discovery routes show it. */
-export interface GuildSummary {
-  id: string;
-  name: string;
-  icon: string | null;
-  memberCount: number;
-}
-
-/** A member of a server, enough to pick them as a friend. */
-export interface MemberSummary {
-  id: string;
-  username: string;
-  globalName: string | null;
-  nickname: string | null;
-  avatar: string | null;
-  bot: boolean;
-}
+import type { AnswerMessage, GuildSummary, MemberSummary, WorkerQuery } from '../../src/ipc/index.js';
+import type { PresenceTracker } from './presence-tracker.js';
 
 /** Members one search returns at most (gateway op 8 with a query answers up to 100). */
 export const MEMBER_SEARCH_MAX = 100;
@@ -53,4 +37,25 @@ export async function searchMembers(
       bot: m.user.bot,
     }))
     .sort((a, b) => a.username.localeCompare(b.username));
+}
+
+/** The answer fields of one query: `guilds`, `members` or `friends`, or an `error`. */
+export type AnswerFields = Omit<AnswerMessage, 'v' | 'type' | 'requestId'>;
+
+/** Answers what the server asked; never throws (a failure is an `error` field). */
+export async function answerQuery(
+  client: Client | undefined,
+  tracker: PresenceTracker,
+  query: WorkerQuery,
+  timeoutMs: number,
+): Promise<AnswerFields> {
+  if (query.kind === 'friends') return { friends: tracker.visibility() };
+  if (!client?.isReady()) return { error: { code: 'NOT_READY', message: 'The worker is not logged in' } };
+  try {
+    if (query.kind === 'guilds') return { guilds: listGuilds(client) };
+    const members = await searchMembers(client, query.guildId, query.query, query.limit, timeoutMs);
+    return members ? { members } : { error: { code: 'UNKNOWN_GUILD', message: 'The bot is not in that server' } };
+  } catch (err) {
+    return { error: { code: 'QUERY_FAILED', message: err instanceof Error ? err.message : String(err) } };
+  }
 }

@@ -5,7 +5,7 @@ const MEMBER_REQUEST_MAX_IDS = 100;
 /** `GET /users/@me/guilds` returns at most this many per page. */
 const GUILD_PAGE_SIZE = 200;
 /** A member request the gateway does not answer is given up after this long. */
-const MEMBER_REQUEST_TIMEOUT_MS = 15_000;
+export const MEMBER_REQUEST_TIMEOUT_MS = 15_000;
 
 const chunk = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

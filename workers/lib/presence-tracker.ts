@@ -101,6 +101,19 @@ export class PresenceTracker {
     return taken;
   }
 
+  /**
+   * For each friend: whether the bot has seen them in a shared server (a member list or a
+   * presence), and their presence as last seen.
+   */
+  visibility(): Record<string, { visible: boolean; presence?: PresenceSnapshot }> {
+    return Object.fromEntries(
+      [...this.#friends].map((id) => {
+        const presence = this.#known.get(id);
+        return [id, presence ? { visible: true, presence } : { visible: false }];
+      }),
+    );
+  }
+
   get friendCount(): number {
     return this.#friends.size;
   }

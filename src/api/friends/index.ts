@@ -27,7 +27,8 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const page = await app.friends.list(request.user.sub, request.params.id, request.query);
-      return { items: page.items.map((f) => presentFriend(app, f)), nextCursor: page.nextCursor };
+      const visibility = await app.discovery.visibility(request.params.id);
+      return { items: page.items.map((f) => presentFriend(app, f, visibility)), nextCursor: page.nextCursor };
     },
   );
 
@@ -61,7 +62,10 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Friend, ...errors(401, 404, 429) },
       },
     },
-    async (request) => presentFriend(app, await app.friends.get(request.user.sub, request.params.id, request.params.friendId)),
+    async (request) => {
+      const friend = await app.friends.get(request.user.sub, request.params.id, request.params.friendId);
+      return presentFriend(app, friend, await app.discovery.visibility(request.params.id));
+    },
   );
 
   app.put(

@@ -55,7 +55,12 @@ async function scenario() {
 describe('why not: presence and last decision on every friend', () => {
   it('shows what the bot last saw and decided, and why nothing was sent', async () => {
     const s = await scenario();
-    expect((await call('GET', s.friendUrl)).json()).toMatchObject({ presence: null, lastDecision: null });
+    // The worker sees pal in the shared server, offline so far; nothing decided yet.
+    expect((await call('GET', s.friendUrl)).json()).toMatchObject({
+      visible: true,
+      presence: { status: 'offline', activities: [] },
+      lastDecision: null,
+    });
 
     const online = nextOutcome(s.id);
     fake.setPresence(s.pal.id, { status: 'online', activities: [] });

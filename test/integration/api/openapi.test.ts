@@ -33,6 +33,8 @@ const ROUTES = [
   'post /api/accounts/start',
   'post /api/accounts/stop',
   'get /api/accounts/{id}/invite-url',
+  'get /api/accounts/{id}/guilds',
+  'get /api/accounts/{id}/guilds/{guildId}/members',
   'get /api/accounts/{id}/logs',
   'get /api/accounts/{id}/friends',
   'post /api/accounts/{id}/friends',
