@@ -1,6 +1,6 @@
 /**
  * Builders for the Discord JSON objects the fake sends, from its records. Field lists follow what
- * discord.js 14 reads (see /work/shared/FAKE_DISCORD.md); pure functions, no I/O.
+ * discord.js 14 reads (docs/fake-discord.md lists them); pure functions, no I/O.
  */
 import { hasIntent, Intent } from './intents.js';
 import type {

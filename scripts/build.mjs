@@ -1,6 +1,6 @@
 // Bundles the server and the worker with esbuild.
 // The worker ships as one CommonJS file: a bundled child starts about twice as fast and uses
-// less memory than one that resolves discord.js's module graph at start-up (ARCHITECTURE §7).
+// less memory than one that resolves discord.js's module graph at start-up (docs/performance.md).
 import { build } from 'esbuild';
 // The worker's options live in JSON, shared with bench/worker-build.ts so the benchmark measures
 // the worker exactly as shipped: CommonJS; the optional native accelerators that discord.js and

@@ -3,7 +3,7 @@ import type { LoadTestResult } from './result-types.js';
 import { fmtMiB, fmtMs } from './report.js';
 import { lineChart } from './svg-chart.js';
 
-/** The targets of ARCHITECTURE.md §7, checked at the sweep's rate. */
+/** The latency targets (stored p99 ≤ 50 ms, delivered p99 ≤ 100 ms; docs/performance.md), checked at the sweep's rate. */
 export const SWEEP_TARGETS = { storedP99Ms: 50, deliveredP99Ms: 100 } as const;
 
 export interface SweepRow {
