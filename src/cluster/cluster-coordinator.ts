@@ -162,6 +162,7 @@ export class ClusterCoordinator {
     const ids = [...this.#held.keys()];
     this.#held.clear();
     try {
+      await this.#o.hooks.handOver?.(ids);
       await this.#o.leases.release(ids);
       await this.#o.registry.leave();
       this.#counters.releases += ids.length;
@@ -264,13 +265,17 @@ export class ClusterCoordinator {
     h.appliedRestartVersion = desired.restartVersion;
   }
 
-  /** Stores what the account's worker reported, then releases the lease. */
-  async #letGo(accountId: string): Promise<void> {
+  /**
+   * Stores what the account's worker reported (and, handing over, its gateway session), then
+   * releases the lease.
+   */
+  async #letGo(accountId: string, opts: { handOver?: boolean } = {}): Promise<void> {
     if (!this.#held.has(accountId)) {
       await this.#o.leases.release([accountId]);
       return;
     }
     await this.#o.hooks.flush();
+    if (opts.handOver) await this.#o.hooks.handOver?.([accountId]);
     this.#held.delete(accountId);
     await this.#o.leases.release([accountId]);
   }
@@ -345,8 +350,8 @@ export class ClusterCoordinator {
   #shed(accountId: string): Promise<void> {
     return this.#serial.run(accountId, async () => {
       if (!this.#held.has(accountId)) return;
-      await this.#o.workers.stop(accountId);
-      await this.#letGo(accountId);
+      await this.#o.workers.stop(accountId, { keepSession: true });
+      await this.#letGo(accountId, { handOver: true });
       this.#counters.handOffs += 1;
       this.#log.info({ accountId }, 'lease handed off');
     });

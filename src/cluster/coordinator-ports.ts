@@ -3,7 +3,8 @@ import type { WorkerState } from '../supervisor/worker-state.js';
 /** What the coordinator needs of the local supervisor. */
 export interface LocalWorkers {
   start(accountId: string): Promise<unknown>;
-  stop(accountId: string): Promise<unknown>;
+  /** With `keepSession`, the gateway session stays resumable for the account's next owner. */
+  stop(accountId: string, opts?: { keepSession?: boolean }): Promise<unknown>;
   restart(accountId: string): Promise<unknown>;
   remove(accountId: string): Promise<unknown>;
   get(accountId: string): { state: WorkerState } | undefined;
@@ -18,6 +19,11 @@ export interface CoordinatorHooks {
   flush(): Promise<void>;
   /** Waits for deliveries in progress (graceful stop). */
   drain(): Promise<void>;
+  /**
+   * Before leases are let go: saves the stopped workers' gateway sessions where the next owner
+   * reads them, so it resumes instead of identifying (events stored first: see `flush`).
+   */
+  handOver?(accountIds: string[]): Promise<void>;
   /** After each renewal: how long each held account's lease is trusted (the workers' keepalive). */
   keepalive?(validForMs: Map<string, number>): void;
 }

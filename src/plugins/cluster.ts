@@ -4,6 +4,7 @@ import { ClusterCoordinator } from '../cluster/cluster-coordinator.js';
 import { LeaseRepository } from '../cluster/lease-repository.js';
 import { NodeRegistry } from '../cluster/node-registry.js';
 import { VERSION } from '../config/version.js';
+import { persistSessions } from '../services/gateway-sessions.js';
 import { enabledFriendIds } from '../services/worker-init.js';
 import { RESTING_STATES } from '../supervisor/worker-state.js';
 
@@ -31,7 +32,7 @@ export interface ClusterPluginOptions {
  */
 export default fp<ClusterPluginOptions>(
   async function cluster(app: FastifyInstance, opts) {
-    const { db, supervisor, activity, pipeline, friendDirectory, clusterConfig: config } = app;
+    const { db, supervisor, activity, pipeline, friendDirectory, tokenCipher, clusterConfig: config } = app;
     const { nodeId, timing, capacity } = config;
     const coordinator = new ClusterCoordinator({
       config,
@@ -48,6 +49,15 @@ export default fp<ClusterPluginOptions>(
           }
         },
         flush: () => activity.flush(),
+        handOver: (ids) =>
+          persistSessions(
+            db.models.DiscordAccount,
+            tokenCipher,
+            ids.flatMap((id) => {
+              const handover = supervisor.sessionHandover(id);
+              return handover ? [[id, handover] as const] : [];
+            }),
+          ),
         keepalive: (validForMs) => supervisor.renewLeases(validForMs),
         drain: () => pipeline.drain(),
       },

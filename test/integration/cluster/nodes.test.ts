@@ -101,9 +101,13 @@ describe('several nodes on one database', () => {
 
   it('moves the accounts of a node that stops gracefully in seconds, not after the lease', async () => {
     const [a, b] = nodes.map((t) => t.app) as [App, App];
+    const before = fake.stats();
     await nodes[0]!.close();
     nodes.shift();
     await whenWorkers([b], () => readyOn(b).length === 4, 'all 4 ready on node-b');
+    // Handed over with their gateway sessions: node-b resumed them, nobody identified again.
+    expect(fake.stats().identifies).toBe(before.identifies);
+    expect(fake.stats().resumes).toBeGreaterThanOrEqual(before.resumes + 2);
     const status = (await call(b, 'GET', '/api/status')).json<{ nodes?: Array<{ id: string }> }>();
     expect(a.cluster.counters.releases).toBeGreaterThanOrEqual(2);
     expect(b.cluster.counters.takes).toBeGreaterThanOrEqual(4);
@@ -113,9 +117,12 @@ describe('several nodes on one database', () => {
 
   it('hands accounts to a node that joins; a node that loses the database fences itself and cannot record', async () => {
     const b = nodes[0]!.app;
+    const before = fake.stats();
     const c = (await startNode('node-c', SHORT_LEASE)).app;
     await whenWorkers([b, c], () => readyOn(b).length === 2 && readyOn(c).length === 2, 'node-c took its share');
     expect(b.cluster.counters.handOffs).toBeGreaterThanOrEqual(2);
+    // A hand-off carries the session: node-c resumed what node-b let go.
+    expect(fake.stats().identifies).toBe(before.identifies);
     const onC = readyOn(c);
 
     // node-c can no longer renew: it stops its workers at the deadline, and node-b takes them
