@@ -101,17 +101,17 @@ describe('the dashboard in a browser', () => {
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}/accounts.png` });
 
-    // The account page: watch the friend.
+    // The account page: pick the friend among the members of the bot's server.
     await row.getByRole('link', { name: 'Meme bot' }).click();
     await page.getByRole('heading', { name: 'Meme bot' }).waitFor();
-    await page.getByLabel('Or a Discord user id').fill(friend.id);
-    await page.getByRole('button', { name: 'Watch', exact: true }).click();
+    await page.getByRole('button', { name: "Choose from the bot's servers" }).click();
+    await page.getByRole('button', { name: 'Watch pal' }).click();
     const friendRow = page.locator(`tr[data-friend="${friend.id}"]`);
     await friendRow.waitFor();
 
     // The friend starts a game: the activity and the delivery appear live.
     fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'Chess', type: 0 }] });
-    await page.locator('.feed-activity', { hasText: /started playing Chess/ }).waitFor({ timeout: 30_000 });
+    await page.locator('.feed-activity', { hasText: /pal started playing Chess/ }).waitFor({ timeout: 30_000 });
     await page.locator('.feed-delivery', { hasText: /Sent \S+ an item/ }).waitFor({ timeout: 30_000 });
     await friendRow.locator('.presence', { hasText: 'Chess' }).waitFor();
     await page.locator('.history-sent').first().waitFor({ timeout: 30_000 });

@@ -101,7 +101,11 @@ export interface Guild {
 export interface Member {
   id: string;
   username: string;
-  displayName?: string | null;
+  globalName: string | null;
+  nickname: string | null;
+  bot: boolean;
+  /** Already a friend of this account. */
+  watched: boolean;
 }
 
 export interface StatusBody {

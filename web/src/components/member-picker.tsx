@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import type { Guild, Member } from '../types.js';
+import type { Guild, Member, Page } from '../types.js';
 import { ErrorNote } from './error-note.js';
 
 interface Props {
@@ -20,8 +20,8 @@ export function MemberPicker({ accountId, onPick }: Props) {
 
   useEffect(() => {
     if (!open) return;
-    api<{ guilds: Guild[] }>('GET', `/api/accounts/${accountId}/guilds`)
-      .then(({ guilds: list }) => {
+    api<Page<Guild>>('GET', `/api/accounts/${accountId}/guilds?limit=100`)
+      .then(({ items: list }) => {
         setGuilds(list);
         if (list[0]) setGuildId(list[0].id);
       })
@@ -35,8 +35,8 @@ export function MemberPicker({ accountId, onPick }: Props) {
     if (!guildId) return;
     const timer = setTimeout(() => {
       const search = new URLSearchParams({ limit: '25', ...(query ? { query } : {}) });
-      api<{ members: Member[] }>('GET', `/api/accounts/${accountId}/guilds/${guildId}/members?${search.toString()}`)
-        .then(({ members: list }) => setMembers(list))
+      api<Page<Member>>('GET', `/api/accounts/${accountId}/guilds/${guildId}/members?${search.toString()}`)
+        .then(({ items: list }) => setMembers(list.filter((m) => !m.bot)))
         .catch(setError);
     }, 200);
     return () => clearTimeout(timer);
@@ -46,6 +46,7 @@ export function MemberPicker({ accountId, onPick }: Props) {
     setError(null);
     try {
       await onPick({ id, name });
+      setMembers((list) => list && list.map((m) => (m.id === id ? { ...m, watched: true } : m)));
     } catch (err) {
       setError(err);
     }
@@ -80,14 +81,21 @@ export function MemberPicker({ accountId, onPick }: Props) {
       )}
       {members && (
         <ul class="members" aria-label="Members">
-          {members.map((m) => (
-            <li key={m.id}>
-              <span>{m.displayName ?? m.username}</span> <span class="muted">@{m.username}</span>
-              <button type="button" class="small" onClick={() => void pick(m.id, m.displayName ?? m.username)} aria-label={`Watch ${m.displayName ?? m.username}`}>
-                Watch
-              </button>
-            </li>
-          ))}
+          {members.map((m) => {
+            const name = m.nickname ?? m.globalName ?? m.username;
+            return (
+              <li key={m.id}>
+                <span>{name}</span> <span class="muted">@{m.username}</span>
+                {m.watched ? (
+                  <span class="muted watching">watched</span>
+                ) : (
+                  <button type="button" class="small" onClick={() => void pick(m.id, name)} aria-label={`Watch ${name}`}>
+                    Watch
+                  </button>
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
       <form
