@@ -56,7 +56,8 @@ export class ClusterCoordinator {
   #pendingTakes = 0;
   #free = new Set<string>();
   #timers: NodeJS.Timeout[] = [];
-  #ticking = false;
+  #renewing = false;
+  #placing = false;
   #polling = false;
   #joined = false;
   #closed = false;
@@ -86,17 +87,23 @@ export class ClusterCoordinator {
     await this.#o.registry.prune(this.#now());
     this.#joined = true;
     this.#log.info({ nodeId: this.#me, ...timing, capacity: Number.isFinite(capacity) ? capacity : null }, 'joined the cluster');
-    await this.#tick();
-    await this.#poll();
     const every = (ms: number, fn: () => unknown) => {
       const t = setInterval(fn, ms);
       t.unref();
       this.#timers.push(t);
     };
-    every(timing.renewMs, () => void this.#tick());
+    // Renewal has its own timer: placement (which waits for workers to stop and start) can take
+    // longer than a period on a busy machine, and a renewal queued behind it would miss the
+    // deadline and make this node fence itself.
+    every(timing.renewMs, () => void this.#renewRound());
+    every(timing.renewMs, () => void this.#placeRound());
     every(this.#o.pollMs ?? 500, () => void this.#poll());
     // Separate from the renewal, which may hang on an unreachable database.
     every(Math.max(10, Math.min(500, timing.renewMs / 2)), () => this.#fenceExpired());
+    // The timers run from here on, so renewals go on while the first placement starts workers.
+    await this.#renewRound();
+    await this.#placeRound();
+    await this.#poll();
   }
 
   /** Whether this node holds the account's lease and still trusts it (writes and sends check this). */
@@ -288,21 +295,33 @@ export class ClusterCoordinator {
     return [self, ...this.#nodes];
   }
 
-  /** Once per renew period: renew (one write), heartbeat, membership, placement. */
-  async #tick(): Promise<void> {
-    if (this.#ticking || this.#closed) return;
-    this.#ticking = true;
+  /** Once per renew period, never behind placement: renew every lease (one write), heartbeat. */
+  async #renewRound(): Promise<void> {
+    if (this.#renewing || this.#closed) return;
+    this.#renewing = true;
     try {
       await this.#renew();
+      await this.#o.registry.heartbeat(this.#now(), this.#held.size);
+    } catch (err) {
+      this.#log.warn({ err }, 'lease renewal failed; retrying next period');
+    } finally {
+      this.#renewing = false;
+    }
+  }
+
+  /** Once per renew period (skipped while the last one still runs): membership, placement. */
+  async #placeRound(): Promise<void> {
+    if (this.#placing || this.#closed) return;
+    this.#placing = true;
+    try {
       const now = this.#now();
-      await this.#o.registry.heartbeat(now, this.#held.size);
       this.#nodes = await this.#o.registry.live(now);
       this.#running = await this.#o.leases.countRunning();
       await this.#place(now);
     } catch (err) {
-      this.#log.warn({ err }, 'cluster round failed; retrying next period');
+      this.#log.warn({ err }, 'placement round failed; retrying next period');
     } finally {
-      this.#ticking = false;
+      this.#placing = false;
     }
   }
 
