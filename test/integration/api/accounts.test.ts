@@ -62,7 +62,8 @@ describe('POST /api/accounts', () => {
     };
     const res = await call('POST', '/api/accounts', { label: 'Channel bot', token: fakeBotToken(), settings });
     expect(res.statusCode).toBe(201);
-    expect(res.json().settings).toEqual(settings);
+    // Flags left out get their safe default (allowSpoilers: false).
+    expect(res.json().settings).toEqual({ ...settings, content: { ...settings.content, allowSpoilers: false } });
   });
 
   it('rejects a token that does not look like a bot token', async () => {

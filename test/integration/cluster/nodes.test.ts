@@ -58,6 +58,8 @@ beforeAll(async () => {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
   mongo = await startTestMongo();
   await Promise.all([startNode('node-a', LONG_LEASE), startNode('node-b', LONG_LEASE)]);
+  // In name order, whichever finished starting first: the tests below say which node is which.
+  nodes.sort((x, y) => x.app.cluster.nodeId.localeCompare(y.app.cluster.nodeId));
   user = await registerAndLogin(nodes[0]!.app);
   for (let i = 0; i < 4; i++) {
     const bot = fake.createBot({});
@@ -102,14 +104,17 @@ describe('several nodes on one database', () => {
   it('moves the accounts of a node that stops gracefully in seconds, not after the lease', async () => {
     const [a, b] = nodes.map((t) => t.app) as [App, App];
     const before = fake.stats();
+    // The last test's restart may have left the shares uneven: count what node-a runs now.
+    const onA = readyOn(a).length;
+    expect(onA).toBeGreaterThan(0);
     await nodes[0]!.close();
     nodes.shift();
     await whenWorkers([b], () => readyOn(b).length === 4, 'all 4 ready on node-b');
     // Handed over with their gateway sessions: node-b resumed them, nobody identified again.
     expect(fake.stats().identifies).toBe(before.identifies);
-    expect(fake.stats().resumes).toBeGreaterThanOrEqual(before.resumes + 2);
+    expect(fake.stats().resumes).toBeGreaterThanOrEqual(before.resumes + onA);
     const status = (await call(b, 'GET', '/api/status')).json<{ nodes?: Array<{ id: string }> }>();
-    expect(a.cluster.counters.releases).toBeGreaterThanOrEqual(2);
+    expect(a.cluster.counters.releases).toBeGreaterThanOrEqual(onA);
     expect(b.cluster.counters.takes).toBeGreaterThanOrEqual(4);
     expect(status.nodes).toBeUndefined(); // not an admin
     expect(fake.stats().maxSessionsPerBot).toBe(1);

@@ -9,8 +9,12 @@ import {
   type PickResult,
 } from '../../../src/services/content/content-service.js';
 import type { ContentItem } from '../../../src/services/content/item.js';
+import { createProviderRegistry } from '../../../src/services/content/provider-registry.js';
 import { render } from '../../../src/services/content/render.js';
 import { type ProviderFixture, startProviderFixture } from '../../../scripts/lib/provider-fixture.js';
+
+/** The fixture listens on 127.0.0.1, a private address the server refuses by default. */
+const fixtureRegistry = () => createProviderRegistry({ allowPrivateHosts: true });
 
 const ACCOUNT = 'acc-1';
 const never = { isRecent: () => false };
@@ -39,7 +43,7 @@ function itemOf(result: PickResult): ContentItem {
 describe('ContentService with real HTTP providers', () => {
   it('falls back to the next provider when one times out', async () => {
     fixture.setMode('slow', 'slowsub');
-    service = new ContentService({ providerTimeoutMs: 2000 });
+    service = new ContentService({ registry: fixtureRegistry(), providerTimeoutMs: 2000 });
     const config: ContentConfig = {
       providers: [gimme('slow', 'slowsub', 100), gimme('fast', 'fastsub', 1)],
       allowNsfw: false,
@@ -55,7 +59,7 @@ describe('ContentService with real HTTP providers', () => {
 
   it('never picks NSFW or spoiler items by default', async () => {
     fixture.setMode('mixed', 'mixedsub');
-    service = new ContentService({ bufferSize: 30, lowWater: 30 });
+    service = new ContentService({ registry: fixtureRegistry(), bufferSize: 30, lowWater: 30 });
     service.configure(ACCOUNT, {
       providers: [gimme('mixed', 'mixedsub', 1)],
       allowNsfw: false,
@@ -77,7 +81,7 @@ describe('ContentService with real HTTP providers', () => {
 
   it('skips with no-content when a provider serves only NSFW and the account does not allow it', async () => {
     fixture.setMode('nsfw', 'nsfwsub');
-    service = new ContentService();
+    service = new ContentService({ registry: fixtureRegistry() });
     service.configure(ACCOUNT, {
       providers: [gimme('lewd', 'nsfwsub', 1)],
       allowNsfw: false,
@@ -88,7 +92,7 @@ describe('ContentService with real HTTP providers', () => {
 
   it('serves NSFW items to an account that allows them', async () => {
     fixture.setMode('nsfw', 'nsfwsub');
-    service = new ContentService();
+    service = new ContentService({ registry: fixtureRegistry() });
     service.configure(ACCOUNT, {
       providers: [gimme('lewd', 'nsfwsub', 1)],
       allowNsfw: true,
@@ -99,7 +103,7 @@ describe('ContentService with real HTTP providers', () => {
 
   it('comes back to a provider once it recovers', async () => {
     fixture.setMode('fail', 'flakysub');
-    service = new ContentService({ backoffInitialMs: 50, backoffJitter: 0 });
+    service = new ContentService({ registry: fixtureRegistry(), backoffInitialMs: 50, backoffJitter: 0 });
     service.configure(ACCOUNT, {
       providers: [gimme('flaky', 'flakysub', 1)],
       allowNsfw: false,
@@ -113,7 +117,7 @@ describe('ContentService with real HTTP providers', () => {
 
   it('renders a picked image as an embed whose image URL answers', async () => {
     fixture.setMode('ok', 'render');
-    service = new ContentService();
+    service = new ContentService({ registry: fixtureRegistry() });
     service.configure(ACCOUNT, {
       providers: [gimme('memes', 'render', 1)],
       allowNsfw: false,
