@@ -1,23 +1,14 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../fake-discord/index.js';
 import { buildTestApp, type TestApp } from '../support/build-app.js';
+import { launchChromium } from '../support/browser.js';
 
 // The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the real
 // server, a real worker process and the fake Discord: what a person does on a first visit.
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOTS = 'results/screenshots';
 const PASSWORD = 'correct horse battery staple';
 
@@ -31,7 +22,7 @@ beforeAll(async () => {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
   t = await buildTestApp({ env: { DISCORD_API_URL: fake.apiUrl } });
   baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   await mkdir(SCREENSHOTS, { recursive: true });
 });
