@@ -26,6 +26,9 @@ function parsePipeline(command: Doc): Doc[] {
       throw new CommandError('Location40323', 'A pipeline stage specification object must contain exactly one field.');
     }
     const name = names[0] as string;
+    // What a standalone mongod answers (it checks this while parsing the stage, before anything
+    // else); the driver's `watch()` surfaces it, and callers fall back to polling on it.
+    if (name === '$changeStream') throw new CommandError('Location40573', 'The $changeStream stage is only supported on replica sets');
     if (UNSUPPORTED_STAGES.has(name)) throw new CommandError('CommandNotSupported', `${name} is not supported by the embedded store`);
     if (!KNOWN_STAGES.has(name)) throw new CommandError('Location40324', `Unrecognized pipeline stage name: '${name}'`);
     if (name === '$out' && i !== pipeline.length - 1) {
