@@ -224,7 +224,12 @@ export class AccountService {
     if (worker.botUserId) set.botUserId = worker.botUserId;
     if (worker.botUsername) set.botUsername = worker.botUsername;
     if (worker.lastError) set.lastError = { ...worker.lastError, at: new Date(worker.lastError.at) };
-    await this.models.DiscordAccount.updateOne({ _id, 'lease.owner': lease.owner, 'lease.epoch': lease.epoch }, { $set: set });
+    // Ready without an error: the stored one is over.
+    const unset = worker.state === 'ready' && !worker.lastError ? { $unset: { lastError: '' } } : {};
+    await this.models.DiscordAccount.updateOne(
+      { _id, 'lease.owner': lease.owner, 'lease.epoch': lease.epoch },
+      { $set: set, ...unset },
+    );
     this.#cache.invalidateAccount(accountId);
   }
 
@@ -251,8 +256,11 @@ export class AccountService {
     const id = a._id.toHexString();
     const worker = this.workers.get(id) ?? null;
     const node = this.#nodeOf(id, a, worker);
-    const lastError = worker?.lastError
-      ? { code: worker.lastError.code, message: worker.lastError.message, at: new Date(worker.lastError.at) }
+    // The live worker's error when there is a worker (none once it is ready again), else the stored one.
+    const lastError = worker
+      ? worker.lastError
+        ? { code: worker.lastError.code, message: worker.lastError.message, at: new Date(worker.lastError.at) }
+        : null
       : a.lastError?.code
         ? { code: a.lastError.code, message: a.lastError.message ?? '', at: a.lastError.at ?? a.updatedAt }
         : null;

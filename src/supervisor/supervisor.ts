@@ -91,6 +91,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         });
       case 'spawn':
         rec.history = EMPTY_HISTORY;
+        // A run the user starts has no error yet; automatic restarts keep the one that caused them.
+        rec.lastError = undefined;
         this.#runner.enqueueSpawn(rec, SPAWN_PRIORITY.start);
         break;
     }
@@ -146,6 +148,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         retryable: true,
       });
     }
+    rec.lastError = undefined;
     if (rec.phase.state === 'backoff') {
       this.#runner.cancelPending(rec);
       rec.restarts += 1;

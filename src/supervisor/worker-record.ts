@@ -65,7 +65,8 @@ export function toSnapshot(rec: WorkerRecord): WorkerSnapshot {
   const optional: Omit<WorkerSnapshot, 'accountId' | 'state' | 'restarts'> = {
     pid: processOf(rec)?.handle.pid,
     ...rec.bot,
-    gatewayState: rec.run.gatewayState,
+    // A gateway state is only meaningful while a process holds the connection.
+    gatewayState: processOf(rec) === undefined ? undefined : rec.run.gatewayState,
     lastError: rec.lastError && { ...rec.lastError },
     lastHeartbeat: rec.run.lastHeartbeat && { ...rec.run.lastHeartbeat },
     startedAt: rec.run.startedAt,

@@ -129,4 +129,23 @@ describe('starting and stopping an account', () => {
       worker: { state: 'error', restarts: 0 },
     });
   });
+
+  it('shows fields that agree: no gateway state without a process, no old error once ready again', async () => {
+    const { id } = await createAccount(t.app, user.authorization);
+    await call('POST', `/api/accounts/${id}/start`);
+    await waitForWorker(t.app, id, (w) => w.state === 'error');
+    const failed = (await call('GET', `/api/accounts/${id}`)).json();
+    expect(failed).toMatchObject({ state: 'error', lastError: { code: 'TOKEN_INVALID' } });
+    expect(failed.worker).not.toHaveProperty('gatewayState');
+
+    const put = await call('PUT', `/api/accounts/${id}`, { token: newBot().token });
+    expect(put.statusCode).toBe(200);
+    await waitForWorker(t.app, id, (w) => w.state === 'ready');
+    const fixed = (await call('GET', `/api/accounts/${id}`)).json();
+    expect(fixed).toMatchObject({ state: 'ready', lastError: null, worker: { state: 'ready', gatewayState: 'ready' } });
+    await call('POST', `/api/accounts/${id}/stop`);
+    const stopped = (await call('GET', `/api/accounts/${id}`)).json();
+    expect(stopped).toMatchObject({ state: 'stopped', lastError: null });
+    expect(stopped.worker).not.toHaveProperty('gatewayState');
+  });
 });
