@@ -1,0 +1,54 @@
+import type { Db } from 'mongodb';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestMongo } from '../../../support/test-mongo.js';
+import { startTestMongo } from '../../../support/test-mongo.js';
+
+// The embedded store sweeps every 100 ms here; a real mongod sweeps every 60 s, hence the timeout.
+const EXPIRY_TIMEOUT_MS = 90_000;
+
+let mongo: TestMongo;
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  mongo = await startTestMongo({ ttlSweepIntervalMs: 100 });
+  client = await new MongoClient(mongo.uri).connect();
+  db = client.db();
+});
+
+afterAll(async () => {
+  await client?.close();
+  await mongo?.stop();
+});
+
+/** Polls until `check` returns true (never a fixed sleep: the sweep decides when). */
+async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('TTL indexes', () => {
+  it(
+    'removes documents whose indexed date is older than expireAfterSeconds and keeps the others',
+    async () => {
+      const sessions = db.collection('sessions');
+      await sessions.createIndex({ lastSeen: 1 }, { expireAfterSeconds: 60 });
+      const now = Date.now();
+      await sessions.insertMany([
+        { name: 'stale', lastSeen: new Date(now - 3_600_000) },
+        { name: 'stale-array', lastSeen: [new Date(now - 3_600_000), new Date(now + 3_600_000)] },
+        { name: 'fresh', lastSeen: new Date(now) },
+        { name: 'no-date', lastSeen: 'yesterday' },
+        { name: 'missing' },
+      ]);
+      await eventually(async () => (await sessions.countDocuments()) === 3, EXPIRY_TIMEOUT_MS);
+      const names = (await sessions.find().toArray()).map((doc) => doc.name).sort();
+      expect(names).toEqual(['fresh', 'missing', 'no-date']);
+    },
+    EXPIRY_TIMEOUT_MS + 10_000,
+  );
+});
