@@ -21,7 +21,8 @@ export interface CoordinatorHooks {
   drain(): Promise<void>;
   /**
    * Before leases are let go: saves the stopped workers' gateway sessions where the next owner
-   * reads them, so it resumes instead of identifying (events stored first: see `flush`).
+   * reads them, so it resumes instead of identifying (events stored first: see `flush`). This
+   * node forgets them: it must never resume a session another node has continued since.
    */
   handOver?(accountIds: string[]): Promise<void>;
   /** After each renewal: how long each held account's lease is trusted (the workers' keepalive). */

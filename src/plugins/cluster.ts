@@ -54,7 +54,7 @@ export default fp<ClusterPluginOptions>(
             db.models.DiscordAccount,
             tokenCipher,
             ids.flatMap((id) => {
-              const handover = supervisor.sessionHandover(id);
+              const handover = supervisor.releaseSession(id);
               return handover ? [[id, handover] as const] : [];
             }),
           ),

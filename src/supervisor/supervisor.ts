@@ -269,6 +269,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.#sessions.handOver(accountId);
   }
 
+  /**
+   * Hands the account's session over for good: returned as `sessionHandover` would, and forgotten
+   * here. Once another node continues it, what this node kept is stale: resuming it later would
+   * replay (or, refused, re-report from old presences) what the other node already stored.
+   */
+  releaseSession(accountId: string): SessionHandover | undefined {
+    const handover = this.#sessions.handOver(accountId);
+    this.#sessions.forget(accountId);
+    return handover;
+  }
+
   /** Accounts whose session could be handed over now. */
   sessionAccounts(): string[] {
     return this.#sessions.accounts();

@@ -2,53 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../fake-discord/index.js';
 import type { App } from '../../../src/app.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { LONG_LEASE, readyOn, SHORT_LEASE, startNode, whenWorkers } from '../../support/cluster-nodes.js';
 import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
 import { createAccount } from '../api/helpers.js';
 
 let fake: FakeDiscord;
 let mongo: TestMongo;
 const JWT_SECRET = randomBytes(32).toString('hex');
-/** A long lease: an account that moves in seconds was released, not left to expire. */
-const LONG_LEASE = { LEASE_MS: '60000', LEASE_RENEW_MS: '1000', LEASE_RENEW_DEADLINE_MS: '30000' };
-/** A short one, for the node that loses its database. */
-const SHORT_LEASE = { LEASE_MS: '6000', LEASE_RENEW_MS: '500', LEASE_RENEW_DEADLINE_MS: '5000' };
 const nodes: TestApp[] = [];
 let user: Awaited<ReturnType<typeof registerAndLogin>>;
 const accounts: string[] = [];
 
-function startNode(id: string, lease: Record<string, string>): Promise<TestApp> {
-  return buildTestApp({
-    mongoUri: mongo.uri,
-    env: { DISCORD_API_URL: fake.apiUrl, NODE_ID: id, JWT_SECRET, ...lease },
-    cluster: { pollMs: 100 },
-  }).then((t) => {
-    nodes.push(t);
-    return t;
-  });
-}
-
-const readyOn = (app: App) => app.supervisor.list().filter((w) => w.state === 'ready').map((w) => w.accountId);
-
-/** Resolves once `check` holds, checked now and at every worker state change on any of `apps`. */
-function whenWorkers(apps: App[], check: () => boolean, what: string, timeoutMs = 100_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const test = () => {
-      if (!check()) return;
-      done();
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`${what}: not reached; ready ${JSON.stringify(apps.map(readyOn))}`));
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      for (const app of apps) app.supervisor.off('state', test);
-    };
-    for (const app of apps) app.supervisor.on('state', test);
-    test();
-  });
+async function addNode(nodeId: string, lease: Record<string, string>): Promise<TestApp> {
+  const t = await startNode({ mongoUri: mongo.uri, fake, jwtSecret: JWT_SECRET, nodeId, lease });
+  nodes.push(t);
+  return t;
 }
 
 const call = (app: App, method: 'GET' | 'POST', url: string) =>
@@ -57,7 +26,7 @@ const call = (app: App, method: 'GET' | 'POST', url: string) =>
 beforeAll(async () => {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
   mongo = await startTestMongo();
-  await Promise.all([startNode('node-a', LONG_LEASE), startNode('node-b', LONG_LEASE)]);
+  await Promise.all([addNode('node-a', LONG_LEASE), addNode('node-b', LONG_LEASE)]);
   // In name order, whichever finished starting first: the tests below say which node is which.
   nodes.sort((x, y) => x.app.cluster.nodeId.localeCompare(y.app.cluster.nodeId));
   user = await registerAndLogin(nodes[0]!.app);
@@ -123,7 +92,7 @@ describe('several nodes on one database', () => {
   it('hands accounts to a node that joins; a node that loses the database fences itself and cannot record', async () => {
     const b = nodes[0]!.app;
     const before = fake.stats();
-    const c = (await startNode('node-c', SHORT_LEASE)).app;
+    const c = (await addNode('node-c', SHORT_LEASE)).app;
     await whenWorkers([b, c], () => readyOn(b).length === 2 && readyOn(c).length === 2, 'node-c took its share');
     expect(b.cluster.counters.handOffs).toBeGreaterThanOrEqual(2);
     // A hand-off carries the session: node-c resumed what node-b let go.

@@ -1,0 +1,64 @@
+import type { FakeDiscord } from '../../fake-discord/index.js';
+import type { App } from '../../src/app.js';
+import type { StoredActivity } from '../../src/services/activity-service.js';
+import { buildTestApp, type TestApp } from './build-app.js';
+
+/** Lease settings short enough for a take-over within a test, long enough for a busy machine. */
+export const SHORT_LEASE = { LEASE_MS: '6000', LEASE_RENEW_MS: '500', LEASE_RENEW_DEADLINE_MS: '5000' };
+/** A long lease: an account that moves in seconds was released, not left to expire. */
+export const LONG_LEASE = { LEASE_MS: '60000', LEASE_RENEW_MS: '1000', LEASE_RENEW_DEADLINE_MS: '30000' };
+
+/** One node (an app instance) of a cluster on `mongoUri`, against the fake Discord. */
+export function startNode(
+  opts: { mongoUri: string; fake: FakeDiscord; jwtSecret: string; nodeId: string; lease: Record<string, string> },
+): Promise<TestApp> {
+  return buildTestApp({
+    mongoUri: opts.mongoUri,
+    env: { DISCORD_API_URL: opts.fake.apiUrl, NODE_ID: opts.nodeId, JWT_SECRET: opts.jwtSecret, ...opts.lease },
+    cluster: { pollMs: 100 },
+  });
+}
+
+export const readyOn = (app: App) => app.supervisor.list().filter((w) => w.state === 'ready').map((w) => w.accountId);
+
+/** Resolves once `check` holds, checked now and at every worker state change on any of `apps`. */
+export function whenWorkers(apps: App[], check: () => boolean, what: string, timeoutMs = 100_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const test = () => {
+      if (!check()) return;
+      done();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`${what}: not reached; ready ${JSON.stringify(apps.map(readyOn))}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      for (const app of apps) app.supervisor.off('state', test);
+    };
+    for (const app of apps) app.supervisor.on('state', test);
+    test();
+  });
+}
+
+/** Resolves with the first activity event `app` stores that `match` accepts. */
+export function whenStored(app: App, match: (stored: StoredActivity) => boolean, timeoutMs = 60_000): Promise<StoredActivity> {
+  return new Promise((resolve, reject) => {
+    const onStored = (batch: StoredActivity[]) => {
+      const found = batch.find(match);
+      if (!found) return;
+      done();
+      resolve(found);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error('the expected activity event was not stored'));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      app.activity.off('stored', onStored);
+    };
+    app.activity.on('stored', onStored);
+  });
+}
