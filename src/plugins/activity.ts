@@ -12,8 +12,8 @@ declare module 'fastify' {
 
 /**
  * The activity path: FriendDirectory (discordUserId → friend, cached per account) and
- * ActivityService (batched ActivityHistory writes), which hands each stored batch to the
- * pipeline. Closes after the supervisor and before the pipeline: every event received is stored.
+ * ActivityService (batched ActivityHistory writes), which hands each event to the pipeline on
+ * arrival. Closes after the supervisor and before the pipeline: every event received is stored.
  */
 export default fp(
   async function activity(app: FastifyInstance) {
@@ -23,7 +23,8 @@ export default fp(
       models: db.models,
       friends: friendDirectory,
       logger: app.log.child({ component: 'activity' }),
-      onStored: (batch) => pipeline.handle(batch),
+      // The pipeline prepares each delivery while the event is written; it sends once stored.
+      onReceived: (received) => pipeline.handle([received]),
       // The cluster plugin is registered later; the check runs per batch.
       holdsLease: (accountId) => app.cluster.holds(accountId),
     });

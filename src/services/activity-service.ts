@@ -15,14 +15,26 @@ export interface StoredActivity {
   receivedAt: number;
 }
 
+/**
+ * An activity event handed to the pipeline on arrival, while its write may still be running:
+ * `stored` resolves true once it is stored, false when it never will be (fenced, refused, a replay
+ * already stored). Nothing may be sent for it before `stored` resolves true.
+ */
+export interface ReceivedActivity extends StoredActivity {
+  stored: Promise<boolean>;
+}
+
 export interface ActivityServiceOptions {
   models: Pick<Models, 'ActivityHistory'>;
   friends: FriendDirectory;
   logger: FastifyBaseLogger;
   /** The most events one write takes; more wait for the next write. @defaultValue 500 */
   maxBatch?: number;
-  /** Called with every batch once it is stored (the content pipeline). */
-  onStored?: (batch: StoredActivity[]) => void;
+  /**
+   * Called with each event of a known friend as soon as its friend is known, before it is stored
+   * (the content pipeline, which prepares a delivery in parallel with the write).
+   */
+  onReceived?: (activity: ReceivedActivity) => void;
   /**
    * Whether this node still holds the account's lease (fencing): events of an account it lost
    * are dropped, not stored. @defaultValue always true
@@ -38,6 +50,13 @@ interface Pending {
   accountId: string;
   event: ActivityEvent;
   receivedAt: number;
+  /** Looked up on arrival; looked up again when that failed and the write is retried. */
+  friend: Promise<FriendEntry | undefined>;
+  /** Handed to `onReceived` already. */
+  announced: boolean;
+  /** Settles the `stored` promise given to the pipeline. */
+  settle: (stored: boolean) => void;
+  stored: Promise<boolean>;
   /** An earlier write of it failed: finding it stored then means that write got through. */
   retried?: boolean;
 }
@@ -66,7 +85,8 @@ function writeErrorsOf(err: unknown): Array<{ index: number; code?: number }> | 
  * arrived in this turn of the event loop are written at once; while one runs, new events gather
  * and go together in the next write, right after it. So a lone event waits for no timer, and a
  * burst costs one insertMany per round trip, never one per event. A failed write keeps its
- * events and retries; `flush()` on shutdown stores every event the server received.
+ * events and retries; `flush()` on shutdown stores every event the server received. Each event
+ * goes to `onReceived` as soon as its friend is known, with a promise of its write's outcome.
  */
 export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }> {
   readonly #opts: ActivityServiceOptions;
@@ -92,8 +112,20 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
     this.#received++;
     // A change replayed after a session resume comes with the id it had the first time.
     const _id = event.id === undefined ? new Types.ObjectId() : new Types.ObjectId(event.id);
-    this.#buffer.push({ _id, accountId, event, receivedAt: Date.now() });
+    let settle!: (stored: boolean) => void;
+    const stored = new Promise<boolean>((resolve) => (settle = resolve));
+    const friend = this.#opts.friends.get(accountId, event.discordUserId);
+    const pending: Pending = { _id, accountId, event, receivedAt: Date.now(), friend, announced: false, settle, stored };
+    this.#buffer.push(pending);
+    // The pipeline starts now, in parallel with the write; it sends only once `stored` says so.
+    friend.then((f) => this.#announce(pending, f), () => {});
     this.#kick();
+  }
+
+  #announce(p: Pending, friend: FriendEntry | undefined): void {
+    if (p.announced || friend === undefined || !this.#opts.onReceived) return;
+    p.announced = true;
+    this.#opts.onReceived({ accountId: p.accountId, event: p.event, friend, receivedAt: p.receivedAt, stored: p.stored });
   }
 
   /** Stores everything buffered so far; resolves once it is written. */
@@ -123,16 +155,26 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
   async #writeBatch(): Promise<void> {
     const batch = this.#fenced(this.#buffer.splice(0, this.#opts.maxBatch ?? DEFAULTS.maxBatch));
     if (batch.length === 0) return;
-    let resolved: Array<Pending & { friend: StoredActivity['friend'] | undefined }>;
     try {
-      resolved = await this.#resolveFriends(batch);
+      await this.#store(batch);
+    } catch (err) {
+      // Not a failed write (those are retried): a bug. Its events are lost; nothing may wait on them.
+      for (const p of batch) p.settle(false);
+      throw err;
+    }
+  }
+
+  async #store(batch: Pending[]): Promise<void> {
+    let friends: Array<FriendEntry | undefined>;
+    try {
+      friends = await Promise.all(batch.map((p) => p.friend));
     } catch (err) {
       return this.#retryLater(batch, err);
     }
-    const docs = resolved.map(({ _id, accountId, event, friend }) => ({
+    const docs = batch.map(({ _id, accountId, event }, i) => ({
       _id,
       accountId: toObjectId(accountId),
-      friendId: friend?.friendId,
+      friendId: friends[i]?.friendId,
       discordUserId: event.discordUserId,
       kind: event.kind,
       status: event.status,
@@ -152,14 +194,19 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
     // Already stored by an earlier batch (a replay after a resume), not by an earlier try of this one.
     const replayed = new Set([...duplicates].filter((i) => !batch[i]?.retried));
     this.#stored += batch.length - refused.size - replayed.size;
-    const known = resolved.filter(
-      (r, i): r is Pending & StoredActivity => !refused.has(i) && !replayed.has(i) && r.friend !== undefined,
-    );
-    if (known.length > 0) {
-      this.#opts.onStored?.(known);
-      // Observers (metrics); the content pipeline is `onStored`.
-      this.emit('stored', known);
+    const known: StoredActivity[] = [];
+    for (const [i, p] of batch.entries()) {
+      const friend = friends[i];
+      const stored = !refused.has(i) && !replayed.has(i);
+      if (stored && friend !== undefined) {
+        // A friend whose lookup failed on arrival reaches the pipeline now, already stored.
+        this.#announce(p, friend);
+        known.push({ accountId: p.accountId, event: p.event, friend, receivedAt: p.receivedAt });
+      }
+      p.settle(stored);
     }
+    // Observers (metrics); the content pipeline is `onReceived`.
+    if (known.length > 0) this.emit('stored', known);
   }
 
   /**
@@ -196,7 +243,11 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
   #fenced(batch: Pending[]): Pending[] {
     const holds = this.#opts.holdsLease;
     if (!holds) return batch;
-    const kept = batch.filter((b) => holds(b.accountId));
+    const kept: Pending[] = [];
+    for (const b of batch) {
+      if (holds(b.accountId)) kept.push(b);
+      else b.settle(false);
+    }
     if (kept.length < batch.length) {
       this.#dropped += batch.length - kept.length;
       this.#opts.logger.warn({ dropped: batch.length - kept.length }, 'activity of accounts whose lease this node lost; not stored');
@@ -206,16 +257,16 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
 
   /** Keeps the events (in order, ahead of newer ones) and tries again shortly. */
   async #retryLater(batch: Pending[], err: unknown): Promise<void> {
-    for (const pending of batch) pending.retried = true;
+    for (const pending of batch) {
+      pending.retried = true;
+      // A lookup that failed is tried again with the write (a good one is kept).
+      const again = pending.friend.catch(() => this.#opts.friends.get(pending.accountId, pending.event.discordUserId));
+      again.catch(() => {}); // handled by the next write
+      pending.friend = again;
+    }
     this.#buffer.unshift(...batch);
     this.#opts.logger.error({ err, pending: this.#buffer.length }, 'storing activity failed; retrying');
     // The next write (kicked when this one ends) starts after the pause.
     await new Promise((r) => setTimeout(r, DEFAULTS.retryMs));
-  }
-
-  async #resolveFriends(batch: Pending[]) {
-    return Promise.all(
-      batch.map(async (b) => ({ ...b, friend: await this.#opts.friends.get(b.accountId, b.event.discordUserId) })),
-    );
   }
 }

@@ -5,7 +5,7 @@ import type { AccountSettings } from '../domain/account.js';
 import type { Models } from '../models/index.js';
 import type { ActivityEvent, DeliveryTarget, OutgoingMessage } from '../ipc/index.js';
 import { toObjectId } from '../utils/cursor.js';
-import type { StoredActivity } from './activity-service.js';
+import type { ReceivedActivity, StoredActivity } from './activity-service.js';
 import type { FriendEntry } from './friend-directory.js';
 import { type ContentConfig, type ContentItem, type ContentService, isSkip, render } from './content/index.js';
 import { capDayWindow, evaluate, rejectionUntil, type Rule, type RuleOverride, resolveRule } from './rules/index.js';
@@ -113,8 +113,12 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     return this.#delivered;
   }
 
-  /** Takes a stored batch; returns at once. */
-  handle(batch: StoredActivity[]): void {
+  /**
+   * Takes activity events; returns at once. An event with a `stored` promise may still be being
+   * written: its rules and content pick run now, its send (and any record of it) only once
+   * `stored` resolves true — never for an event whose write failed or was fenced.
+   */
+  handle(batch: Array<StoredActivity | ReceivedActivity>): void {
     for (const activity of batch) {
       if (activity.friend.enabled) void this.#enqueue(activity);
     }
@@ -132,7 +136,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   }
 
   /** Events of one friend are handled one at a time, in order. */
-  #enqueue(activity: StoredActivity, test?: TestRun): Promise<DeliveryOutcome | undefined> {
+  #enqueue(activity: StoredActivity | ReceivedActivity, test?: TestRun): Promise<DeliveryOutcome | undefined> {
     const key = `${activity.accountId}:${activity.friend.discordUserId}`;
     const previous = this.#friendQueues.get(key) ?? Promise.resolve();
     const outcome = previous.then(() => this.#process(activity, test));
@@ -169,10 +173,13 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
-  async #process(activity: StoredActivity, test?: TestRun): Promise<DeliveryOutcome | undefined> {
+  async #process(activity: StoredActivity | ReceivedActivity, test?: TestRun): Promise<DeliveryOutcome | undefined> {
     const { accountId, event, friend } = activity;
     const log = this.#opts.logger.child({ accountId, discordUserId: friend.discordUserId });
     const base = { accountId, discordUserId: friend.discordUserId, kind: event.kind, ...(test ? { test: true } : {}) };
+    // Whether the event's write went through; events handed over already stored need no wait.
+    const stored = () => ('stored' in activity ? activity.stored : Promise.resolve(true));
+    let reservation: { ledger: DeliveryLedger; id: number } | undefined;
     try {
       const account = await this.#account(accountId);
       if (!account) return undefined;
@@ -184,29 +191,39 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       const counters = account.ledger.counters(friend.discordUserId, day.start.getTime());
       const decision = test?.ignoreCaps ? ({ match: true } as const) : evaluate(event, rule, counters, new Date(now));
       if (!decision.match) {
+        if (!(await stored())) return undefined;
         log.debug({ kind: event.kind, reason: decision.reason }, 'no delivery');
         const until = rejectionUntil(decision.reason, rule, counters, day);
         return this.#outcome({ ...base, status: 'no-match', reason: decision.reason, ...(until === undefined ? {} : { until }) });
       }
       // Reserve the slot before any await, so caps hold across concurrent friends.
-      const reservation = account.ledger.reserve(friend.discordUserId, now);
+      reservation = { ledger: account.ledger, id: account.ledger.reserve(friend.discordUserId, now) };
       const picked = await this.#opts.content.pick(accountId, {
         isRecent: (itemId) => this.#sentRecently(friend.friendId, itemId),
         recipient: friend.discordUserId,
       });
+      if (!(await stored())) {
+        // Not stored, so it never happened: the slot is free again (the picked item is dropped).
+        reservation.ledger.release(reservation.id);
+        return undefined;
+      }
       if (isSkip(picked)) {
-        account.ledger.release(reservation);
+        reservation.ledger.release(reservation.id);
         await this.#record(activity, { status: 'skipped', reason: picked.skipped });
         log.info({ reason: picked.skipped }, 'delivery skipped');
         return this.#outcome({ ...base, status: 'skipped', reason: picked.skipped });
       }
-      const sent = await this.#send(activity, account, picked, reservation, log);
+      const sent = await this.#send(activity, account, picked, reservation.id, log);
       // A test's "latency" would be the time since it was asked for: not a presence latency.
       if (test) delete sent.latencyMs;
       return this.#outcome({ ...base, ...sent });
     } catch (err) {
       // Settings that cannot be used (a provider config refused at load) end here: say why in
       // the history, not only in the log. Best effort: the database may be what failed.
+      if (!(await stored())) {
+        reservation?.ledger.release(reservation.id);
+        return undefined;
+      }
       log.error({ err }, 'delivery pipeline failed');
       const reason = failureReason(err);
       await this.#record(activity, { status: 'failed', reason }).catch(() => {});
