@@ -5,6 +5,9 @@ import { cloneStored, isPlainObject, keyOf, toView, valuesAtPath } from '../bson
 import { CommandError } from '../errors.js';
 import type { Catalog } from '../engine/catalog.js';
 import { makeAggregator } from '../engine/mingo-context.js';
+import { parseLet } from '../engine/let-variables.js';
+import { fromMingo } from '../engine/mingo-errors.js';
+import type { QueryScope } from '../engine/query.js';
 import { matchRecords } from '../engine/query.js';
 import type { StoredRecord } from '../engine/stored-record.js';
 import { budgeted } from '../engine/time-budget.js';
@@ -82,14 +85,14 @@ export function runPipeline(
   db: string,
   collectionName: string | undefined,
   pipeline: Doc[],
-  collation?: unknown,
+  scope: QueryScope = {},
 ): Doc[] {
   const collection = collectionName === undefined ? undefined : catalog.collection(db, collectionName);
   let stages = pipeline;
   let records: StoredRecord[];
   const first = pipeline[0];
   if (first && isPlainObject(first.$match)) {
-    records = matchRecords(collection, first.$match, Infinity, collation);
+    records = matchRecords(collection, first.$match, Infinity, scope);
     stages = pipeline.slice(1);
   } else {
     records = collection?.all() ?? [];
@@ -105,10 +108,10 @@ export function runPipeline(
   const resolve = (name: string): Doc[] => (catalog.collection(db, name)?.all() ?? []).map((record) => prepare(record.view));
   let output: Doc[];
   try {
-    output = stages.length === 0 ? input : makeAggregator(toView(stages) as Doc[], resolve, sortCollation(collation)).run<Doc>(budgeted(input));
+    const options = { collectionResolver: resolve, collation: sortCollation(scope.collation), variables: scope.variables };
+    output = stages.length === 0 ? input : makeAggregator(toView(stages) as Doc[], options).run<Doc>(budgeted(input));
   } catch (error) {
-    if (error instanceof CommandError) throw error;
-    throw new CommandError('BadValue', (error as Error).message);
+    throw fromMingo(error);
   }
   return output.map((doc) => {
     const origin = origins.get(doc);
@@ -141,7 +144,10 @@ const aggregate: CommandHandler = (command, context) => {
   }
   const last = pipeline[pipeline.length - 1];
   const out = last && '$out' in last ? last.$out : undefined;
-  const docs = runPipeline(context.catalog, context.db, collectionName, out === undefined ? pipeline : pipeline.slice(0, -1), command.collation);
+  const docs = runPipeline(context.catalog, context.db, collectionName, out === undefined ? pipeline : pipeline.slice(0, -1), {
+    collation: command.collation,
+    variables: parseLet(optionalDocument(command, 'let')),
+  });
   const ns = `${context.db}.${collectionName ?? '$cmd.aggregate'}`;
   if (out !== undefined) {
     writeOut(context, out, docs);
@@ -154,7 +160,7 @@ const count: CommandHandler = (command, context) => {
   const name = targetCollection(command, 'count');
   const collection = context.catalog.collection(context.db, name);
   const query = optionalDocument(command, 'query') ?? {};
-  let n = Object.keys(query).length === 0 ? (collection?.records.size ?? 0) : matchRecords(collection, query, Infinity, command.collation).length;
+  let n = Object.keys(query).length === 0 ? (collection?.records.size ?? 0) : matchRecords(collection, query, Infinity, { collation: command.collation }).length;
   const skip = optionalCount(command, 'skip') ?? 0;
   const limit = Math.abs(Number(command.limit ?? 0)) || Infinity;
   n = Math.min(Math.max(n - skip, 0), limit);
@@ -165,7 +171,9 @@ const distinct: CommandHandler = (command, context) => {
   const name = targetCollection(command, 'distinct');
   const key = command.key;
   if (typeof key !== 'string') throw new CommandError('FailedToParse', "BSON field 'distinct.key' is missing but a required field");
-  const records = matchRecords(context.catalog.collection(context.db, name), optionalDocument(command, 'query') ?? {}, Infinity, command.collation);
+  const records = matchRecords(context.catalog.collection(context.db, name), optionalDocument(command, 'query') ?? {}, Infinity, {
+    collation: command.collation,
+  });
   const fold = folderOf(command.collation) ?? ((value: unknown) => value);
   const values = new Map<string, unknown>();
   for (const record of records) {

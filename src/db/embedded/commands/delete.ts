@@ -1,8 +1,9 @@
 import type { Doc } from '../bson/values.js';
 import { isPlainObject, numberOf } from '../bson/values.js';
 import { CommandError } from '../errors.js';
+import { parseLet } from '../engine/let-variables.js';
 import { matchRecords } from '../engine/query.js';
-import { requiredArray, targetCollection } from './command-args.js';
+import { optionalDocument, requiredArray, targetCollection } from './command-args.js';
 import type { CommandHandler } from './command-context.js';
 import { isOrdered, WriteErrorList } from './write-errors.js';
 
@@ -21,12 +22,13 @@ const deleteCommand: CommandHandler = (command, context) => {
   const name = targetCollection(command, 'delete');
   const statements = requiredArray(command, 'deletes', 'delete');
   const collection = context.catalog.collection(context.db, name);
+  const variables = parseLet(optionalDocument(command, 'let'));
   const errors = new WriteErrorList();
   let n = 0;
   for (const [index, raw] of statements.entries()) {
     try {
       const { filter, limit, collation } = parseDeleteStatement(raw);
-      const records = matchRecords(collection, filter, limit === 1 ? 1 : Infinity, collation);
+      const records = matchRecords(collection, filter, limit === 1 ? 1 : Infinity, { collation, variables });
       for (const record of records) collection?.remove(record);
       n += records.length;
     } catch (error) {

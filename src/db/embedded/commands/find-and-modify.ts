@@ -1,5 +1,6 @@
 import type { Doc } from '../bson/values.js';
 import { CommandError } from '../errors.js';
+import { parseLet } from '../engine/let-variables.js';
 import { projectDocuments } from '../engine/query.js';
 import { validateUpdate } from '../engine/update.js';
 import { flag, optionalArray, optionalDocument, targetCollection } from './command-args.js';
@@ -19,6 +20,7 @@ const findAndModify: CommandHandler = (command, context) => {
   const remove = flag(command, 'remove');
   const returnNew = flag(command, 'new');
   const upsert = flag(command, 'upsert');
+  const variables = parseLet(optionalDocument(command, 'let'));
   const update = command.update;
   if (remove && update !== undefined) throw new CommandError('FailedToParse', 'Cannot specify both an update and remove=true');
   if (!remove && update === undefined) throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
@@ -29,7 +31,7 @@ const findAndModify: CommandHandler = (command, context) => {
 
   if (remove) {
     const collection = context.catalog.collection(context.db, name);
-    const [record] = targetRecords(collection, filter, false, sort, command.collation);
+    const [record] = targetRecords(collection, filter, false, sort, { collation: command.collation, variables });
     if (!record) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
     collection?.remove(record);
     return { lastErrorObject: { n: 1 }, value: project(record.doc, fields), ok: 1 };
@@ -44,6 +46,7 @@ const findAndModify: CommandHandler = (command, context) => {
     sort,
     arrayFilters: optionalArray(command, 'arrayFilters') as Doc[] | undefined,
     collation: command.collation,
+    variables,
   });
   if (result.upsertedId !== undefined) {
     return {

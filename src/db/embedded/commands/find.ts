@@ -1,6 +1,7 @@
 import type { Long } from 'bson';
 import { bsonTypeOf, numberOf, toLong } from '../bson/values.js';
 import { CommandError } from '../errors.js';
+import { parseLet } from '../engine/let-variables.js';
 import { runFind } from '../engine/query.js';
 import { flag, optionalArray, optionalCount, optionalDocument, optionalNumber, targetCollection } from './command-args.js';
 import type { CommandHandler } from './command-context.js';
@@ -18,6 +19,7 @@ const find: CommandHandler = (command, context) => {
     skip: optionalCount(command, 'skip'),
     limit: limit === undefined ? undefined : Math.abs(limit),
     collation: command.collation,
+    variables: parseLet(optionalDocument(command, 'let')),
   });
   return firstBatchReply(context, `${context.db}.${name}`, docs, {
     batchSize: optionalCount(command, 'batchSize'),

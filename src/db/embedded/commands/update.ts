@@ -1,5 +1,6 @@
 import type { Doc } from '../bson/values.js';
-import { requiredArray, targetCollection } from './command-args.js';
+import { parseLet } from '../engine/let-variables.js';
+import { optionalDocument, requiredArray, targetCollection } from './command-args.js';
 import type { CommandHandler } from './command-context.js';
 import { executeUpdate, parseUpdateStatement } from './write-statements.js';
 import { isOrdered, WriteErrorList } from './write-errors.js';
@@ -7,13 +8,14 @@ import { isOrdered, WriteErrorList } from './write-errors.js';
 const update: CommandHandler = (command, context) => {
   const name = targetCollection(command, 'update');
   const statements = requiredArray(command, 'updates', 'update');
+  const variables = parseLet(optionalDocument(command, 'let'));
   const errors = new WriteErrorList();
   const upserted: Doc[] = [];
   let n = 0;
   let nModified = 0;
   for (const [index, raw] of statements.entries()) {
     try {
-      const result = executeUpdate(context, name, parseUpdateStatement(raw));
+      const result = executeUpdate(context, name, parseUpdateStatement(raw, variables));
       if (result.upsertedId !== undefined) {
         upserted.push({ index, _id: result.upsertedId });
         n++;

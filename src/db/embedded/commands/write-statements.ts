@@ -2,6 +2,8 @@ import type { Doc } from '../bson/values.js';
 import { isPlainObject, toView } from '../bson/values.js';
 import { CommandError } from '../errors.js';
 import type { Collection } from '../engine/collection.js';
+import type { Variables } from '../engine/let-variables.js';
+import type { QueryScope } from '../engine/query.js';
 import { matchRecords, sortRecords, sortSpec } from '../engine/query.js';
 import type { StoredRecord } from '../engine/stored-record.js';
 import type { UpdateSpec } from '../engine/update.js';
@@ -18,6 +20,8 @@ export interface UpdateStatement {
   sort?: Doc | undefined;
   arrayFilters?: Doc[] | undefined;
   collation?: unknown;
+  /** The command's `let` variables, for `$expr` in the filter and pipeline updates. */
+  variables?: Variables | undefined;
 }
 
 export interface UpdateResult {
@@ -31,7 +35,7 @@ export interface UpdateResult {
 }
 
 /** Reads and checks `{q, u, multi, upsert, arrayFilters, sort}`. */
-export function parseUpdateStatement(raw: unknown): UpdateStatement {
+export function parseUpdateStatement(raw: unknown, variables?: Variables): UpdateStatement {
   if (!isPlainObject(raw)) throw new CommandError('TypeMismatch', 'update statement must be an object');
   const filter = raw.q ?? {};
   if (!isPlainObject(filter)) throw new CommandError('TypeMismatch', "BSON field 'q' is the wrong type, expected type 'object'");
@@ -49,6 +53,7 @@ export function parseUpdateStatement(raw: unknown): UpdateStatement {
     upsert: raw.upsert === true,
     arrayFilters: Array.isArray(raw.arrayFilters) ? (raw.arrayFilters as Doc[]) : undefined,
     collation: raw.collation,
+    variables,
   };
 }
 
@@ -58,23 +63,28 @@ export function targetRecords(
   filter: Doc,
   multi: boolean,
   sort: Doc | undefined,
-  collation?: unknown,
+  scope: QueryScope = {},
 ): StoredRecord[] {
-  if (multi) return matchRecords(collection, filter, Infinity, collation);
-  if (!sortSpec(sort)) return matchRecords(collection, filter, 1, collation);
-  return sortRecords(matchRecords(collection, filter, Infinity, collation), sort, collation).slice(0, 1);
+  if (multi) return matchRecords(collection, filter, Infinity, scope);
+  if (!sortSpec(sort)) return matchRecords(collection, filter, 1, scope);
+  return sortRecords(matchRecords(collection, filter, Infinity, scope), sort, scope.collation).slice(0, 1);
 }
 
 /** Applies one update statement, upserting when nothing matches and upsert is set. */
 export function executeUpdate(context: CommandContext, collectionName: string, statement: UpdateStatement): UpdateResult {
   const existing = context.catalog.collection(context.db, collectionName);
-  const records = targetRecords(existing, statement.filter, statement.multi, statement.sort, statement.collation);
+  const records = targetRecords(existing, statement.filter, statement.multi, statement.sort, statement);
   const filterView = toView(statement.filter) as Doc;
   if (records.length === 0) {
     if (!statement.upsert) return { matched: 0, modified: 0 };
     const seed = upsertSeed(statement.filter);
     const base = isReplacement(statement.update) ? (seed._id === undefined ? {} : { _id: seed._id }) : seed;
-    const { doc } = applyUpdate(base, statement.update, { filterView, arrayFilters: statement.arrayFilters, inserting: true });
+    const { doc } = applyUpdate(base, statement.update, {
+      filterView,
+      arrayFilters: statement.arrayFilters,
+      inserting: true,
+      variables: statement.variables,
+    });
     const prepared = prepareInsert(doc);
     const { collection } = context.catalog.ensureCollection(context.db, collectionName);
     collection.insert(prepared);
@@ -88,6 +98,7 @@ export function executeUpdate(context: CommandContext, collectionName: string, s
       filterView,
       arrayFilters: statement.arrayFilters,
       inserting: false,
+      variables: statement.variables,
     });
     if (outcome.modified) {
       collection.replace(record, outcome.doc);

@@ -69,10 +69,13 @@ export const MINGO_CONTEXT = Context.init({
   window: windowOperators,
 });
 
-export function makeAggregator(
-  pipeline: AnyObject[],
-  collectionResolver: (name: string) => AnyObject[],
-  collation?: AnyObject,
-): Aggregator {
-  return new Aggregator(pipeline, { context: MINGO_CONTEXT, collectionResolver, collation: collation as never });
+export interface AggregatorOptions {
+  collectionResolver?: (name: string) => AnyObject[];
+  collation?: AnyObject | undefined;
+  /** The command's `let` variables. */
+  variables?: Readonly<AnyObject> | undefined;
+}
+
+export function makeAggregator(pipeline: AnyObject[], options: AggregatorOptions = {}): Aggregator {
+  return new Aggregator(pipeline, { ...options, context: MINGO_CONTEXT, collation: options.collation as never });
 }

@@ -7,7 +7,9 @@ import type { Collection } from './collection.js';
 import type { StoredRecord } from './stored-record.js';
 import { applyArrayProjections, splitProjection } from './array-projection.js';
 import { folderOf, sortCollation } from './collation.js';
+import type { Variables } from './let-variables.js';
 import { MINGO_CONTEXT } from './mingo-context.js';
+import { fromMingo } from './mingo-errors.js';
 import { checkTimeBudget } from './time-budget.js';
 
 export interface FindSpec {
@@ -18,21 +20,28 @@ export interface FindSpec {
   projection?: Doc | undefined;
   /** The command's `collation` option. */
   collation?: unknown;
+  /** The command's `let` variables. */
+  variables?: Variables | undefined;
+}
+
+/** What a query runs with besides its filter: the command's collation and `let` variables. */
+export interface QueryScope {
+  collation?: unknown;
+  variables?: Variables | undefined;
 }
 
 /** Compiles a filter for mingo, turning its errors into mongod's BadValue. */
-export function compileFilter(filter: Doc): Query | undefined {
+export function compileFilter(filter: Doc, variables?: Variables): Query | undefined {
   if (Object.keys(filter).length === 0) return undefined;
-  return compileQuery(toView(filter) as Doc);
+  return compileQuery(toView(filter) as Doc, variables);
 }
 
 /** Compiles a query on query views with the store's operators (RE2 regexes and the fixes). */
-export function compileQuery(view: Doc): Query {
+export function compileQuery(view: Doc, variables?: Variables): Query {
   try {
-    return new Query(view, { context: MINGO_CONTEXT });
+    return new Query(view, { context: MINGO_CONTEXT, variables });
   } catch (error) {
-    if (error instanceof CommandError) throw error;
-    throw new CommandError('BadValue', (error as Error).message);
+    throw fromMingo(error);
   }
 }
 
@@ -40,10 +49,10 @@ export function compileQuery(view: Doc): Query {
  * The documents matching a filter in natural order, using an index for equality conditions when
  * one applies. `stopAfter` ends the search early (updateOne, deleteOne without sort).
  */
-export function matchRecords(collection: Collection | undefined, filter: Doc, stopAfter = Infinity, collation?: unknown): StoredRecord[] {
-  const fold = folderOf(collation);
+export function matchRecords(collection: Collection | undefined, filter: Doc, stopAfter = Infinity, scope: QueryScope = {}): StoredRecord[] {
+  const fold = folderOf(scope.collation);
   // Compiled first: a bad operator is an error even when there is nothing to match (as in mongod).
-  const query = fold ? compileFilter(fold(toView(filter)) as Doc) : compileFilter(filter);
+  const query = compileFilter(fold ? (fold(toView(filter)) as Doc) : filter, scope.variables);
   if (!collection) return [];
   // Under a case-insensitive collation equal strings have several spellings: scan.
   const candidates = (fold ? undefined : collection.candidates(filter)) ?? collection.records.values();
@@ -60,8 +69,7 @@ function testView(query: Query, view: Doc): boolean {
   try {
     return query.test(view);
   } catch (error) {
-    if (error instanceof CommandError) throw error;
-    throw new CommandError('BadValue', (error as Error).message);
+    throw fromMingo(error);
   }
 }
 
@@ -95,7 +103,7 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Doc
   const limit = spec.limit && spec.limit > 0 ? spec.limit : Infinity;
   const skip = spec.skip && spec.skip > 0 ? spec.skip : 0;
   const stopAfter = sorted ? Infinity : skip + limit;
-  let records = matchRecords(collection, spec.filter, stopAfter, spec.collation);
+  let records = matchRecords(collection, spec.filter, stopAfter, spec);
   records = sortRecords(records, spec.sort, spec.collation);
   const page = records.slice(skip, limit === Infinity ? undefined : skip + limit);
   if (hasPositionalProjection(spec.projection)) {
@@ -105,11 +113,14 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Doc
       page.map((record) => record.view),
       spec.projection,
       toView(spec.filter) as Doc,
+      spec.variables,
     );
   }
   return projectDocuments(
     page.map((record) => record.doc),
     spec.projection,
+    {},
+    spec.variables,
   );
 }
 
@@ -121,15 +132,15 @@ function hasPositionalProjection(projection: Doc | undefined): boolean {
  * Applies a find projection, keeping the documents' own field order as mongod does: mingo for
  * inclusion/exclusion (and the positional `$`), the store for `$slice` and `$elemMatch`.
  */
-export function projectDocuments(docs: Doc[], projection: Doc | undefined, filterView: Doc = {}): Doc[] {
+export function projectDocuments(docs: Doc[], projection: Doc | undefined, filterView: Doc = {}, variables?: Variables): Doc[] {
   if (!isPlainObject(projection) || Object.keys(projection).length === 0 || docs.length === 0) return docs;
   const split = splitProjection(projection);
   let projected: Doc[] = docs;
   if (split.base) {
     try {
-      projected = find(docs, filterView, toView(split.base) as Doc).all();
+      projected = find(docs, filterView, toView(split.base) as Doc, { variables }).all();
     } catch (error) {
-      throw new CommandError('BadValue', (error as Error).message);
+      throw fromMingo(error);
     }
     projected = projected.map((doc, i) => orderLike(docs[i] as Doc, doc));
   }

@@ -14,7 +14,9 @@ import {
   toView,
 } from '../bson/values.js';
 import { CommandError } from '../errors.js';
-import { MINGO_CONTEXT } from './mingo-context.js';
+import type { Variables } from './let-variables.js';
+import { makeAggregator, MINGO_CONTEXT } from './mingo-context.js';
+import { fromMingo } from './mingo-errors.js';
 import { compileQuery } from './query.js';
 import { assertWritable, resolvePositional, updateSteps } from './update-paths.js';
 
@@ -47,6 +49,8 @@ export interface UpdateOptions {
   arrayFilters?: Doc[] | undefined;
   /** True while building an upserted document: $setOnInsert applies. */
   inserting: boolean;
+  /** The command's `let` variables, which pipeline updates may read. */
+  variables?: Variables | undefined;
 }
 
 export interface UpdateOutcome {
@@ -109,7 +113,7 @@ function assertNoConflicts(update: Doc): void {
 /** Applies an update (operators, replacement or pipeline) to a copy of the stored document. */
 export function applyUpdate(original: Doc, update: UpdateSpec, options: UpdateOptions): UpdateOutcome {
   let doc: Doc;
-  if (Array.isArray(update)) doc = keepId(original, applyPipeline(original, update));
+  if (Array.isArray(update)) doc = keepId(original, applyPipeline(original, update, options.variables));
   else if (isReplacement(update)) doc = replaceDocument(original, update);
   else doc = applyOperators(original, update, options);
   if (!options.inserting && keyOf(doc._id) !== keyOf(original._id)) {
@@ -169,11 +173,18 @@ function keepId(original: Doc, doc: Doc): Doc {
   return doc._id === undefined && original._id !== undefined ? { _id: original._id, ...doc } : doc;
 }
 
-function applyPipeline(original: Doc, pipeline: Doc[]): Doc {
-  // Pipelines run on the query view, so wrapped numbers come back as plain numbers.
-  const docs = [cloneStored(toView(original) as Doc)];
-  updateOne(docs, {}, pipeline as never, {}, { context: MINGO_CONTEXT });
-  return docs[0] as Doc;
+/**
+ * Runs a pipeline update as an aggregation over the one document (mingo's updater would trip on
+ * the dotted or `$`-prefixed field names `$setField` may write, which mongod stores as they are).
+ * Pipelines run on the query view, so wrapped numbers come back as plain numbers.
+ */
+function applyPipeline(original: Doc, pipeline: Doc[], variables: Variables | undefined): Doc {
+  try {
+    const [doc] = makeAggregator(toView(pipeline) as Doc[], { variables }).run<Doc>([cloneStored(toView(original) as Doc)]);
+    return doc as Doc;
+  } catch (error) {
+    throw fromMingo(error);
+  }
 }
 
 function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc {
@@ -202,12 +213,11 @@ function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc
         cloneMode: 'deep',
       }, { context: MINGO_CONTEXT });
     } catch (error) {
-      if (error instanceof CommandError) throw error;
       const message = (error as Error).message;
-      if (/would create a conflict/i.test(message)) {
+      if (!(error instanceof CommandError) && /would create a conflict/i.test(message)) {
         throw new CommandError('ConflictingUpdateOperators', message.charAt(0).toUpperCase() + message.slice(1));
       }
-      throw new CommandError('BadValue', message);
+      throw fromMingo(error);
     }
   }
   return docs[0] as Doc;
