@@ -152,6 +152,8 @@ export async function startServer(opts: StartServerOptions): Promise<ServerProce
       // The harness is one user making thousands of calls; the limits are not what is measured.
       RATE_LIMIT_MAX: '1000000000',
       AUTH_RATE_LIMIT_MAX: '1000',
+      MAX_ACCOUNTS_PER_USER: '0',
+      MAX_FRIENDS_PER_USER: '0',
       LOADTEST_PROBE_FD: '3',
       ...opts.env,
     },

@@ -76,6 +76,15 @@ export const EnvSchema = Type.Object({
   LEASE_RENEW_MS: Type.Integer({ default: 2_000, minimum: 20 }),
   /** A node that could not renew for this long stops its workers (they stop by themselves too). */
   LEASE_RENEW_DEADLINE_MS: Type.Integer({ default: 10_000, minimum: 50 }),
+  /** Most Discord accounts one user may have; 0 → unlimited. */
+  MAX_ACCOUNTS_PER_USER: Type.Integer({ default: 100, minimum: 0 }),
+  /** Most friends one user may have over all their accounts; 0 → unlimited. */
+  MAX_FRIENDS_PER_USER: Type.Integer({ default: 2_000, minimum: 0 }),
+  /**
+   * One user's share of Discord's invalid-request limit (10,000 per 10 min per IP): at this many
+   * 401/403/429 answers of their accounts in 10 minutes, their deliveries and starts wait; 0 → no share.
+   */
+  INVALID_REQUESTS_PER_USER: Type.Integer({ default: 1_000, minimum: 0 }),
   /** Most accounts this node runs; absent or 0 → unlimited. */
   MAX_ACCOUNTS_PER_NODE: Type.Optional(Type.Integer({ minimum: 0 })),
 });

@@ -58,6 +58,8 @@ const discordAccountSchema = new Schema(
     gatewaySession: { type: encryptedTokenSchema, default: undefined },
     /** The last four characters of the token: all the API ever shows of it. */
     tokenHint: { type: String, required: true },
+    /** When the token was last set: a token error from before this is about an older token. */
+    tokenChangedAt: { type: Date, default: undefined },
     botUserId: { type: String, validate: snowflakeValidator },
     botUsername: String,
     desiredState: { type: String, enum: DESIRED_STATES, default: DEFAULT_DESIRED_STATE, required: true },

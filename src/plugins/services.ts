@@ -4,6 +4,7 @@ import { AccountChanges } from '../services/account-changes.js';
 import { AccountService } from '../services/account-service.js';
 import { DiscoveryService } from '../services/discovery-service.js';
 import { FriendService } from '../services/friend-service.js';
+import { OwnerQuota } from '../services/owner-quota.js';
 import { HistoryService } from '../services/history-service.js';
 import { SystemService } from '../services/system-service.js';
 import { ThroughputMeter } from '../services/throughput-meter.js';
@@ -48,8 +49,20 @@ export default fp(
     // The pipeline's cached account settings reload when an account changes.
     const changes = new AccountChanges();
     changes.on('account', (id) => pipeline.invalidate(id));
-    const accounts = new AccountService(db.models, tokenCipher, workers, changes);
-    const friends = new FriendService(db.models, accounts);
+    const { MAX_ACCOUNTS_PER_USER, MAX_FRIENDS_PER_USER } = app.config;
+    const accounts = new AccountService(
+      db.models,
+      tokenCipher,
+      workers,
+      changes,
+      {},
+      new OwnerQuota(MAX_ACCOUNTS_PER_USER, 'ACCOUNT_LIMIT_REACHED', 'accounts', 'MAX_ACCOUNTS_PER_USER'),
+    );
+    const friends = new FriendService(
+      db.models,
+      accounts,
+      new OwnerQuota(MAX_FRIENDS_PER_USER, 'FRIEND_LIMIT_REACHED', 'friends', 'MAX_FRIENDS_PER_USER'),
+    );
     const system = new SystemService({
       models: db.models,
       workers: supervisor,

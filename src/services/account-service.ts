@@ -6,6 +6,8 @@ import { AccountCache, type AccountCacheOptions } from './account-cache.js';
 import { AccountChanges } from './account-changes.js';
 import { type TokenCipher, tokenHint } from '../utils/token-cipher.js';
 import { ConflictError, NotFoundError } from './errors.js';
+import { OwnerQuota } from './owner-quota.js';
+import { REJECTED_TOKEN_CODE } from './rejected-token.js';
 import { botIdFromToken, type InviteInfo, inviteInfo } from './invite-url.js';
 import type { WorkerState } from '../supervisor/worker-state.js';
 import type { WorkerControl, WorkerView } from './worker-control.js';
@@ -36,6 +38,7 @@ interface AccountDoc {
   desiredState: string;
   lastState?: string | null;
   lastError?: { code?: string | null; message?: string | null; at?: Date | null } | null;
+  tokenChangedAt?: Date | null;
   settings?: AccountSettings | null;
   lease?: { owner?: string | null; expiresAt?: Date | null } | null;
   createdAt: Date;
@@ -56,6 +59,8 @@ export class AccountService {
     /** Told when an account's settings or existence change (caches downstream reload). */
     private readonly changes: AccountChanges = new AccountChanges(),
     cacheOptions: AccountCacheOptions = {},
+    /** Most accounts one user may have. */
+    private readonly quota = new OwnerQuota(0, 'ACCOUNT_LIMIT_REACHED', 'accounts', 'MAX_ACCOUNTS_PER_USER'),
   ) {
     this.#cache = new AccountCache(
       (ownerId, max) =>
@@ -84,13 +89,19 @@ export class AccountService {
   }
 
   async create(ownerId: string, input: CreateAccountInput): Promise<AccountView> {
-    const doc = await this.models.DiscordAccount.create({
+    const doc = await this.quota.create(
       ownerId,
-      label: input.label,
-      token: this.cipher.encrypt(input.token),
-      tokenHint: tokenHint(input.token),
-      settings: input.settings ?? {},
-    });
+      () => this.models.DiscordAccount.countDocuments({ ownerId }),
+      () =>
+        this.models.DiscordAccount.create({
+          ownerId,
+          label: input.label,
+          token: this.cipher.encrypt(input.token),
+          tokenHint: tokenHint(input.token),
+          tokenChangedAt: new Date(),
+          settings: input.settings ?? {},
+        }),
+    );
     this.#cache.invalidateOwner(ownerId);
     return this.view(doc.toObject() as AccountDoc);
   }
@@ -108,6 +119,7 @@ export class AccountService {
     if (input.token !== undefined) {
       set.token = this.cipher.encrypt(input.token);
       set.tokenHint = tokenHint(input.token);
+      set.tokenChangedAt = new Date();
       // A new token means a new bot identity, learnt again at the next ready. Unset, not null:
       // the snowflake validator (runValidators) rejects null.
       Object.assign(unset, { botUserId: '', botUsername: '', lastError: '' });
@@ -157,6 +169,7 @@ export class AccountService {
     const account = await this.find(ownerId, id);
     // A refused start (this node's worker is still stopping) must not leave 'running' behind.
     this.workers.assertStartable(id);
+    this.#assertTokenNotRejected(id, account);
     await this.#setDesired(ownerId, account._id, 'running', { startRequested: true });
     return this.get(ownerId, id);
   }
@@ -174,6 +187,7 @@ export class AccountService {
   async restart(ownerId: string, id: string): Promise<AccountView> {
     const account = await this.find(ownerId, id);
     this.workers.assertStartable(id);
+    this.#assertTokenNotRejected(id, account);
     await this.#setDesired(ownerId, account._id, 'running', { startRequested: true, restart: true });
     return this.get(ownerId, id);
   }
@@ -231,6 +245,21 @@ export class AccountService {
       { $set: set, ...unset },
     );
     this.#cache.invalidateAccount(accountId);
+  }
+
+  /**
+   * Discord refused this token: every start would spend another invalid request of the budget
+   * all users share, and fail again. Only a new token (PUT) makes the account startable.
+   */
+  #assertTokenNotRejected(id: string, a: AccountDoc): void {
+    const changedAt = a.tokenChangedAt?.getTime() ?? 0;
+    const live = this.workers.get(id)?.lastError;
+    const rejected =
+      a.lastError?.code === REJECTED_TOKEN_CODE ||
+      (live?.code === REJECTED_TOKEN_CODE && live.at >= changedAt);
+    if (rejected) {
+      throw new ConflictError('TOKEN_REJECTED', 'Discord refused this account’s token; set a new token (PUT) before starting it');
+    }
   }
 
   /** Loads an account the caller owns; anything else is "not found". */

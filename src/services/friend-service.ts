@@ -3,6 +3,7 @@ import type { Models } from '../models/index.js';
 import { afterIdCursor, toObjectId, toPage } from '../utils/cursor.js';
 import type { AccountService } from './account-service.js';
 import { NotFoundError } from './errors.js';
+import { OwnerQuota } from './owner-quota.js';
 
 export interface FriendInput {
   discordUserId: string;
@@ -51,6 +52,8 @@ export class FriendService {
   constructor(
     private readonly models: Pick<Models, 'Friend'>,
     private readonly accounts: AccountService,
+    /** Most friends one user may have, over all their accounts. */
+    private readonly quota = new OwnerQuota(0, 'FRIEND_LIMIT_REACHED', 'friends', 'MAX_FRIENDS_PER_USER'),
   ) {}
 
   async list(ownerId: string, accountId: string, page: { limit: number; cursor?: string }) {
@@ -69,7 +72,11 @@ export class FriendService {
 
   async create(ownerId: string, accountId: string, input: FriendInput): Promise<FriendView> {
     const account = await this.accounts.find(ownerId, accountId);
-    const doc = await this.models.Friend.create({ ...input, accountId: account._id });
+    const doc = await this.quota.create(
+      ownerId,
+      async () => this.models.Friend.countDocuments({ accountId: { $in: await this.accounts.ids(ownerId) } }),
+      () => this.models.Friend.create({ ...input, accountId: account._id }),
+    );
     await this.pushFriends(account._id);
     return view(doc.toObject());
   }

@@ -2,7 +2,9 @@ import type { Models } from '../models/index.js';
 import type { WorkerInit } from '../supervisor/types.js';
 import { toObjectId } from '../utils/cursor.js';
 import type { TokenCipher } from '../utils/token-cipher.js';
+import { InitRefusedError } from '../supervisor/errors.js';
 import { NotFoundError } from './errors.js';
+import { REJECTED_TOKEN_CODE } from './rejected-token.js';
 import { takePersistedSession } from './gateway-sessions.js';
 
 /**
@@ -20,6 +22,11 @@ export async function loadWorkerInit(
   // Not lean: mongoose turns the stored Binary fields back into Buffers.
   const account = _id ? await models.DiscordAccount.findById(_id) : null;
   if (!account) throw new NotFoundError('Account');
+  // Any start (the user's, a friend change, another node taking over) would spend an invalid
+  // request of the budget every user shares and fail again: only a new token clears this.
+  if (account.lastError?.code === REJECTED_TOKEN_CODE) {
+    throw new InitRefusedError(REJECTED_TOKEN_CODE, 'Discord refused this token; set a new token to start the account');
+  }
   const stored = account.token;
   const token = cipher.decrypt(stored);
   if (cipher.needsRotation(stored)) {
@@ -27,7 +34,7 @@ export async function loadWorkerInit(
   }
   const friends = await enabledFriendIds(models, accountId);
   const session = await takePersistedSession(models.DiscordAccount, cipher, accountId, account.gatewaySession);
-  return { token, friends, ...(session && { session }) };
+  return { token, friends, owner: account.ownerId.toHexString(), ...(session && { session }) };
 }
 
 /** Discord user ids of the friends the account's worker watches. */

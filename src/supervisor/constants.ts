@@ -67,6 +67,8 @@ export const SUPERVISOR_DEFAULTS = {
     refuseAtRatio: 0.8,
     bucketMs: 1_000,
   },
+  /** A tenth of Discord's limit: one user's broken accounts cannot spend what everyone shares. */
+  invalidRequestsPerOwner: 1_000,
   workerSettings: WORKER_SETTINGS_DEFAULTS,
   /** Environment variables a child inherits; everything else (keys, secrets) stays out. */
   childEnvAllowlist: ['PATH', 'NODE_ENV', 'LOG_LEVEL', 'TZ', 'LANG', 'LC_ALL'],

@@ -74,3 +74,17 @@ export class DeliveryFailedError extends SupervisorError {
     this.status = details.status;
   }
 }
+
+/**
+ * Thrown by `resolveInit` when the account must not run and the reason is already known (a token
+ * Discord refused): the worker goes to `error` with this `code`, without a process or a request.
+ */
+export class InitRefusedError extends Error {
+  override readonly name: string = 'InitRefusedError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

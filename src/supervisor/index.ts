@@ -1,5 +1,5 @@
 export { Supervisor, type DeliveryResult } from './supervisor.js';
-export { SupervisorError, DeliveryFailedError, type SupervisorErrorCode } from './errors.js';
+export { SupervisorError, DeliveryFailedError, InitRefusedError, type SupervisorErrorCode } from './errors.js';
 export { SUPERVISOR_DEFAULTS, NO_RESTART_CODES } from './constants.js';
 export { WORKER_STATES, type WorkerState } from './worker-state.js';
 export type {

@@ -23,6 +23,7 @@ export interface ResolvedOptions {
   sessionResumeWindowMs: number;
   restart: RestartPolicy;
   invalidRequests: InvalidRequestBudgetOptions;
+  invalidRequestsPerOwner: number;
   logger: Logger;
   random: () => number;
 }
@@ -61,6 +62,7 @@ export function resolveOptions(options: SupervisorOptions): ResolvedOptions {
     sessionResumeWindowMs: options.sessionResumeWindowMs ?? d.sessionResumeWindowMs,
     restart: { ...d.restart, ...options.restart },
     invalidRequests: { ...d.invalidRequests, ...options.invalidRequests },
+    invalidRequestsPerOwner: options.invalidRequestsPerOwner ?? d.invalidRequestsPerOwner,
     logger: options.logger ?? defaultLogger(),
     random: options.random ?? Math.random,
   };

@@ -18,6 +18,7 @@ import type { DeliveryResult } from './child-replies.js';
 import { SPAWN_PRIORITY } from './constants.js';
 import { SupervisorError } from './errors.js';
 import { InvalidRequestBudget } from './invalid-request-budget.js';
+import { OwnerBudgets } from './owner-budgets.js';
 import { EMPTY_HISTORY } from './restart-policy.js';
 import { type ResolvedOptions, resolveOptions } from './resolve-options.js';
 import { type SessionHandover, SessionKeeper } from './session-keeper.js';
@@ -47,6 +48,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #log: Logger;
   readonly #records = new Map<string, WorkerRecord>();
   readonly #budget: InvalidRequestBudget;
+  readonly #ownerBudgets: OwnerBudgets;
   /** Each account's gateway session, so a replacement worker resumes it. */
   readonly #sessions: SessionKeeper;
   readonly #runner: WorkerRunner;
@@ -59,6 +61,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#config = resolveOptions(options);
     this.#log = this.#config.logger.child({ component: 'supervisor' });
     this.#budget = new InvalidRequestBudget(this.#config.invalidRequests);
+    this.#ownerBudgets = new OwnerBudgets({ ...this.#config.invalidRequests, limit: this.#config.invalidRequestsPerOwner });
     this.#sessions = new SessionKeeper(this.#config.sessionResumeWindowMs);
     this.#runner = new WorkerRunner({
       config: this.#config,
@@ -66,6 +69,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       emit: (event, ...args) => this.#emit(event, ...args),
       sessions: this.#sessions,
       budget: this.#budget,
+      ownerBudgets: this.#ownerBudgets,
       records: this.#records,
     });
   }
@@ -342,13 +346,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   #assertBudget(accountId: string, op: string): void {
     const now = Date.now();
-    if (!this.#budget.isExhausted(now)) return;
-    throw new SupervisorError('INVALID_REQUEST_BUDGET', 'too many invalid Discord requests from this server; try later', {
-      accountId,
-      op,
-      retryable: true,
-      retryAfterMs: this.#budget.retryAfterMs(now),
-    });
+    const owner = this.#records.get(accountId)?.owner;
+    const serverWide = this.#budget.isExhausted(now);
+    if (!serverWide && !this.#ownerBudgets.isExhausted(owner, now)) return;
+    throw new SupervisorError(
+      'INVALID_REQUEST_BUDGET',
+      `too many invalid Discord requests from ${serverWide ? 'this server' : "this user's accounts"}; try later`,
+      {
+        accountId,
+        op,
+        retryable: true,
+        retryAfterMs: serverWide ? this.#budget.retryAfterMs(now) : this.#ownerBudgets.retryAfterMs(owner, now),
+      },
+    );
   }
 
   #readyHandle(accountId: string, op: string): WorkerHandle {

@@ -14,6 +14,8 @@ export interface WorkerInit {
   settings?: Partial<WorkerInitSettings>;
   /** A persisted session (server restart, another node); the supervisor's own, if fresher, wins. */
   session?: SessionHandover;
+  /** Who answers for the account (its user): invalid Discord answers count against their share too. */
+  owner?: string;
 }
 
 /** Options of `new Supervisor()`. Every default lives in `SUPERVISOR_DEFAULTS`. */
@@ -59,6 +61,12 @@ export interface SupervisorOptions {
   restart?: Partial<RestartPolicy>;
   /** The shared budget of 401/403/429 answers. @defaultValue `SUPERVISOR_DEFAULTS.invalidRequests` */
   invalidRequests?: Partial<InvalidRequestBudgetOptions>;
+  /**
+   * One owner's share of that budget: at this many invalid answers of their accounts in the same
+   * window, their deliveries are refused and their starts wait (0: no per-owner limit).
+   * @defaultValue `SUPERVISOR_DEFAULTS.invalidRequestsPerOwner`
+   */
+  invalidRequestsPerOwner?: number;
   /** Server log; child output is relayed into it with `accountId`. @defaultValue a pino logger on stdout with tokens redacted */
   logger?: Logger;
   /**

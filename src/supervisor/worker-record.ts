@@ -48,6 +48,8 @@ export interface WorkerRecord {
   run: RunReport;
   bot?: { botUserId: string; botUsername: string; guildCount: number };
   lastError?: WorkerLastError;
+  /** The account's owner, learnt from its init (for the per-owner invalid-request share). */
+  owner?: string;
 }
 
 export function createRecord(accountId: string): WorkerRecord {

@@ -13,8 +13,10 @@ import { settleReply } from './child-replies.js';
 import { NO_RESTART_CODES, SPAWN_PRIORITY, SUPERVISOR_DEFAULTS } from './constants.js';
 import { type ExitDecision, nextStateAfterCrash, nextStateAfterExit } from './exit-policy.js';
 import { HealthWatch, judgeHeartbeat } from './health-watch.js';
+import { InitRefusedError } from './errors.js';
 import { buildInitMessage } from './init-message.js';
 import type { InvalidRequestBudget } from './invalid-request-budget.js';
+import type { OwnerBudgets } from './owner-budgets.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { SessionKeeper } from './session-keeper.js';
 import { SpawnScheduler } from './spawn-scheduler.js';
@@ -45,6 +47,7 @@ export class WorkerRunner {
   readonly #emit: Emit;
   readonly #sessions: SessionKeeper;
   readonly #budget: InvalidRequestBudget;
+  readonly #ownerBudgets: OwnerBudgets;
   readonly #scheduler: SpawnScheduler;
   readonly #health: HealthWatch;
   readonly #records: ReadonlyMap<string, WorkerRecord>;
@@ -56,10 +59,12 @@ export class WorkerRunner {
     emit: Emit;
     sessions: SessionKeeper;
     budget: InvalidRequestBudget;
+    ownerBudgets: OwnerBudgets;
     records: ReadonlyMap<string, WorkerRecord>;
   }) {
     ({ config: this.#config, log: this.#log, emit: this.#emit, sessions: this.#sessions, budget: this.#budget } = deps);
     this.#records = deps.records;
+    this.#ownerBudgets = deps.ownerBudgets;
     this.#scheduler = new SpawnScheduler(this.#config.spawnConcurrency, (err) => this.#log.error({ err }, 'spawn task failed'));
     this.#health = new HealthWatch({
       startTimeoutMs: this.#config.startTimeoutMs,
@@ -123,7 +128,16 @@ export class WorkerRunner {
     try {
       init = await this.#config.resolveInit(rec.accountId);
     } catch (err) {
-      if (stillWanted()) this.#enterError(rec, 'INIT_FAILED', `could not prepare the worker: ${errorMessage(err)}`);
+      if (!stillWanted()) return;
+      if (err instanceof InitRefusedError) this.#enterError(rec, err.code, err.message);
+      else this.#enterError(rec, 'INIT_FAILED', `could not prepare the worker: ${errorMessage(err)}`);
+      return;
+    }
+    rec.owner = init.owner;
+    const ownerWait = this.#ownerBudgets.retryAfterMs(init.owner, Date.now());
+    if (ownerWait > 0 && stillWanted()) {
+      this.accountLog(rec.accountId).warn({ waitMs: ownerWait }, "owner's share of the invalid-request budget spent; start delayed");
+      this.#enterBackoff(rec, ownerWait);
       return;
     }
     await this.#scheduler.nextForkTurn();
@@ -272,6 +286,14 @@ export class WorkerRunner {
     const now = Date.now();
     const wasExhausted = this.#budget.isExhausted(now);
     this.#budget.record(now);
+    const ownerWasExhausted = this.#ownerBudgets.isExhausted(rec.owner, now);
+    this.#ownerBudgets.record(rec.owner, now);
+    if (!ownerWasExhausted && this.#ownerBudgets.isExhausted(rec.owner, now)) {
+      this.#log.warn(
+        { accountId: rec.accountId, owner: rec.owner, status, route, count: this.#ownerBudgets.count(rec.owner, now) },
+        "an owner's share of the invalid-request budget is spent: refusing their deliveries and delaying their starts",
+      );
+    }
     if (!wasExhausted && this.#budget.isExhausted(now)) {
       this.#log.warn(
         { accountId: rec.accountId, status, route, count: this.#budget.count(now) },

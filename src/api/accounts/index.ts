@@ -53,7 +53,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'The token is encrypted at rest and never returned: answers carry only `tokenHint`.',
         security,
         body: CreateAccountInput,
-        response: { 201: Account, ...errors(400, 401, 413, 415, 429) },
+        response: { 201: Account, ...errors(400, 401, 409, 413, 415, 429) },
       },
     },
     async (request, reply) => {

@@ -148,4 +148,29 @@ describe('starting and stopping an account', () => {
     expect(stopped).toMatchObject({ state: 'stopped', lastError: null });
     expect(stopped.worker).not.toHaveProperty('gatewayState');
   });
+
+  it('will not start an account whose token Discord refused until the token changes', async () => {
+    const { id } = await createAccount(t.app, user.authorization);
+    await call('POST', `/api/accounts/${id}/start`);
+    const failed = await waitForWorker(t.app, id, (w) => w.state === 'error');
+
+    for (const url of [`/api/accounts/${id}/start`, `/api/accounts/${id}/restart`]) {
+      const res = await call('POST', url);
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'TOKEN_REJECTED' });
+    }
+    const bulk = await call('POST', '/api/accounts/start', { ids: [id] });
+    expect(bulk.json().results).toEqual([expect.objectContaining({ id, ok: false, error: expect.objectContaining({ code: 'TOKEN_REJECTED' }) })]);
+    // A friend change re-applies the account: it ends in error again without a new process.
+    await call('POST', `/api/accounts/${id}/friends`, { discordUserId: '323456789012345678' });
+    const after = await waitForWorker(t.app, id, (w) => w.state === 'error');
+    expect(after).toMatchObject({ startedAt: failed.startedAt, lastError: { code: 'TOKEN_INVALID' } });
+
+    await call('PUT', `/api/accounts/${id}`, { token: newBot().token });
+    await waitForWorker(t.app, id, (w) => w.state === 'ready');
+    await call('POST', `/api/accounts/${id}/stop`);
+    expect((await call('POST', `/api/accounts/${id}/restart`)).statusCode).toBe(200);
+    await waitForWorker(t.app, id, (w) => w.state === 'ready');
+    await call('POST', `/api/accounts/${id}/stop`);
+  });
 });

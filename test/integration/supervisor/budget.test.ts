@@ -45,3 +45,41 @@ describe('Supervisor shared invalid-request budget', () => {
     await expect(supervisor.deliver('a1', dm, { content: 'x' })).resolves.toMatchObject({ channelId: 'dm-222' });
   });
 });
+
+describe("Supervisor per-owner share of the invalid-request budget", () => {
+  // Server-wide room for 100 (refused at 80); each owner 5.
+  const shares = { invalidRequests: { limit: 100, refuseAtRatio: 0.8, windowMs: 600_000 }, invalidRequestsPerOwner: 5 };
+  const owners: Record<string, string> = { broken: 'mallory', sibling: 'mallory', later: 'mallory', healthy: 'alice', fresh: 'alice' };
+
+  function sharedSupervisor() {
+    const inits: string[] = [];
+    const t = fixtureSupervisor({}, {
+      ...shares,
+      resolveInit: async (accountId) => {
+        inits.push(accountId);
+        const token = accountId === 'broken' ? 'fixture:invalid-requests:6' : 'fixture:ok';
+        return { token, friends: [], owner: owners[accountId] };
+      },
+    });
+    return { ...t, inits };
+  }
+
+  it("refuses only the spending owner's deliveries and delays only their starts", async () => {
+    const { supervisor, inits } = sharedSupervisor();
+    await Promise.all(['broken', 'sibling', 'healthy'].map((id) => supervisor.start(id)));
+    await Promise.all(['broken', 'sibling', 'healthy'].map((id) => stateOf(supervisor, id, 'ready')));
+    await supervisor.ping('broken');
+    expect(supervisor.invalidRequestCount()).toBe(6);
+
+    const refused = await supervisor.deliver('sibling', dm, { content: 'x' }).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: 'INVALID_REQUEST_BUDGET', retryable: true });
+    await expect(supervisor.deliver('healthy', dm, { content: 'x' })).resolves.toMatchObject({ channelId: 'dm-222' });
+
+    await supervisor.start('later');
+    await supervisor.start('fresh');
+    await stateOf(supervisor, 'later', 'backoff');
+    await stateOf(supervisor, 'fresh', 'ready');
+    expect(supervisor.get('later')?.retryAt).toBeGreaterThan(Date.now());
+    expect(inits).toContain('later');
+  });
+});
