@@ -14,7 +14,8 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data CONTENT_DIR=/app/a
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+# Writable by the server's user: the first worker writes the bundle's V8 code cache beside it.
+COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build /app/assets ./assets
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -3,6 +3,10 @@
  * client (same intents, same fake Discord, told its token over IPC the same way, same Node
  * flags as the supervisor forks with), bundled like the worker and unbundled.
  *
+ * The worker runs as shipped (through its boot loader and the V8 code cache, warmed by one start
+ * before the rounds) and, side by side, without the code cache (the bundle forked directly): the
+ * code cache's target is fork → ready ≤ 0.6 × without it.
+ *
  * Each group of N processes is forked at once, as the supervisor forks a batch; start-up is the
  * time from fork() to the process saying it is ready (discord.js `clientReady`), memory is read
  * from /proc/PID/smaps_rollup once the whole group is ready and has settled. Groups run one after
@@ -10,7 +14,7 @@
  * bimodal for a default Node process (see docs/performance.md), hence means beside medians.
  *
  *   BENCH_WORKERS  processes per group (default 20)
- *   BENCH_ROUNDS   rounds over the three groups (default 2)
+ *   BENCH_ROUNDS   rounds over the groups (default 2)
  *   BENCH_SETTLE_MS  wait between "all ready" and reading memory (default 3000)
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -18,9 +22,11 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createInterface } from 'node:readline';
 import { FakeDiscord } from '../fake-discord/index.js';
 import { SUPERVISOR_DEFAULTS } from '../src/supervisor/constants.js';
 import { type InitMessage, message, WORKER_INTENTS } from '../src/ipc/index.js';
+import { printLoad, printTargets } from './lib/targets.js';
 import { buildWorkerBundles } from './worker-build.js';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 20);
@@ -33,6 +39,7 @@ const READY_TIMEOUT_MS = 120_000;
 interface Kind {
   name: string;
   file: string;
+  args?: string[];
   execArgv: string[];
   role: 'worker' | 'baseline';
 }
@@ -72,8 +79,8 @@ function waitForReady(child: ChildProcess): Promise<void> {
   });
 }
 
-async function runGroup(fake: FakeDiscord, kind: Kind): Promise<GroupResult> {
-  const accounts = Array.from({ length: WORKERS }, (_, i) => {
+function createAccounts(fake: FakeDiscord, count: number) {
+  return Array.from({ length: count }, (_, i) => {
     const bot = fake.createBot({ username: `bench-${i}` });
     const users = Array.from({ length: USERS_PER_GUILD }, (_, j) => fake.createUser({ username: `u-${i}-${j}` }));
     fake.createGuild({ botIds: [bot.id], userIds: users.map((u) => u.id) });
@@ -82,26 +89,72 @@ async function runGroup(fake: FakeDiscord, kind: Kind): Promise<GroupResult> {
     }
     return { bot, friends: users.map((u) => u.id) };
   });
+}
 
+type Account = ReturnType<typeof createAccounts>[number];
+
+/** Forks one process of `kind` and sends it its `init`; `readLog` pipes its log, boot loader's debug lines included. */
+function forkAccount(fake: FakeDiscord, kind: Kind, account: Account, i: number, readLog = false): ChildProcess {
+  const child = fork(kind.file, kind.args ?? [], {
+    serialization: 'json',
+    stdio: ['ignore', readLog ? 'pipe' : 'ignore', 'inherit', 'ipc'],
+    execArgv: kind.execArgv,
+    ...(readLog && { env: { ...process.env, LOG_LEVEL: 'debug' } }),
+  });
+  child.send(
+    message<InitMessage>({
+      type: 'init',
+      accountId: `bench-${i}`,
+      token: account.bot.token,
+      intents: WORKER_INTENTS,
+      friends: account.friends,
+      discordApiUrl: fake.apiUrl,
+      settings: { heartbeatIntervalMs: 2_000, loginTimeoutMs: READY_TIMEOUT_MS, deliveryTimeoutMs: 15_000 },
+    }),
+  );
+  return child;
+}
+
+async function stopAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      if (child.connected) child.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }),
+  );
+}
+
+/**
+ * One start of the worker through its boot loader, until the loader says what it did with the
+ * code cache after `ready`: the rounds then start with the cache in place, as every start but the
+ * first after a build does.
+ */
+async function warmCodeCache(fake: FakeDiscord, kind: Kind): Promise<string> {
+  const [account] = createAccounts(fake, 1);
+  const child = forkAccount(fake, kind, account!, 0, true);
+  try {
+    for await (const line of createInterface({ input: child.stdout! })) {
+      const { msg = '', reason } = JSON.parse(line) as { msg?: string; reason?: string };
+      if (msg === 'code cache accepted' || msg === 'code cache written') return msg;
+      if (msg.startsWith('code cache not written')) throw new Error(`${msg}: ${reason}`);
+    }
+    throw new Error('the worker ended before its boot loader said anything about the code cache');
+  } finally {
+    await stopAll([child]);
+    fake.reset();
+  }
+}
+
+async function runGroup(fake: FakeDiscord, kind: Kind): Promise<GroupResult> {
+  const accounts = createAccounts(fake, WORKERS);
   const groupStart = performance.now();
-  const running = accounts.map(({ bot, friends }, i) => {
+  const running = accounts.map((account, i) => {
     const forkedAt = performance.now();
-    const child = fork(kind.file, [], {
-      serialization: 'json',
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      execArgv: kind.execArgv,
-    });
-    child.send(
-      message<InitMessage>({
-        type: 'init',
-        accountId: `bench-${i}`,
-        token: bot.token,
-        intents: WORKER_INTENTS,
-        friends,
-        discordApiUrl: fake.apiUrl,
-        settings: { heartbeatIntervalMs: 2_000, loginTimeoutMs: READY_TIMEOUT_MS, deliveryTimeoutMs: 15_000 },
-      }),
-    );
+    const child = forkAccount(fake, kind, account, i);
     const ready = waitForReady(child).then(() => performance.now() - forkedAt);
     return { child, ready };
   });
@@ -113,16 +166,7 @@ async function runGroup(fake: FakeDiscord, kind: Kind): Promise<GroupResult> {
     const memory = await Promise.all(running.map((r) => readMemory(r.child.pid ?? -1)));
     return { allReadyMs, samples: memory.map((m, i) => ({ ...m, startMs: startTimes[i] ?? NaN })) };
   } finally {
-    await Promise.all(
-      running.map(async ({ child }) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = once(child, 'exit');
-        if (child.connected) child.disconnect();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }),
-    );
+    await stopAll(running.map((r) => r.child));
   }
 }
 
@@ -188,31 +232,58 @@ function report(kinds: Kind[], results: Map<string, GroupResult[]>): void {
     console.log(pad(kind.name, width) + [...cells, formatSummary(allReady, 1)].map((c) => pad(c, COLUMN)).join(''));
   }
   const keys = [...METRICS.map((m) => m.key), 'allReadyMs'];
-  console.log('\nworker ÷ baseline, medians (means); the target is ≤ 1.10 for PSS against the bundled client');
+  const ratio = (table: Map<string, Record<string, number>>, ours: string, base: string, key: string) =>
+    (table.get(ours)?.[key] ?? NaN) / (table.get(base)?.[key] ?? NaN);
+  const printRatio = (ours: string, base: string) => {
+    const cells = keys.map((key) => `${key} ${ratio(medians, ours, base, key).toFixed(2)}× (${ratio(means, ours, base, key).toFixed(2)}×)`);
+    console.log(`  ${pad(ours, width)} vs ${pad(base, width)} ${cells.join('   ')}`);
+  };
+  console.log('\nworker ÷ baseline, medians (means)');
   for (const ours of kinds.filter((k) => k.role === 'worker')) {
-    for (const base of kinds.filter((k) => k.role === 'baseline')) {
-      const ratio = (table: Map<string, Record<string, number>>, key: string) =>
-        ((table.get(ours.name)?.[key] ?? NaN) / (table.get(base.name)?.[key] ?? NaN)).toFixed(2);
-      const cells = keys.map((key) => `${key} ${ratio(medians, key)}× (${ratio(means, key)}×)`);
-      console.log(`  ${pad(ours.name, width)} vs ${pad(base.name, width)} ${cells.join('   ')}`);
-    }
+    for (const base of kinds.filter((k) => k.role === 'baseline')) printRatio(ours.name, base.name);
   }
+  console.log('\ncode cache A/B, medians (means)');
+  printRatio(SHIPPED, NO_CACHE);
+  printTargets([
+    {
+      name: `fork → ready, ${SHIPPED} ÷ ${NO_CACHE}, median`,
+      measured: ratio(medians, SHIPPED, NO_CACHE, 'startMs'),
+      op: '≤',
+      limit: 0.6,
+      note: `mean ${ratio(means, SHIPPED, NO_CACHE, 'startMs').toFixed(2)}×`,
+    },
+    {
+      name: `PSS, ${SHIPPED} ÷ ${BUNDLED_CLIENT}, median`,
+      measured: ratio(medians, SHIPPED, BUNDLED_CLIENT, 'pssKiB'),
+      op: '≤',
+      limit: 1.1,
+      note: `mean ${ratio(means, SHIPPED, BUNDLED_CLIENT, 'pssKiB').toFixed(2)}×`,
+    },
+  ]);
 }
+
+const SHIPPED = 'worker (code cache)';
+const NO_CACHE = 'worker, no code cache';
+const BUNDLED_CLIENT = 'minimal client, bundled';
 
 async function main(): Promise<void> {
   const files = await buildWorkerBundles(resolve(import.meta.dirname, '../dist/bench'));
   // Every process gets the flags the supervisor forks workers with (heap cap, --single-threaded),
   // so the baselines run exactly as our worker does; one more worker group shows Node's defaults.
   const flags = [...SUPERVISOR_DEFAULTS.execArgv];
+  const shipped: Kind = { name: SHIPPED, file: files.boot, args: [files.worker], execArgv: flags, role: 'worker' };
   const kinds: Kind[] = [
-    { name: 'worker', file: files.worker, execArgv: flags, role: 'worker' },
-    { name: 'worker, default V8 threads', file: files.worker, execArgv: flags.filter((f) => f !== '--single-threaded'), role: 'worker' },
-    { name: 'minimal client, bundled', file: files.baselineBundled, execArgv: flags, role: 'baseline' },
+    shipped,
+    { name: NO_CACHE, file: files.worker, execArgv: flags, role: 'worker' },
+    { name: 'worker, no code cache, default V8 threads', file: files.worker, execArgv: flags.filter((f) => f !== '--single-threaded'), role: 'worker' },
+    { name: BUNDLED_CLIENT, file: files.baselineBundled, execArgv: flags, role: 'baseline' },
     { name: 'minimal client, unbundled', file: files.baselineUnbundled, execArgv: flags, role: 'baseline' },
   ];
+  printLoad('start');
   const fake = await FakeDiscord.start();
   const results = new Map<string, GroupResult[]>(kinds.map((k) => [k.name, []]));
   try {
+    console.error(`warm-up: ${await warmCodeCache(fake, shipped)}`);
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < kinds.length; i++) {
         const kind = kinds[(i + round) % kinds.length] as Kind;
@@ -227,6 +298,7 @@ async function main(): Promise<void> {
     await fake.close();
   }
   report(kinds, results);
+  printLoad('end');
 }
 
 await main();

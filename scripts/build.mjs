@@ -29,5 +29,7 @@ await Promise.all([
     outfile: 'dist/worker.cjs',
     plugins: [ipcValidatorPlugin()],
   }),
+  // The boot loader the supervisor forks: it runs dist/worker.cjs through a V8 code cache.
+  build({ ...workerBundle.shared, entryPoints: ['workers/boot.ts'], outfile: 'dist/worker-boot.cjs' }),
   buildWeb(),
 ]);

@@ -8,6 +8,7 @@ import { WORKER_EXIT_CODES } from './lib/exit-codes.js';
 import { AccountWorker } from './lib/account-worker.js';
 import { openIpcChannel } from './lib/ipc-channel.js';
 import { createWorkerLogger } from './lib/logger.js';
+import { signalStarted } from './lib/started-signal.js';
 
 const log = createWorkerLogger();
 
@@ -22,7 +23,12 @@ const ipc = openIpcChannel(process, log, {
   initVersionMismatch: (v) => void worker?.fail('PROTOCOL_MISMATCH', `init of protocol version ${String(v)}`),
   disconnect: () => worker?.abandon(),
 });
-worker = new AccountWorker({ ipc, log, exit: (code) => process.exit(code) });
+worker = new AccountWorker({
+  ipc,
+  log,
+  exit: (code) => process.exit(code),
+  started: signalStarted,
+});
 
 process.on('uncaughtException', (error) => void worker?.crash(error, 'uncaught exception'));
 process.on('unhandledRejection', (reason) => void worker?.crash(reason, 'unhandled rejection'));

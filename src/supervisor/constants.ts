@@ -24,6 +24,9 @@ const MiB = 1024 * 1024;
 /** Every default of the supervisor, in one place. */
 export const SUPERVISOR_DEFAULTS = {
   workerPath: resolve(PROJECT_ROOT, 'dist/worker.cjs'),
+  /** Forked with `workerPath` as its argument: runs the bundle through a V8 code cache (docs/performance.md). */
+  bootPath: resolve(PROJECT_ROOT, 'dist/worker-boot.cjs'),
+  codeCache: true,
   /**
    * Heap cap per child (a bundled worker idles at about 70 MiB RSS), and no V8 helper threads:
    * an idle Discord client gains nothing from concurrent GC or compilation, and without them a
@@ -75,6 +78,7 @@ export const SUPERVISOR_DEFAULTS = {
   /** Longest child log line relayed; the rest is cut. */
   maxLogLineChars: 16_384,
 } as const satisfies Omit<ResolvedOptions, 'resolveInit' | 'env' | 'discordApiUrl' | 'logger' | 'random'> & {
+  codeCache: boolean;
   workerSettings: WorkerInitSettings;
   childEnvAllowlist: readonly string[];
   maxLogLineChars: number;

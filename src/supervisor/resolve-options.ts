@@ -8,6 +8,8 @@ import type { SupervisorOptions, WorkerInit } from './types.js';
 export interface ResolvedOptions {
   resolveInit: (accountId: string) => Promise<WorkerInit>;
   workerPath: string;
+  /** The boot loader forked in front of `workerPath`; undefined when the code cache is off. */
+  bootPath: string | undefined;
   execArgv: readonly string[];
   env: NodeJS.ProcessEnv;
   discordApiUrl: string | undefined;
@@ -47,6 +49,7 @@ export function resolveOptions(options: SupervisorOptions): ResolvedOptions {
   return {
     resolveInit: options.resolveInit,
     workerPath: options.workerPath ?? d.workerPath,
+    bootPath: (options.codeCache ?? d.codeCache) ? d.bootPath : undefined,
     execArgv: options.execArgv ?? d.execArgv,
     env: options.env ?? allowlistedEnv(),
     discordApiUrl: options.discordApiUrl,

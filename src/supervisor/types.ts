@@ -27,6 +27,11 @@ export interface SupervisorOptions {
   resolveInit: (accountId: string) => Promise<WorkerInit>;
   /** The child's entry file. @defaultValue `<project root>/dist/worker.cjs` */
   workerPath?: string;
+  /**
+   * Fork `dist/worker-boot.cjs` with `workerPath` as its argument, which runs the (CommonJS)
+   * bundle through a V8 code cache kept beside it; `false` forks `workerPath` itself. @defaultValue true
+   */
+  codeCache?: boolean;
   /** Node flags for each child (replaces, not extends, the default). @defaultValue `SUPERVISOR_DEFAULTS.execArgv`: `['--max-old-space-size=256', '--single-threaded']` */
   execArgv?: string[];
   /**

@@ -16,6 +16,8 @@ export type HandleTimer = 'start' | 'ready' | 'heartbeat' | 'kill';
 export interface SpawnWorkerOptions {
   accountId: string;
   workerPath: string;
+  /** When set, this is forked with `workerPath` as its argument (the code-cache boot loader). */
+  bootPath?: string | undefined;
   execArgv: readonly string[];
   env: NodeJS.ProcessEnv;
   /** Logger bound to the account; child output and dropped messages go here. */
@@ -99,7 +101,8 @@ export class WorkerHandle {
    * the token travels later, in the `init` message.
    */
   static spawn(options: SpawnWorkerOptions): WorkerHandle {
-    const child = fork(options.workerPath, [], {
+    const { bootPath, workerPath } = options;
+    const child = fork(bootPath ?? workerPath, bootPath ? [workerPath] : [], {
       execArgv: [...options.execArgv],
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -120,8 +120,9 @@ export class WorkerRunner {
       this.#enterBackoff(rec, wait);
       return;
     }
-    if (!existsSync(this.#config.workerPath)) {
-      this.#enterError(rec, 'WORKER_MISSING', `worker entry not found: ${this.#config.workerPath}`);
+    const missing = [this.#config.workerPath, this.#config.bootPath].find((file) => file !== undefined && !existsSync(file));
+    if (missing) {
+      this.#enterError(rec, 'WORKER_MISSING', `worker entry not found: ${missing}`);
       return;
     }
     let init: WorkerInit;
@@ -166,6 +167,7 @@ export class WorkerRunner {
       handle = WorkerHandle.spawn({
         accountId,
         workerPath: this.#config.workerPath,
+        bootPath: this.#config.bootPath,
         execArgv: this.#config.execArgv,
         env: this.#config.env,
         logger: this.accountLog(accountId).child({ worker: true }),

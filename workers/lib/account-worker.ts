@@ -38,6 +38,8 @@ export interface AccountWorkerOptions {
   log: Logger;
   /** Ends the process; the worker has flushed what it had to say. */
   exit: (code: number) => void;
+  /** Called once, after the first `ready` went out: start-up is over (the boot loader saves its code cache). */
+  started?: () => void;
 }
 
 /** A gateway dispatch as `client.on('raw')` passes it. */
@@ -65,6 +67,7 @@ async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
 export class AccountWorker {
   readonly #ipc: IpcChannel;
   readonly #exit: (code: number) => void;
+  readonly #started: () => void;
   readonly #log: Logger;
   #phase: 'waiting' | 'running' | 'exiting' = 'waiting';
   #settings: WorkerSettings = WORKER_DEFAULTS;
@@ -83,10 +86,11 @@ export class AccountWorker {
   #loginTimer: NodeJS.Timeout | undefined;
   #leaseTimer: NodeJS.Timeout | undefined;
 
-  constructor({ ipc, log, exit }: AccountWorkerOptions) {
+  constructor({ ipc, log, exit, started }: AccountWorkerOptions) {
     this.#ipc = ipc;
     this.#log = log;
     this.#exit = exit;
+    this.#started = started ?? (() => {});
     this.#initTimer = setTimeout(
       () => void this.fail('INIT_TIMEOUT', `No init message within ${WORKER_DEFAULTS.initTimeoutMs} ms`),
       WORKER_DEFAULTS.initTimeoutMs,
@@ -296,6 +300,7 @@ export class AccountWorker {
     this.#log.info({ botUserId, guildCount, resume }, 'ready');
     void this.#send(msg);
     void this.#sendState('ready');
+    this.#started();
   }
 
   /** discord.js will not reconnect (after READY it still says isReady()), so the worker ends. */

@@ -11,6 +11,14 @@ import {
 } from '../../../src/ipc/index.js';
 
 export const WORKER_PATH = resolve(import.meta.dirname, '../../../dist/worker.cjs');
+/** The boot loader the supervisor forks, which runs a bundle through the V8 code cache. */
+export const BOOT_PATH = resolve(import.meta.dirname, '../../../dist/worker-boot.cjs');
+
+export interface WorkerProcessOptions {
+  /** Fork the boot loader with this bundle, as the supervisor does; else `dist/worker.cjs` itself. */
+  bootBundle?: string;
+  env?: NodeJS.ProcessEnv;
+}
 
 /** Generous: two cores are shared by several test runs and engineers. */
 const WAIT_MS = 20_000;
@@ -33,8 +41,9 @@ export class WorkerProcess {
   readonly exited: Promise<ExitInfo>;
   #waiters = new Set<() => void>();
 
-  constructor() {
-    this.child = fork(WORKER_PATH, [], {
+  constructor({ bootBundle, env }: WorkerProcessOptions = {}) {
+    this.child = fork(bootBundle ? BOOT_PATH : WORKER_PATH, bootBundle ? [bootBundle] : [], {
+      ...(env && { env }),
       serialization: 'json',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: ['--max-old-space-size=128'],

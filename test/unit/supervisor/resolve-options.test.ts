@@ -26,4 +26,9 @@ describe('resolveOptions', () => {
   it('points at the bundled worker under the project root by default', () => {
     expect(resolveOptions({ resolveInit }).workerPath).toMatch(/\/dist\/worker\.cjs$/);
   });
+
+  it('forks the code-cache boot loader in front of the worker unless the code cache is off', () => {
+    expect(resolveOptions({ resolveInit }).bootPath).toMatch(/\/dist\/worker-boot\.cjs$/);
+    expect(resolveOptions({ resolveInit, codeCache: false }).bootPath).toBeUndefined();
+  });
 });
