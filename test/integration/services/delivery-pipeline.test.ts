@@ -3,13 +3,17 @@ import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentService, createProviderRegistry } from '../../../src/services/content/index.js';
-import { DeliveryPipeline, type DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
-import { ActivityService } from '../../../src/services/activity-service.js';
-import { FriendDirectory } from '../../../src/services/friend-directory.js';
+import { type Deliver, DeliveryPipeline, type DeliveryPipelineOptions, type DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
+import { ActivityService, type StoredActivity } from '../../../src/services/activity-service.js';
+import { type FriendEntry, FriendDirectory } from '../../../src/services/friend-directory.js';
+import { SupervisorError } from '../../../src/supervisor/errors.js';
+import type { ActivityKind } from '../../../src/domain/activity.js';
 import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
-import { createAccount, createFriend } from '../api/helpers.js';
+import { createAccount, createFriend, randomSnowflake } from '../api/helpers.js';
 
 let t: TestApp;
+/** One owner for the accounts these tests create: registration is rate limited per address. */
+let owner: Promise<{ authorization: string }> | undefined;
 beforeAll(async () => {
   t = await buildTestApp();
 });
@@ -47,22 +51,15 @@ describe('a delivery that cannot happen records why', () => {
 /** One activity per friend at once through a pipeline whose "worker" records recipients. */
 async function runPipeline(accountId: string, friends: Array<{ id: string; discordUserId: string }>) {
   const sent: string[] = [];
-  const service = new ContentService({ registry: createProviderRegistry({ contentRoot: t.app.config.CONTENT_DIR }) });
-  const pipeline = new DeliveryPipeline({
-    models: t.app.db.models,
-    content: service,
+  const { pipeline, outcomesReach, close } = newPipeline({
     // Stands in for the worker: the question here is what gets picked, not how it is sent.
     deliver: async (_accountId, target) => {
       sent.push(target.recipientId);
       return { messageId: String(sent.length), channelId: '1' };
     },
-    logger: t.app.log,
     noRepeatDays: 30,
-    defaultContent: { providers: [], allowNsfw: false },
   });
   await pipeline.warm(accountId).catch(() => {});
-  const outcomes: DeliveryOutcome[] = [];
-  pipeline.on('outcome', (o) => outcomes.push(o));
   const at = Date.now();
   pipeline.handle(
     friends.map((f) => ({
@@ -72,9 +69,8 @@ async function runPipeline(accountId: string, friends: Array<{ id: string; disco
       receivedAt: at,
     })),
   );
-  while (outcomes.length < friends.length) await once(pipeline, 'outcome');
-  await pipeline.drain();
-  service.close();
+  const outcomes = await outcomesReach(friends.length);
+  await close();
   return { outcomes, sent };
 }
 
@@ -83,7 +79,7 @@ describe('a delivery is prepared while its event is written', () => {
 
   /** ActivityService → DeliveryPipeline as the app wires them, with a stand-in worker. */
   async function eventPath(opts: { holdsLease?: () => boolean } = {}) {
-    const user = await registerAndLogin(t.app);
+    const user = await (owner ??= registerAndLogin(t.app));
     const content = { providers: [{ kind: 'static', weight: 1, items: ['one', 'two', 'three', 'four'] }], allowNsfw: false };
     const account = await createAccount(t.app, user.authorization, { settings: { content } });
     const friend = await createFriend(t.app, user.authorization, account.id, { rules });
@@ -175,5 +171,218 @@ describe('a delivery is prepared while its event is written', () => {
     } finally {
       path.close();
     }
+  });
+});
+
+/** A pipeline on the test app's database whose "worker" is `deliver`; outcomes collected in order. */
+function newPipeline(opts: Pick<DeliveryPipelineOptions, 'deliver'> & Partial<DeliveryPipelineOptions>) {
+  const service = new ContentService({ registry: createProviderRegistry({ contentRoot: t.app.config.CONTENT_DIR }) });
+  const pipeline = new DeliveryPipeline({
+    models: t.app.db.models,
+    content: service,
+    logger: t.app.log,
+    noRepeatDays: 0,
+    defaultContent: { providers: [], allowNsfw: false },
+    ...opts,
+  });
+  const outcomes: DeliveryOutcome[] = [];
+  pipeline.on('outcome', (o) => outcomes.push(o));
+  /** Resolves once `n` outcomes in all have been seen. */
+  const outcomesReach = async (n: number) => {
+    while (outcomes.length < n) await once(pipeline, 'outcome');
+    return outcomes;
+  };
+  const close = async () => {
+    await pipeline.drain();
+    service.close();
+  };
+  return { pipeline, outcomes, outcomesReach, close };
+}
+
+/** Every event triggers; no cooldown; caps as given (0 = none). */
+const rulesWith = (caps: { dailyCapPerFriend?: number; dailyCapPerAccount?: number } = {}) => ({
+  enabled: true,
+  triggers: [{}],
+  cooldownSeconds: 0,
+  dailyCapPerFriend: caps.dailyCapPerFriend ?? 0,
+  dailyCapPerAccount: caps.dailyCapPerAccount ?? 0,
+});
+
+/** A new account (so a fresh ledger) whose content is a static list of `items`. */
+async function accountWithItems(items: string[], defaultRules: Record<string, unknown> = rulesWith()): Promise<string> {
+  const user = await (owner ??= registerAndLogin(t.app));
+  const content = { providers: [{ kind: 'static', weight: 1, items }], allowNsfw: false };
+  return (await createAccount(t.app, user.authorization, { settings: { content, defaultRules } })).id;
+}
+
+const friendEntry = (): FriendEntry => ({
+  friendId: new Types.ObjectId(),
+  discordUserId: randomSnowflake(),
+  enabled: true,
+  rules: null,
+});
+
+const activityOf = (accountId: string, friend: FriendEntry, kind: ActivityKind = 'activity:start'): StoredActivity => {
+  const at = Date.now();
+  return { accountId, friend, event: { kind, discordUserId: friend.discordUserId, status: 'online', at }, receivedAt: at };
+};
+
+/** A promise with its resolve function, for a delivery the test lets through when it chooses. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+const ok = (n: number): Awaited<ReturnType<Deliver>> => ({ messageId: String(n), channelId: '1' });
+
+describe('DeliveryPipeline: events of one friend are handled one at a time, in order', () => {
+  it("holds a friend's next events until the one being delivered is done, while other friends go ahead", async () => {
+    const accountId = await accountWithItems(['a', 'b', 'c', 'd', 'e', 'f']);
+    const [slow, other] = [friendEntry(), friendEntry()];
+    const held = gate();
+    const calls: string[] = [];
+    let callsToSlowWhenOtherDone = -1;
+    const p = newPipeline({
+      deliver: async (_id, target) => {
+        calls.push(target.recipientId);
+        if (target.recipientId === slow.discordUserId && calls.filter((c) => c === slow.discordUserId).length === 1) {
+          await held.opened;
+        }
+        return ok(calls.length);
+      },
+    });
+    p.pipeline.handle([
+      activityOf(accountId, slow, 'activity:start'),
+      activityOf(accountId, slow, 'activity:end'),
+      activityOf(accountId, slow, 'status'),
+      activityOf(accountId, other, 'activity:start'),
+      activityOf(accountId, other, 'activity:end'),
+    ]);
+    // The other friend's two events go through while the slow friend's first send is held.
+    await p.outcomesReach(2);
+    expect(p.outcomes.map((o) => [o.discordUserId, o.status])).toEqual([
+      [other.discordUserId, 'sent'],
+      [other.discordUserId, 'sent'],
+    ]);
+    callsToSlowWhenOtherDone = calls.filter((c) => c === slow.discordUserId).length;
+    held.open();
+    await p.outcomesReach(5);
+    await p.close();
+    expect(callsToSlowWhenOtherDone).toBe(1);
+    const slowOutcomes = p.outcomes.filter((o) => o.discordUserId === slow.discordUserId);
+    expect(slowOutcomes.map((o) => [o.kind, o.status])).toEqual([
+      ['activity:start', 'sent'],
+      ['activity:end', 'sent'],
+      ['status', 'sent'],
+    ]);
+  });
+});
+
+describe('DeliveryPipeline: cap slots are reserved before sending and given back when nothing was sent', () => {
+  it('lets only one of two friends triggering at once through an account cap of one', async () => {
+    const accountId = await accountWithItems(['a', 'b'], rulesWith({ dailyCapPerAccount: 1 }));
+    let n = 0;
+    const p = newPipeline({ deliver: async () => ok(++n) });
+    p.pipeline.handle([activityOf(accountId, friendEntry()), activityOf(accountId, friendEntry())]);
+    const outcomes = await p.outcomesReach(2);
+    await p.close();
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['no-match', 'sent']);
+    expect(outcomes.find((o) => o.status === 'no-match')).toMatchObject({ reason: 'account-cap', until: expect.any(Number) });
+    expect(n).toBe(1);
+  });
+
+  it('gives the slot back when the delivery fails, and keeps it when it succeeds', async () => {
+    const accountId = await accountWithItems(['a', 'b', 'c'], rulesWith({ dailyCapPerFriend: 1 }));
+    const friend = friendEntry();
+    let n = 0;
+    const p = newPipeline({
+      deliver: async () => {
+        if (++n === 1) throw new SupervisorError('DELIVERY_FAILED', 'Cannot send messages to this user', { retryable: false });
+        return ok(n);
+      },
+    });
+    p.pipeline.handle([activityOf(accountId, friend), activityOf(accountId, friend), activityOf(accountId, friend)]);
+    const outcomes = await p.outcomesReach(3);
+    await p.close();
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'sent', 'no-match']);
+    expect(outcomes[0]!.reason).toContain('DELIVERY_FAILED');
+    expect(outcomes[2]).toMatchObject({ reason: 'friend-cap', until: expect.any(Number) });
+  });
+
+  it('gives the slot back when nothing could be picked', async () => {
+    // One item, never twice to the same friend: the friend's second event has nothing to send.
+    const accountId = await accountWithItems(['the only item'], rulesWith({ dailyCapPerAccount: 2 }));
+    const [first, second] = [friendEntry(), friendEntry()];
+    let n = 0;
+    const p = newPipeline({ deliver: async () => ok(++n), noRepeatDays: 30 });
+    p.pipeline.handle([activityOf(accountId, first)]);
+    await p.outcomesReach(1);
+    p.pipeline.handle([activityOf(accountId, first)]);
+    await p.outcomesReach(2);
+    // Had the skipped event kept its slot, the account cap of 2 would refuse this one.
+    p.pipeline.handle([activityOf(accountId, second)]);
+    const outcomes = await p.outcomesReach(3);
+    await p.close();
+    expect(outcomes.map((o) => [o.discordUserId, o.status])).toEqual([
+      [first.discordUserId, 'sent'],
+      [first.discordUserId, 'skipped'],
+      [second.discordUserId, 'sent'],
+    ]);
+  });
+});
+
+describe('DeliveryPipeline: retries', () => {
+  const rateLimited = (retryAfterMs?: number) =>
+    new SupervisorError('DELIVERY_FAILED', 'You are being rate limited', { retryable: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+
+  it("waits as long as Discord's retryAfterMs says, not its own backoff", async () => {
+    const accountId = await accountWithItems(['a']);
+    const callTimes: number[] = [];
+    // A 10-minute backoff: the retry can only come in time if retryAfterMs is what it waits for.
+    const p = newPipeline({
+      retryBaseMs: 600_000,
+      deliver: async () => {
+        callTimes.push(performance.now());
+        if (callTimes.length === 1) throw rateLimited(40);
+        return ok(callTimes.length);
+      },
+    });
+    p.pipeline.handle([activityOf(accountId, friendEntry())]);
+    const [outcome] = await p.outcomesReach(1);
+    await p.close();
+    expect(outcome).toMatchObject({ status: 'sent' });
+    expect(callTimes).toHaveLength(2);
+    // Never earlier than asked (timers may round down by a millisecond).
+    expect(callTimes[1]! - callTimes[0]!).toBeGreaterThanOrEqual(39);
+  });
+
+  it('doubles its own delay without retryAfterMs, gives up after maxAttempts, and never retries a final refusal', async () => {
+    const accountId = await accountWithItems(['a', 'b']);
+    const [flaky, refusing] = [friendEntry(), friendEntry()];
+    const callTimes = new Map<string, number[]>();
+    const p = newPipeline({
+      maxAttempts: 3,
+      retryBaseMs: 20,
+      deliver: async (_id, target) => {
+        const times = callTimes.get(target.recipientId) ?? [];
+        times.push(performance.now());
+        callTimes.set(target.recipientId, times);
+        if (target.recipientId === refusing.discordUserId) {
+          throw new SupervisorError('DELIVERY_FAILED', 'Missing Access', { retryable: false });
+        }
+        throw rateLimited();
+      },
+    });
+    p.pipeline.handle([activityOf(accountId, flaky), activityOf(accountId, refusing)]);
+    const outcomes = await p.outcomesReach(2);
+    await p.close();
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
+    expect(outcomes.find((o) => o.discordUserId === flaky.discordUserId)!.reason).toContain('rate limited');
+    expect(callTimes.get(refusing.discordUserId)).toHaveLength(1);
+    const flakyTimes = callTimes.get(flaky.discordUserId)!;
+    expect(flakyTimes).toHaveLength(3);
+    expect(flakyTimes[1]! - flakyTimes[0]!).toBeGreaterThanOrEqual(19);
+    expect(flakyTimes[2]! - flakyTimes[1]!).toBeGreaterThanOrEqual(39);
   });
 });
