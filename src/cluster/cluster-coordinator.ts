@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type AccountAction, type DesiredAccount, decideAccount, type LocalAccount } from './account-decision.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { fairShare, fairShares } from './fair-share.js';
-import { mustFence, validUntil } from './fencing.js';
+import { type Held, HeldLeases } from './held-leases.js';
 import type { LeaseRepository } from './lease-repository.js';
 import type { NodeInfo, NodeRegistry } from './node-registry.js';
 import { planPlacement } from './placement.js';
@@ -27,15 +27,6 @@ export interface ClusterCoordinatorOptions {
   now?: () => number;
 }
 
-/** A lease this node holds, and what it applied of the account. */
-interface Held {
-  epoch: number;
-  /** When the last write that extended the lease was sent (see fencing.ts). */
-  basis: number;
-  appliedVersion: number;
-  appliedRestartVersion: number;
-}
-
 /**
  * One node of the cluster: heartbeats, renews all its leases in one write per period, takes free
  * accounts up to its fair share and sheds a few when over it, applies desired state written by
@@ -47,7 +38,7 @@ export class ClusterCoordinator {
   readonly #log: FastifyBaseLogger;
   readonly #me: string;
   readonly #now: () => number;
-  readonly #held = new Map<string, Held>();
+  readonly #held: HeldLeases;
   readonly #serial = new SerialByKey();
   readonly #counters: ClusterCounters = { takes: 0, takeovers: 0, handOffs: 0, releases: 0, lost: 0, fencingStops: 0, renewFailures: 0 };
   #nodes: NodeInfo[] = [];
@@ -55,8 +46,12 @@ export class ClusterCoordinator {
   #share = Infinity;
   #pendingTakes = 0;
   #free = new Set<string>();
+  /** Free accounts the poll last refreshed the fair share for (see `#poll`). */
+  #freeSeen = new Set<string>();
+  /** Placement and the poll: they stop first on close. Renewal and fencing go on until every lease is let go. */
+  #roundTimers: NodeJS.Timeout[] = [];
   #timers: NodeJS.Timeout[] = [];
-  #renewing = false;
+  #renewing: Promise<void> | undefined;
   #placing = false;
   #polling = false;
   #joined = false;
@@ -67,6 +62,17 @@ export class ClusterCoordinator {
     this.#me = options.config.nodeId;
     this.#log = options.logger;
     this.#now = options.now ?? Date.now;
+    this.#held = new HeldLeases({
+      me: this.#me,
+      renewDeadlineMs: options.config.timing.renewDeadlineMs,
+      leases: options.leases,
+      workers: options.workers,
+      keepalive: (validForMs) => options.hooks.keepalive?.(validForMs),
+      counters: this.#counters,
+      logger: this.#log,
+      now: this.#now,
+      onLost: () => void this.#poll(),
+    });
   }
 
   get nodeId(): string {
@@ -87,19 +93,19 @@ export class ClusterCoordinator {
     await this.#o.registry.prune(this.#now());
     this.#joined = true;
     this.#log.info({ nodeId: this.#me, ...timing, capacity: Number.isFinite(capacity) ? capacity : null }, 'joined the cluster');
-    const every = (ms: number, fn: () => unknown) => {
+    const every = (ms: number, fn: () => unknown, list = this.#timers) => {
       const t = setInterval(fn, ms);
       t.unref();
-      this.#timers.push(t);
+      list.push(t);
     };
     // Renewal has its own timer: placement (which waits for workers to stop and start) can take
     // longer than a period on a busy machine, and a renewal queued behind it would miss the
     // deadline and make this node fence itself.
     every(timing.renewMs, () => void this.#renewRound());
-    every(timing.renewMs, () => void this.#placeRound());
-    every(this.#o.pollMs ?? 500, () => void this.#poll());
+    every(timing.renewMs, () => void this.#placeRound(), this.#roundTimers);
+    every(this.#o.pollMs ?? 500, () => void this.#poll(), this.#roundTimers);
     // Separate from the renewal, which may hang on an unreachable database.
-    every(Math.max(10, Math.min(500, timing.renewMs / 2)), () => this.#fenceExpired());
+    every(Math.max(10, Math.min(500, timing.renewMs / 2)), () => this.#held.fenceExpired());
     // The timers run from here on, so renewals go on while the first placement starts workers.
     await this.#renewRound();
     await this.#placeRound();
@@ -108,14 +114,12 @@ export class ClusterCoordinator {
 
   /** Whether this node holds the account's lease and still trusts it (writes and sends check this). */
   holds(accountId: string): boolean {
-    const h = this.#held.get(accountId);
-    return h !== undefined && !mustFence(h.basis, this.#now(), this.#o.config.timing.renewDeadlineMs);
+    return this.#held.trusts(accountId);
   }
 
   /** How much longer this node trusts the account's lease, in ms (0 when it does not hold it). */
   validForMs(accountId: string): number {
-    const h = this.#held.get(accountId);
-    return h ? Math.max(0, validUntil(h.basis, this.#o.config.timing.renewDeadlineMs) - this.#now()) : 0;
+    return this.#held.validForMs(accountId);
   }
 
   /** The lease this node holds for conditional writes, or undefined. */
@@ -138,6 +142,7 @@ export class ClusterCoordinator {
   reconcile(accountId: string, opts: { startRequested?: boolean } = {}): Promise<void> {
     if (!this.#joined || this.#closed) return Promise.resolve();
     return this.#serial.run(accountId, async () => {
+      if (this.#closed) return;
       const desired = await this.#o.leases.desired(accountId);
       const mayTake = this.#mayTake(opts.startRequested === true);
       const action = decideAccount(desired, this.#local(accountId), this.#me, this.#now(), mayTake);
@@ -157,26 +162,36 @@ export class ClusterCoordinator {
     }
   }
 
-  /** Graceful stop: workers closed, events stored, then leases released so others take over at once. */
+  /**
+   * Graceful stop. The node first leaves the membership (the others' fair shares stop counting
+   * it), then stops every worker at once and lets each account go as soon as its own worker has
+   * stopped: events stored, session saved for the next owner, lease released. The others take
+   * each one on their next poll, so an account waits for its own worker only, not for the slowest.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const t of this.#roundTimers) clearInterval(t);
+    if (this.#joined) {
+      // A heartbeat already on its way would bring the node document back after leaving.
+      await this.#renewing;
+      await this.#o.registry.leave().catch((err: unknown) => this.#log.warn({ err }, 'node document not removed; it ages out'));
+      const ids = [...this.#held.keys()];
+      // Not queued behind a reconcile that may wait on a start or the database: a worker started
+      // after the lease is let go is refused (the supervisor's init checks `holds`).
+      const results = await Promise.allSettled(ids.map((id) => this.#handOff(id)));
+      const failed = results.filter((r) => r.status === 'rejected');
+      this.#counters.releases += ids.length - failed.length;
+      if (failed.length > 0) {
+        this.#log.warn({ err: (failed[0] as PromiseRejectedResult).reason, leases: failed.length }, 'leases not released at shutdown; they expire by themselves');
+      }
+      this.#log.info({ released: ids.length - failed.length }, 'left the cluster: leases released');
+    }
     for (const t of this.#timers) clearInterval(t);
+    // Workers of accounts no longer held (being dropped or fenced), then what they sent.
     await this.#o.workers.close();
     await this.#o.hooks.flush();
     await this.#o.hooks.drain();
-    if (!this.#joined) return;
-    const ids = [...this.#held.keys()];
-    this.#held.clear();
-    try {
-      await this.#o.hooks.handOver?.(ids);
-      await this.#o.leases.release(ids);
-      await this.#o.registry.leave();
-      this.#counters.releases += ids.length;
-      this.#log.info({ released: ids.length }, 'left the cluster: leases released');
-    } catch (err) {
-      this.#log.warn({ err, leases: ids.length }, 'leases not released at shutdown; they expire by themselves');
-    }
   }
 
   // ─── acting on one account ──────────────────────────────────────────────────────────────────
@@ -295,18 +310,29 @@ export class ClusterCoordinator {
     return [self, ...this.#nodes];
   }
 
-  /** Once per renew period, never behind placement: renew every lease (one write), heartbeat. */
-  async #renewRound(): Promise<void> {
-    if (this.#renewing || this.#closed) return;
-    this.#renewing = true;
-    try {
-      await this.#renew();
-      await this.#o.registry.heartbeat(this.#now(), this.#held.size);
-    } catch (err) {
-      this.#log.warn({ err }, 'lease renewal failed; retrying next period');
-    } finally {
-      this.#renewing = false;
-    }
+  /**
+   * Once per renew period, never behind placement: renew every lease (one write), heartbeat.
+   * Closing, it renews what is not let go yet, and sends no heartbeat (the node has left).
+   */
+  #renewRound(): Promise<void> {
+    this.#renewing ??= (async () => {
+      try {
+        await this.#held.renew();
+        if (!this.#closed) await this.#o.registry.heartbeat(this.#now(), this.#held.size);
+      } catch (err) {
+        this.#log.warn({ err }, 'lease renewal failed; retrying next period');
+      } finally {
+        this.#renewing = undefined;
+      }
+    })();
+    return this.#renewing;
+  }
+
+  /** Live nodes, running accounts and this node's fair share, from the database. */
+  async #refreshShare(now: number): Promise<void> {
+    this.#nodes = await this.#o.registry.live(now);
+    this.#running = await this.#o.leases.countRunning();
+    this.#share = fairShares(this.#running, this.#liveNodes()).get(this.#me) ?? 0;
   }
 
   /** Once per renew period (skipped while the last one still runs): membership, placement. */
@@ -315,8 +341,7 @@ export class ClusterCoordinator {
     this.#placing = true;
     try {
       const now = this.#now();
-      this.#nodes = await this.#o.registry.live(now);
-      this.#running = await this.#o.leases.countRunning();
+      await this.#refreshShare(now);
       await this.#place(now);
     } catch (err) {
       this.#log.warn({ err }, 'placement round failed; retrying next period');
@@ -325,35 +350,9 @@ export class ClusterCoordinator {
     }
   }
 
-  async #renew(): Promise<void> {
-    const ids = [...this.#held.keys()];
-    if (ids.length === 0) return;
-    const sentAt = this.#now();
-    let matched: number;
-    try {
-      matched = await this.#o.leases.renew(ids, sentAt);
-    } catch (err) {
-      this.#counters.renewFailures += 1;
-      throw err;
-    }
-    // Fewer than asked: some were lost or deleted. Extend only those still ours; the poll
-    // reconciles the others.
-    const confirmed = matched === ids.length ? undefined : await this.#o.leases.watched();
-    if (confirmed) void this.#poll();
-    const keepalive = new Map<string, number>();
-    for (const id of ids) {
-      const h = this.#held.get(id);
-      if (!h || (confirmed && confirmed.get(id)?.lease.owner !== this.#me)) continue;
-      h.basis = Math.max(h.basis, sentAt);
-      keepalive.set(id, validUntil(h.basis, this.#o.config.timing.renewDeadlineMs) - this.#now());
-    }
-    this.#o.hooks.keepalive?.(keepalive);
-  }
-
   async #place(now: number): Promise<void> {
     const nodes = this.#liveNodes();
     const shares = fairShares(this.#running, nodes);
-    this.#share = shares.get(this.#me) ?? 0;
     const owned = [...this.#held.keys()].map((accountId) => ({ accountId, ready: this.#o.workers.get(accountId)?.state === 'ready' }));
     const room = this.#share - owned.length;
     const free = room > 0 ? [...new Set([...this.#free, ...(await this.#o.leases.expired(now, room))])] : [];
@@ -369,11 +368,16 @@ export class ClusterCoordinator {
   #shed(accountId: string): Promise<void> {
     return this.#serial.run(accountId, async () => {
       if (!this.#held.has(accountId)) return;
-      await this.#o.workers.stop(accountId, { keepSession: true });
-      await this.#letGo(accountId, { handOver: true });
+      await this.#handOff(accountId);
       this.#counters.handOffs += 1;
       this.#log.info({ accountId }, 'lease handed off');
     });
+  }
+
+  /** Stops the worker keeping its gateway session resumable, then lets the account go with it. */
+  async #handOff(accountId: string): Promise<void> {
+    await this.#o.workers.stop(accountId, { keepSession: true });
+    await this.#letGo(accountId, { handOver: true });
   }
 
   /**
@@ -385,8 +389,16 @@ export class ClusterCoordinator {
     this.#polling = true;
     try {
       const watched = await this.#o.leases.watched();
-      const now = this.#now();
+      let now = this.#now();
       this.#free = new Set([...watched].filter(([, d]) => d.lease.owner === null).map(([id]) => id));
+      // Accounts just released (a node stopping, a user's start): the share from the last
+      // placement round may count a node that has left. Refreshed once per newly free set, so
+      // they are taken on this poll, not a renew period later.
+      if ([...this.#free].some((id) => !this.#freeSeen.has(id)) && this.#share - this.#held.size - this.#pendingTakes <= 0) {
+        await this.#refreshShare(now);
+        now = this.#now();
+      }
+      this.#freeSeen = this.#free;
       const check = new Set<string>();
       for (const id of this.#held.keys()) if (watched.get(id)?.lease.owner !== this.#me) check.add(id);
       for (const w of this.#o.workers.list()) if (!this.#held.has(w.accountId) && w.state !== 'stopped') check.add(w.accountId);
@@ -405,21 +417,6 @@ export class ClusterCoordinator {
       return undefined;
     } finally {
       this.#polling = false;
-    }
-  }
-
-  /** Fencing, layer 1: past the renew deadline, stop the workers before anyone else may start them. */
-  #fenceExpired(): void {
-    const now = this.#now();
-    const expired = [...this.#held].filter(([, h]) => mustFence(h.basis, now, this.#o.config.timing.renewDeadlineMs));
-    if (expired.length === 0) return;
-    const oldest = Math.min(...expired.map(([, h]) => h.basis));
-    this.#log.error({ accounts: expired.length, sinceRenewMs: now - oldest }, 'renew deadline missed: stopping workers (fencing)');
-    this.#counters.fencingStops += expired.length;
-    for (const [id] of expired) {
-      this.#held.delete(id);
-      // Not queued behind a reconcile that may be waiting on the unreachable database.
-      this.#o.workers.stop(id).catch((err: unknown) => this.#log.warn({ err, accountId: id }, 'fencing stop failed'));
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { FakeDiscord } from '../../fake-discord/index.js';
-import type { App } from '../../src/app.js';
+import type { App, BuildAppOptions } from '../../src/app.js';
 import type { StoredActivity } from '../../src/services/activity-service.js';
 import { buildTestApp, type TestApp } from './build-app.js';
 
@@ -9,13 +9,19 @@ export const SHORT_LEASE = { LEASE_MS: '6000', LEASE_RENEW_MS: '500', LEASE_RENE
 export const LONG_LEASE = { LEASE_MS: '60000', LEASE_RENEW_MS: '1000', LEASE_RENEW_DEADLINE_MS: '30000' };
 
 /** One node (an app instance) of a cluster on `mongoUri`, against the fake Discord. */
-export function startNode(
-  opts: { mongoUri: string; fake: FakeDiscord; jwtSecret: string; nodeId: string; lease: Record<string, string> },
-): Promise<TestApp> {
+export function startNode(opts: {
+  mongoUri: string;
+  fake: FakeDiscord;
+  jwtSecret: string;
+  nodeId: string;
+  lease: Record<string, string>;
+  supervisor?: BuildAppOptions['supervisor'];
+}): Promise<TestApp> {
   return buildTestApp({
     mongoUri: opts.mongoUri,
     env: { DISCORD_API_URL: opts.fake.apiUrl, NODE_ID: opts.nodeId, JWT_SECRET: opts.jwtSecret, ...opts.lease },
     cluster: { pollMs: 100 },
+    ...(opts.supervisor && { supervisor: opts.supervisor }),
   });
 }
 
