@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Types } from 'mongoose';
 import type { AccountSettings } from '../domain/account.js';
 import type { Models } from '../models/index.js';
 import type { ActivityEvent, DeliveryTarget, OutgoingMessage } from '../ipc/index.js';
@@ -10,6 +9,7 @@ import type { FriendEntry } from './friend-directory.js';
 import { type ContentConfig, type ContentItem, type ContentService, isSkip, render } from './content/index.js';
 import { capDayWindow, evaluate, rejectionUntil, type Rule, type RuleOverride, resolveRule } from './rules/index.js';
 import { DeliveryLedger } from './delivery-ledger.js';
+import { RecentItems } from './recent-items.js';
 
 /** Sends a rendered message through the account's worker (the supervisor's `deliver`). */
 export type Deliver = (
@@ -44,6 +44,8 @@ interface AccountContext {
   target: (recipientId: string) => DeliveryTarget;
   defaultRules: RuleOverride | null;
   ledger: DeliveryLedger;
+  /** What each friend was sent within the no-repeat window. */
+  recent: RecentItems;
 }
 
 interface RetryableError {
@@ -198,10 +200,8 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       }
       // Reserve the slot before any await, so caps hold across concurrent friends.
       reservation = { ledger: account.ledger, id: account.ledger.reserve(friend.discordUserId, now) };
-      const picked = await this.#opts.content.pick(accountId, {
-        isRecent: (itemId) => this.#sentRecently(friend.friendId, itemId),
-        recipient: friend.discordUserId,
-      });
+      const isRecent = this.#opts.noRepeatDays > 0 ? await account.recent.of(friend.friendId) : () => false;
+      const picked = await this.#opts.content.pick(accountId, { isRecent, recipient: friend.discordUserId });
       if (!(await stored())) {
         // Not stored, so it never happened: the slot is free again (the picked item is dropped).
         reservation.ledger.release(reservation.id);
@@ -249,6 +249,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     try {
       const sent = await this.#deliverWithRetry(activity.accountId, target, message);
       this.#delivered++;
+      account.recent.add(activity.friend.friendId, item.id, this.#now());
       const latencyMs = this.#now() - activity.event.at;
       await this.#record(activity, { status: 'sent', item, discordMessageId: sent.messageId, latencyMs });
       log.info({ itemId: item.id, messageId: sent.messageId, latencyMs }, 'content delivered');
@@ -277,18 +278,6 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
         await new Promise((r) => setTimeout(r, e.retryAfterMs ?? base * 2 ** (attempt - 1)));
       }
     }
-  }
-
-  async #sentRecently(friendId: Types.ObjectId, itemId: string): Promise<boolean> {
-    if (this.#opts.noRepeatDays <= 0) return false;
-    const since = new Date(this.#now() - this.#opts.noRepeatDays * DAY_MS);
-    const hit = await this.#opts.models.ContentHistory.exists({
-      friendId,
-      'item.id': itemId,
-      status: 'sent',
-      at: { $gte: since },
-    });
-    return hit !== null;
   }
 
   #record(
@@ -352,6 +341,11 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
           : { mode: 'dm', recipientId },
       defaultRules: settings.defaultRules ?? null,
       ledger,
+      recent: new RecentItems({
+        model: this.#opts.models.ContentHistory,
+        windowMs: this.#opts.noRepeatDays * DAY_MS,
+        now: this.#now,
+      }),
     };
   }
 }

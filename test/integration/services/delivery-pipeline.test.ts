@@ -78,11 +78,19 @@ describe('a delivery is prepared while its event is written', () => {
   const rules = { triggers: [{}], cooldownSeconds: 0 };
 
   /** ActivityService → DeliveryPipeline as the app wires them, with a stand-in worker. */
-  async function eventPath(opts: { holdsLease?: () => boolean } = {}) {
-    const user = await (owner ??= registerAndLogin(t.app));
-    const content = { providers: [{ kind: 'static', weight: 1, items: ['one', 'two', 'three', 'four'] }], allowNsfw: false };
-    const account = await createAccount(t.app, user.authorization, { settings: { content } });
-    const friend = await createFriend(t.app, user.authorization, account.id, { rules });
+  async function eventPath(
+    opts: { holdsLease?: () => boolean; items?: string[]; friendOf?: { accountId: string; discordUserId: string } } = {},
+  ) {
+    let account: { id: string }, friend: { discordUserId: string };
+    if (opts.friendOf) {
+      account = { id: opts.friendOf.accountId };
+      friend = opts.friendOf;
+    } else {
+      const user = await (owner ??= registerAndLogin(t.app));
+      const content = { providers: [{ kind: 'static', weight: 1, items: opts.items ?? ['one', 'two', 'three', 'four'] }], allowNsfw: false };
+      account = await createAccount(t.app, user.authorization, { settings: { content } });
+      friend = await createFriend(t.app, user.authorization, account.id, { rules });
+    }
     const steps: string[] = [];
     const service = new ContentService({ registry: createProviderRegistry() });
     const pick = service.pick.bind(service);
@@ -111,8 +119,12 @@ describe('a delivery is prepared while its event is written', () => {
     // The app's connection reports its commands: mark when an ActivityHistory write is acknowledged.
     const client = t.app.db.connection.getClient();
     const writes = new Set<number>();
+    const historyReads: unknown[] = [];
     const started = (ev: CommandStartedEvent) => {
-      if (ev.commandName === 'insert' && (ev.command as { insert?: string }).insert === 'activityhistories') writes.add(ev.requestId);
+      const command = ev.command as { insert?: string; find?: string; filter?: { friendId?: unknown } };
+      if (ev.commandName === 'insert' && command.insert === 'activityhistories') writes.add(ev.requestId);
+      // Reads of this friend's deliveries (no-repeat), not the account-wide ledger.
+      if (ev.commandName === 'find' && command.find === 'contenthistories' && command.filter?.friendId !== undefined) historyReads.push(command.filter);
     };
     const succeeded = (ev: CommandSucceededEvent) => {
       if (writes.delete(ev.requestId)) steps.push('stored');
@@ -133,7 +145,7 @@ describe('a delivery is prepared while its event is written', () => {
       client.off('commandSucceeded', succeeded);
       service.close();
     };
-    return { steps, outcomes, record, settle, close };
+    return { account, friend, steps, outcomes, historyReads, record, settle, close };
   }
 
   it('picks the content before the write is acknowledged and sends only after it', async () => {
@@ -170,6 +182,37 @@ describe('a delivery is prepared while its event is written', () => {
       expect(path.steps.filter((s) => s === 'send')).toHaveLength(1);
     } finally {
       path.close();
+    }
+  });
+
+  it('reads what a friend was sent once, then picks from memory, and a new pipeline starts from what is stored', async () => {
+    const first = await eventPath({ items: ['one', 'two', 'three'] });
+    let friendOf: { accountId: string; discordUserId: string };
+    try {
+      for (let i = 0; i < 2; i++) {
+        first.record();
+        await first.settle();
+      }
+      expect(first.outcomes.map((o) => o.status)).toEqual(['sent', 'sent']);
+      // One read for the friend's recent items, none per pick (it was one query per item examined).
+      expect(first.historyReads).toHaveLength(1);
+      friendOf = { accountId: first.account.id, discordUserId: first.friend.discordUserId };
+    } finally {
+      first.close();
+    }
+    // As after a restart (or on the node that takes the lease): only the item not sent is left.
+    const second = await eventPath({ friendOf });
+    try {
+      for (let i = 0; i < 2; i++) {
+        second.record();
+        await second.settle();
+      }
+      expect(second.outcomes.map((o) => o.status)).toEqual(['sent', 'skipped']);
+      expect(second.outcomes[1]?.reason).toBe('only-repeats');
+      const sent = first.outcomes.concat(second.outcomes.slice(0, 1)).map((o) => o.itemId);
+      expect(new Set(sent).size).toBe(3);
+    } finally {
+      second.close();
     }
   });
 });

@@ -1,0 +1,64 @@
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModels, type Models } from '../../../src/models/index.js';
+import { RecentItems } from '../../../src/services/recent-items.js';
+import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+
+let mongo: TestMongo;
+let conn: mongoose.Connection;
+let models: Models;
+beforeAll(async () => {
+  mongo = await startTestMongo();
+  conn = await mongoose.createConnection(mongo.uri).asPromise();
+  models = createModels(conn, { activityRetentionDays: 1, metricsRetentionDays: 1 });
+});
+afterAll(async () => {
+  await conn.close();
+  await mongo.stop();
+});
+
+const DAY = 86_400_000;
+const now = Date.now();
+
+/** A friend who was sent `items` (oldest first, an hour apart, the last an hour ago), and one item 2 days ago. */
+async function friendWithHistory(items: string[]) {
+  const friendId = new mongoose.Types.ObjectId();
+  const row = (id: string, at: number, status = 'sent') => ({
+    accountId: new mongoose.Types.ObjectId(),
+    friendId,
+    discordUserId: '123456789012345678',
+    item: { id, type: 'text' },
+    status,
+    at: new Date(at),
+  });
+  await models.ContentHistory.insertMany([
+    ...items.map((id, i) => row(id, now - (items.length - i) * 3_600_000)),
+    row('long ago', now - 2 * DAY),
+    row('failed', now - 3_600_000, 'failed'),
+  ]);
+  return friendId;
+}
+
+describe('RecentItems', () => {
+  it('answers from memory what was sent within the window, and what is sent next', async () => {
+    const friendId = await friendWithHistory(['a', 'b']);
+    const recent = new RecentItems({ model: models.ContentHistory, windowMs: DAY, now: () => now });
+    const isRecent = await recent.of(friendId);
+    // Plain booleans: no query behind them.
+    expect([isRecent('a'), isRecent('b'), isRecent('long ago'), isRecent('failed'), isRecent('c')]).toEqual([true, true, false, false, false]);
+    recent.add(friendId, 'c', now);
+    await recent.of(friendId); // the add lands once the friend is loaded
+    expect(isRecent('c')).toBe(true);
+  });
+
+  it('keeps at most maxPerFriend items and asks the database about the ones it let go', async () => {
+    const friendId = await friendWithHistory(['a', 'b', 'c']);
+    const recent = new RecentItems({ model: models.ContentHistory, windowMs: DAY, now: () => now, maxPerFriend: 2 });
+    const isRecent = await recent.of(friendId);
+    expect(isRecent('c')).toBe(true);
+    const forgotten = isRecent('a');
+    expect(forgotten).toBeInstanceOf(Promise);
+    expect(await forgotten).toBe(true);
+    expect(await isRecent('never sent')).toBe(false);
+  });
+});
