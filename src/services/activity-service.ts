@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import type { ActivityEvent } from '../ipc/index.js';
 import { toObjectId } from '../utils/cursor.js';
+import { writeErrorsOf } from '../utils/write-errors.js';
 import type { FriendDirectory, FriendEntry } from './friend-directory.js';
 
 /** An activity event as stored, with what the content pipeline needs next. */
@@ -71,13 +72,6 @@ function isTransient(err: unknown): boolean {
     /Network|ServerSelection|NotConnected|Timeout|TopologyClosed|PoolCleared|Mongoose/.test(e.name ?? '') ||
     e.hasErrorLabel?.('RetryableWriteError') === true
   );
-}
-
-/** The per-document errors of an unordered insertMany (one, or several), when it has them. */
-function writeErrorsOf(err: unknown): Array<{ index: number; code?: number }> | undefined {
-  const found = (err as { writeErrors?: unknown }).writeErrors;
-  if (found === undefined || found === null) return undefined;
-  return (Array.isArray(found) ? found : [found]) as Array<{ index: number; code?: number }>;
 }
 
 /**

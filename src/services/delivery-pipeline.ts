@@ -9,6 +9,7 @@ import type { FriendEntry } from './friend-directory.js';
 import { type ContentConfig, type ContentItem, type ContentService, isSkip, render } from './content/index.js';
 import { capDayWindow, evaluate, rejectionUntil, type Rule, type RuleOverride, resolveRule } from './rules/index.js';
 import { DeliveryLedger } from './delivery-ledger.js';
+import { ContentHistoryWriter } from './content-history-writer.js';
 import { RecentItems } from './recent-items.js';
 
 /** Sends a rendered message through the account's worker (the supervisor's `deliver`). */
@@ -102,12 +103,14 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   readonly #accounts = new Map<string, Promise<AccountContext | null>>();
   readonly #friendQueues = new Map<string, Promise<void>>();
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #history: ContentHistoryWriter;
   #delivered = 0;
 
   constructor(opts: DeliveryPipelineOptions) {
     super();
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
+    this.#history = new ContentHistoryWriter(opts.models.ContentHistory);
   }
 
   /** Deliveries that reached Discord since start. */
@@ -295,7 +298,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       this.#opts.logger.warn({ accountId: activity.accountId, status: outcome.status }, 'lease lost; delivery outcome not recorded');
       return Promise.resolve();
     }
-    return this.#opts.models.ContentHistory.create({
+    return this.#history.write({
       accountId: toObjectId(activity.accountId),
       friendId: activity.friend.friendId,
       discordUserId: activity.friend.discordUserId,
