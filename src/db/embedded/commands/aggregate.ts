@@ -5,6 +5,7 @@ import { cloneStored, isPlainObject, keyOf, toView, valuesAtPath } from '../bson
 import { CommandError } from '../errors.js';
 import type { Catalog } from '../engine/catalog.js';
 import { makeAggregator } from '../engine/mingo-context.js';
+import { assertStageFieldNames } from '../engine/expression-fields.js';
 import { parseLet } from '../engine/let-variables.js';
 import { fromMingo } from '../engine/mingo-errors.js';
 import type { QueryScope } from '../engine/query.js';
@@ -34,6 +35,7 @@ function parsePipeline(command: Doc): Doc[] {
     if (name === '$changeStream') throw new CommandError('Location40573', 'The $changeStream stage is only supported on replica sets');
     if (UNSUPPORTED_STAGES.has(name)) throw new CommandError('CommandNotSupported', `${name} is not supported by the embedded store`);
     if (!KNOWN_STAGES.has(name)) throw new CommandError('Location40324', `Unrecognized pipeline stage name: '${name}'`);
+    assertStageFieldNames(name, (stage as Doc)[name]);
     if (name === '$out' && i !== pipeline.length - 1) {
       throw new CommandError('Location40601', '$out can only be the final stage in the pipeline');
     }

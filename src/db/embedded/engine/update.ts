@@ -14,6 +14,7 @@ import {
   toView,
 } from '../bson/values.js';
 import { CommandError } from '../errors.js';
+import { assertStageFieldNames } from './expression-fields.js';
 import type { Variables } from './let-variables.js';
 import { makeAggregator, MINGO_CONTEXT } from './mingo-context.js';
 import { fromMingo } from './mingo-errors.js';
@@ -70,6 +71,7 @@ export function validateUpdate(update: unknown): asserts update is UpdateSpec {
       if (!name || !PIPELINE_UPDATE_STAGES.has(name)) {
         throw new CommandError('InvalidOptions', `${String(name)} is not allowed to be used within an update`);
       }
+      assertStageFieldNames(name, (stage as Doc)[name]);
     }
     return;
   }
