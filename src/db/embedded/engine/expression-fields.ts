@@ -1,4 +1,3 @@
-import type { Doc } from '../bson/values.js';
 import { isPlainObject } from '../bson/values.js';
 import { CommandError } from '../errors.js';
 
@@ -43,6 +42,6 @@ export function assertStageFieldNames(name: string, spec: unknown): void {
   if (name === '$replaceWith') assertExpressionFieldNames(spec);
   else if (name === '$replaceRoot' && isPlainObject(spec)) assertExpressionFieldNames(spec.newRoot);
   else if ((name === '$addFields' || name === '$set') && isPlainObject(spec)) {
-    for (const value of Object.values(spec as Doc)) assertExpressionFieldNames(value);
+    for (const value of Object.values(spec)) assertExpressionFieldNames(value);
   }
 }
