@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mongoose, { type Connection } from 'mongoose';
 import { startEmbeddedMongo } from '../db/embedded/index.js';
+import { DB_TIMEOUTS, HEALTH_PING_TIMEOUT_MS, answersWithin } from '../db/unavailable.js';
 import { createModels, type Models } from '../models/index.js';
 import { ensurePrivateDir } from '../utils/private-files.js';
 
@@ -50,7 +51,8 @@ export default fp(
       app.log.info({ uri }, 'embedded MongoDB-compatible store started (set MONGODB_URI for production)');
     }
     const connection = mongoose.createConnection(uri, {
-      serverSelectionTimeoutMS: 5000,
+      // A hung database gives 503s within seconds, not requests stuck for minutes.
+      ...DB_TIMEOUTS,
       // The API answers 503 instead of queueing requests forever while the database is down.
       bufferCommands: false,
       // Command events time every database command for /metrics (dac_db_command_seconds).
@@ -70,13 +72,9 @@ export default fp(
       models,
       kind: embedded ? 'embedded' : 'mongodb',
       async isUp() {
-        if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) return false;
-        try {
-          await connection.db.admin().ping();
-          return true;
-        } catch {
-          return false;
-        }
+        const { db } = connection;
+        if (connection.readyState !== mongoose.ConnectionStates.connected || !db) return false;
+        return answersWithin(() => db.admin().ping(), HEALTH_PING_TIMEOUT_MS);
       },
       track(write) {
         const settled = write.catch(() => undefined).finally(() => pending.delete(settled));

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import mongoose from 'mongoose';
+import { isDbUnavailable } from '../db/unavailable.js';
 import { AppError } from '../services/errors.js';
 import { SupervisorError, type SupervisorErrorCode } from '../supervisor/errors.js';
 
@@ -88,6 +89,9 @@ export function toErrorBody(err: unknown): ErrorBody {
   }
   if (err instanceof mongoose.Error.CastError) {
     return body(400, `${err.path} is not a valid ${err.kind}`, err.kind === 'ObjectId' ? 'INVALID_ID' : 'INVALID_VALUE');
+  }
+  if (isDbUnavailable(err)) {
+    return body(503, 'The database is not answering; try again shortly', 'DB_UNAVAILABLE');
   }
   if (isDuplicateKey(err)) {
     const fields = Object.keys(err.keyPattern ?? {}).join(', ') || 'a unique field';
