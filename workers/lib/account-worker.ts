@@ -387,7 +387,9 @@ export class AccountWorker {
     }
     const result = await this.#deliver(cmd);
     if (result.type === 'delivered') {
-      this.#log.info({ requestId: cmd.requestId, messageId: result.messageId }, 'delivered');
+      // The server logs every delivery at info ('content delivered', with item and latency):
+      // one line per delivery instead of two, each of which the server would parse and write again.
+      this.#log.debug({ requestId: cmd.requestId, messageId: result.messageId }, 'delivered');
     } else {
       this.#log.warn({ requestId: cmd.requestId, reason: result.reason, code: result.code }, 'delivery failed');
     }

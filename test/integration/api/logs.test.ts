@@ -64,6 +64,8 @@ describe('GET /api/accounts/:id/logs', () => {
     expect(items).toContainEqual(expect.objectContaining({ source: 'supervisor', level: 'info', msg: 'worker forked' }));
     expect(items).toContainEqual(expect.objectContaining({ source: 'worker', level: 'info', msg: 'ready', fields: expect.objectContaining({ botUserId: bot.id }) }));
     expect(items).toContainEqual(expect.objectContaining({ source: 'pipeline', msg: 'content delivered' }));
+    // One info line per delivery: the worker's own is debug.
+    expect(items.filter((l) => l.msg === 'delivered' || l.msg === 'content delivered').map((l) => l.source)).toEqual(['pipeline']);
     expect(items.map((l) => l.at)).toEqual(items.map((l) => l.at).sort());
     expect(JSON.stringify(items)).not.toContain(bot.token);
 
