@@ -12,11 +12,17 @@
  * BENCH_DURATION_S (10 per round), BENCH_WARMUP_S (3), BENCH_REF (a git ref to build and
  * measure instead of dist/). Prints Markdown; results/bench-activity-<time>/ has the rest.
  */
-import { benchEnv, runBench } from '../scripts/loadtest/bench-rounds.js';
+import { type BenchRatio, benchEnv, runBench } from '../scripts/loadtest/bench-rounds.js';
+import { spread } from '../scripts/loadtest/stats.js';
+import { printLoad, printTargets } from './lib/targets.js';
 
 const env = benchEnv({ accounts: 100, friends: 10, rate: 1000 });
 
-await runBench(
+const storedP50: BenchRatio = { label: 'stored p50 / baseline p50', numerator: (p) => p.latency.stored.p50, denominator: (p) => p.latency.baseline?.p50 ?? Number.NaN };
+const storedP99: BenchRatio = { label: 'stored p99 / baseline p99', numerator: (p) => p.latency.stored.p99, denominator: (p) => p.latency.baseline?.p99 ?? Number.NaN };
+
+printLoad('start');
+const { rounds } = await runBench(
   {
     name: 'bench-activity',
     title: 'Activity: presence change → ActivityHistory stored',
@@ -34,10 +40,25 @@ await runBench(
       { label: 'baseline: sent → bare client presenceUpdate, p99', pick: (p) => p.latency.baseline?.p99 ?? Number.NaN },
     ],
     ratios: [
-      { label: 'stored p50 / baseline p50', numerator: (p) => p.latency.stored.p50, denominator: (p) => p.latency.baseline?.p50 ?? Number.NaN },
-      { label: 'stored p99 / baseline p99', numerator: (p) => p.latency.stored.p99, denominator: (p) => p.latency.baseline?.p99 ?? Number.NaN },
+      storedP50,
+      storedP99,
       { label: 'worker saw p99 / baseline p99', numerator: (p) => p.latency.observed.p99, denominator: (p) => p.latency.baseline?.p99 ?? Number.NaN },
     ],
   },
   env,
 );
+
+/** A ratio's median over rounds, with its range as the note. */
+const ratioOf = (q: BenchRatio) => {
+  const s = spread(rounds.map((p) => q.numerator(p) / q.denominator(p)));
+  return { measured: s.median, note: `${s.min.toFixed(2)}–${s.max.toFixed(2)}× over ${rounds.length} rounds` };
+};
+const load = `at ${env.rate} changes/s over ${env.accounts} accounts × ${env.friends} friends`;
+printTargets(
+  [
+    { name: `presence → stored p50 ÷ bare client presenceUpdate p50, ${load}`, ...ratioOf(storedP50), op: '≤', limit: 2.5 },
+    { name: `presence → stored p99 ÷ bare client presenceUpdate p99, ${load}`, ...ratioOf(storedP99), op: '≤', limit: 1.5 },
+  ],
+  'Targets (issue 17; median of the per-round ratios)',
+);
+printLoad('end');

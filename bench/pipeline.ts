@@ -12,11 +12,17 @@
  * BENCH_DURATION_S (10 per round), BENCH_WARMUP_S (3), BENCH_REF (a git ref to build and
  * measure instead of dist/). Prints Markdown; results/bench-pipeline-<time>/ has the rest.
  */
-import { benchEnv, runBench } from '../scripts/loadtest/bench-rounds.js';
+import { type BenchRatio, benchEnv, runBench } from '../scripts/loadtest/bench-rounds.js';
+import { serverCpuMsPerDelivered } from '../scripts/loadtest/cpu-per-event.js';
+import { spread } from '../scripts/loadtest/stats.js';
+import { printLoad, printTargets } from './lib/targets.js';
 
 const env = benchEnv({ accounts: 50, friends: 5, rate: 200 });
 
-await runBench(
+const deliveredP99: BenchRatio = { label: 'delivered p99 / baseline p99', numerator: (p) => p.latency.delivered.p99, denominator: (p) => p.latency.baselineDelivered?.p99 ?? Number.NaN };
+
+printLoad('start');
+const { rounds } = await runBench(
   {
     name: 'bench-pipeline',
     title: 'Pipeline: presence change → message delivered',
@@ -31,11 +37,31 @@ await runBench(
       { label: 'server latencyMs (worker saw → Discord answered), p99', pick: (p) => p.latency.serverDelivery.p99 },
       { label: 'baseline: sent → bare client\'s DM delivered, p50', pick: (p) => p.latency.baselineDelivered?.p50 ?? Number.NaN },
       { label: 'baseline: sent → bare client\'s DM delivered, p99', pick: (p) => p.latency.baselineDelivered?.p99 ?? Number.NaN },
+      { label: 'server CPU per delivered event', pick: serverCpuMsPerDelivered, target: { text: '≤ 0.5 ms', holds: (v) => v <= 0.5 } },
     ],
     ratios: [
       { label: 'delivered p50 / baseline p50', numerator: (p) => p.latency.delivered.p50, denominator: (p) => p.latency.baselineDelivered?.p50 ?? Number.NaN },
-      { label: 'delivered p99 / baseline p99', numerator: (p) => p.latency.delivered.p99, denominator: (p) => p.latency.baselineDelivered?.p99 ?? Number.NaN },
+      deliveredP99,
     ],
   },
   env,
 );
+
+const medianOf = (values: number[], unit: string, digits: number) => {
+  const s = spread(values);
+  return { measured: s.median, note: `${s.min.toFixed(digits)}–${s.max.toFixed(digits)}${unit} over ${rounds.length} rounds` };
+};
+const load = `at ${env.rate} changes/s over ${env.accounts} accounts × ${env.friends} friends, every change delivered`;
+printTargets(
+  [
+    {
+      name: `presence → delivered p99 ÷ bare client DM p99, ${load}`,
+      ...medianOf(rounds.map((p) => deliveredP99.numerator(p) / deliveredP99.denominator(p)), '×', 2),
+      op: '≤',
+      limit: 2,
+    },
+    { name: `server CPU per delivered event, ${load}`, ...medianOf(rounds.map(serverCpuMsPerDelivered), ' ms', 2), op: '≤', limit: 0.5, unit: ' ms' },
+  ],
+  'Targets (issue 17; median over rounds)',
+);
+printLoad('end');

@@ -82,8 +82,11 @@ export function benchMarkdown(spec: BenchSpec, rounds: readonly PhaseResult[], r
   ].join('\n');
 }
 
-/** Runs the bench; prints its Markdown and writes it, with the full report, under results/. */
-export async function runBench(spec: BenchSpec, env: ReturnType<typeof benchEnv>): Promise<void> {
+/**
+ * Runs the bench; prints its Markdown and writes it, with the full report, under results/.
+ * Resolves with the measured rounds, for the bench's own target lines.
+ */
+export async function runBench(spec: BenchSpec, env: ReturnType<typeof benchEnv>): Promise<{ rounds: PhaseResult[]; result: LoadTestResult }> {
   const out = defaultOutDir(spec.name);
   const options = resolveOptions({ ...spec.options, accounts: env.accounts, friends: env.friends, rate: env.rate, duration: env.durationS, out, ref: env.ref, readRate: 0 });
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -115,4 +118,5 @@ export async function runBench(spec: BenchSpec, env: ReturnType<typeof benchEnv>
     process.stderr.write(`problems: ${result.problems.join('; ')}\n`);
     process.exitCode = 1;
   }
+  return { rounds, result };
 }

@@ -18,7 +18,8 @@ import { PROJECT_ROOT } from './processes.js';
 import { progressPrinter } from './progress.js';
 import { summaryTable } from './report.js';
 import { runLoadTest } from './run-load-test.js';
-import { bestPerSize, failedRow, type SweepRow, sweepCharts, sweepMarkdown, sweepRow } from './sweep-report.js';
+import { printLoad, printTargets } from '../../bench/lib/targets.js';
+import { bestPerSize, failedRow, type SweepRow, sweepCharts, sweepMarkdown, sweepRow, sweepTargets } from './sweep-report.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
+  printLoad('start');
   const sizes = values.sizes.split(',').map(Number);
   // Repeats go up and back down (10, 25, …, 100, 100, …, 25, 10): a stretch of other people's
   // load on the shared machine then spoils one run of a size, not every run of it.
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
     for (const [name, svg] of Object.entries(sweepCharts(rows))) await writeFile(join(dir, name), svg);
   }
   process.stdout.write(`\n${sweepMarkdown(bestPerSize(runs), opts)}\nsweep: ${relative(process.cwd(), dir)}/sweep.md\n`);
+  printTargets(sweepTargets(bestPerSize(runs), opts.rate), 'Targets (issue 17; the largest size, its best run)');
+  printLoad('end');
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bestPerSize, failedRow, type SweepRow } from '../../../../scripts/loadtest/sweep-report.js';
+import { formatTarget } from '../../../../bench/lib/targets.js';
+import { serverCpuMsPerDelivered } from '../../../../scripts/loadtest/cpu-per-event.js';
+import { bestPerSize, failedRow, type SweepRow, sweepTargets } from '../../../../scripts/loadtest/sweep-report.js';
 
 const row = (accounts: number, deliveredP99: number): SweepRow => ({ ...failedRow(accounts, ''), problems: [], deliveredP99 });
 
@@ -12,5 +14,26 @@ describe('bestPerSize', () => {
   it('prefers any measured run over one that failed', () => {
     const best = bestPerSize([failedRow(25, 'not ready'), row(25, 900)]);
     expect(best[0]?.deliveredP99).toBe(900);
+  });
+});
+
+describe('sweepTargets', () => {
+  it('checks the largest size against the stored, delivered and CPU-per-event targets', () => {
+    const small = { ...row(10, 500), storedP99: 400, serverCpuMsPerEvent: 3 };
+    const large = { ...row(100, 80), storedP99: 60, serverCpuMsPerEvent: 0.4 };
+    expect(sweepTargets([large, small], 200).map(formatTarget)).toEqual([
+      '✘ stored p99, 100 accounts at 200 changes/s: 60.0 ms (target ≤ 50.0 ms)',
+      '✔ delivered p99, 100 accounts at 200 changes/s: 80.0 ms (target ≤ 100.0 ms)',
+      '✔ server CPU per delivered event, 100 accounts at 200 changes/s: 0.40 ms (target ≤ 0.50 ms)',
+    ]);
+  });
+});
+
+describe('serverCpuMsPerDelivered', () => {
+  const samples = (...pcts: number[]) => pcts.map((serverPct, at) => ({ at, serverPct, workersPct: 0, fakePct: 0, baselinePct: 0, harnessPct: 0, machinePct: 0 }));
+  it('shares the server CPU of a phase among the events it delivered', () => {
+    // 40 % of a core on average for 10 s = 4,000 ms of CPU over 2,000 deliveries.
+    expect(serverCpuMsPerDelivered({ cpuSamples: samples(30, 50), durationS: 10, outcomes: { sent: 2000 } })).toBe(2);
+    expect(serverCpuMsPerDelivered({ cpuSamples: samples(30), durationS: 10, outcomes: {} })).toBeNaN();
   });
 });
