@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { isOn } from '../config/env-schema.js';
 import { ContentService, createProviderRegistry } from '../services/content/index.js';
 import { DEFAULT_ACCOUNT_CONTENT } from '../services/content/defaults.js';
+import { accountSettingsFrom } from '../services/account-settings.js';
 import { DeliveryPipeline } from '../services/delivery-pipeline.js';
 
 declare module 'fastify' {
@@ -34,6 +35,7 @@ export default fp<DeliveryPipelinePluginOptions>(
     });
     const pipeline = new DeliveryPipeline({
       models: db.models,
+      accountSettings: accountSettingsFrom(db.models),
       content,
       deliver: (accountId, target, message) => app.supervisor.deliver(accountId, target, message),
       logger: app.log.child({ component: 'pipeline' }),

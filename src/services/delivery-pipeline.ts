@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AccountSettings } from '../domain/account.js';
 import type { Models } from '../models/index.js';
 import type { ActivityEvent, DeliveryTarget, OutgoingMessage } from '../ipc/index.js';
+import { exponentialDelay } from '../utils/backoff.js';
 import { toObjectId } from '../utils/cursor.js';
+import type { AccountSettingsSource } from './account-settings.js';
 import type { ReceivedActivity, StoredActivity } from './activity-service.js';
 import type { FriendEntry } from './friend-directory.js';
 import { type ContentConfig, type ContentItem, type ContentService, isSkip, render } from './content/index.js';
@@ -20,7 +21,9 @@ export type Deliver = (
 ) => Promise<{ messageId: string; channelId: string }>;
 
 export interface DeliveryPipelineOptions {
-  models: Pick<Models, 'DiscordAccount' | 'ContentHistory'>;
+  models: Pick<Models, 'ContentHistory'>;
+  /** The account's settings (`accountSettingsFrom(models)`); reloaded after `invalidate()`. */
+  accountSettings: AccountSettingsSource;
   content: ContentService;
   deliver: Deliver;
   logger: FastifyBaseLogger;
@@ -278,7 +281,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       } catch (err) {
         const e = err as RetryableError;
         if (!e.retryable || attempt >= attempts) throw err;
-        await new Promise((r) => setTimeout(r, e.retryAfterMs ?? base * 2 ** (attempt - 1)));
+        await new Promise((r) => setTimeout(r, e.retryAfterMs ?? exponentialDelay(attempt - 1, base)));
       }
     }
   }
@@ -321,18 +324,15 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   }
 
   async #loadAccount(accountId: string): Promise<AccountContext | null> {
-    const _id = toObjectId(accountId);
-    const account = _id ? await this.#opts.models.DiscordAccount.findById(_id, { settings: 1 }).lean() : null;
-    if (!account) {
+    const settings = await this.#opts.accountSettings(accountId);
+    if (!settings) {
       this.#opts.content.remove(accountId);
       return null;
     }
-    // The model stores content and rules as Mixed; the API validated them against these schemas.
-    const settings = (account.settings ?? {}) as AccountSettings;
     this.#opts.content.configure(accountId, settings.content ?? this.#opts.defaultContent);
     const since = new Date(this.#now() - DAY_MS - 3_600_000);
     const sent = await this.#opts.models.ContentHistory.find(
-      { accountId: _id, status: 'sent', at: { $gte: since } },
+      { accountId: toObjectId(accountId), status: 'sent', at: { $gte: since } },
       { discordUserId: 1, at: 1 },
     ).lean();
     const ledger = new DeliveryLedger(sent.map((s) => ({ discordUserId: s.discordUserId, at: s.at.getTime() })));

@@ -2,6 +2,7 @@
  * When to restart a worker that died, and when to give up. Pure: time and randomness come in
  * as arguments so the policy is unit-tested without processes or clocks.
  */
+import { exponentialDelay } from '../utils/backoff.js';
 
 /** Restart policy knobs. Defaults live in `SUPERVISOR_DEFAULTS.restart`. */
 export interface RestartPolicy {
@@ -51,8 +52,7 @@ export function backoffDelay(
   random: () => number = Math.random,
 ): number {
   if (attempt <= 0) return 0;
-  // Cap the exponent so huge attempt counts cannot overflow to Infinity before the min().
-  const raw = policy.baseDelayMs * 2 ** Math.min(attempt - 1, 30);
+  const raw = exponentialDelay(attempt - 1, policy.baseDelayMs);
   const jitter = 1 + policy.jitterRatio * (2 * random() - 1);
   return Math.round(Math.min(policy.maxDelayMs, raw * jitter));
 }

@@ -1,3 +1,4 @@
+import { exponentialDelay } from '../../utils/backoff.js';
 import type { Random } from './random.js';
 
 export interface BackoffPolicy {
@@ -11,7 +12,6 @@ export interface BackoffPolicy {
 
 /** How long to leave a provider alone after its `failures`-th consecutive failure (1-based). */
 export function providerBackoffDelay(failures: number, policy: BackoffPolicy, random: Random): number {
-  const exponent = Math.max(0, failures - 1);
-  const base = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.min(exponent, 30));
+  const base = exponentialDelay(failures - 1, policy.initialMs, policy.maxMs);
   return Math.round(base * (1 - policy.jitter * random()));
 }

@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentService, createProviderRegistry } from '../../../src/services/content/index.js';
 import { type Deliver, DeliveryPipeline, type DeliveryPipelineOptions, type DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
+import { accountSettingsFrom } from '../../../src/services/account-settings.js';
 import { ActivityService, type StoredActivity } from '../../../src/services/activity-service.js';
 import { type FriendEntry, FriendDirectory } from '../../../src/services/friend-directory.js';
 import { SupervisorError } from '../../../src/supervisor/errors.js';
@@ -100,6 +101,7 @@ describe('a delivery is prepared while its event is written', () => {
     };
     const pipeline = new DeliveryPipeline({
       models: t.app.db.models,
+      accountSettings: accountSettingsFrom(t.app.db.models),
       content: service,
       deliver: async () => {
         steps.push('send');
@@ -222,6 +224,7 @@ function newPipeline(opts: Pick<DeliveryPipelineOptions, 'deliver'> & Partial<De
   const service = new ContentService({ registry: createProviderRegistry({ contentRoot: t.app.config.CONTENT_DIR }) });
   const pipeline = new DeliveryPipeline({
     models: t.app.db.models,
+    accountSettings: accountSettingsFrom(t.app.db.models),
     content: service,
     logger: t.app.log,
     noRepeatDays: 0,
