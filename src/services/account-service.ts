@@ -12,24 +12,32 @@ import { botIdFromToken, type InviteInfo, inviteInfo } from './invite-url.js';
 import type { WorkerState } from '../supervisor/worker-state.js';
 import type { WorkerControl, WorkerView } from './worker-control.js';
 
-export interface AccountView {
+/** What the account's own document says, as the API shows it. */
+export interface AccountStored {
   id: string;
   label: string;
   tokenHint: string;
-  botUserId: string | null;
-  botUsername: string | null;
   desiredState: DesiredState;
-  state: WorkerState;
-  lastError: { code: string; message: string; at: Date } | null;
   settings: AccountSettings;
-  worker: WorkerView | null;
-  /** NODE_ID of the node running the account; null when none does. */
-  node: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-interface AccountDoc {
+/** What the account's worker (on this node or another) says now. */
+export interface AccountLive {
+  botUserId: string | null;
+  botUsername: string | null;
+  state: WorkerState;
+  lastError: { code: string; message: string; at: Date } | null;
+  worker: WorkerView | null;
+  /** NODE_ID of the node running the account; null when none does. */
+  node: string | null;
+}
+
+export type AccountView = AccountStored & AccountLive;
+
+/** An account as stored, read lean and without its encrypted token. */
+export interface AccountDoc {
   _id: Types.ObjectId;
   label: string;
   tokenHint: string;
@@ -69,7 +77,12 @@ export class AccountService {
     );
   }
 
-  async list(ownerId: string, page: { limit: number; cursor?: string }) {
+  /**
+   * A page of the owner's accounts as stored, newest first: the same documents from one call to
+   * the next while the owner's cache entry lives, so the API can keep what it derived from each.
+   * `stored()` and `live()` give the view of one.
+   */
+  async listStored(ownerId: string, page: { limit: number; cursor?: string }): Promise<{ items: AccountDoc[]; nextCursor: string | null }> {
     const cached = await this.#cache.get(ownerId);
     const rows = cached
       ? this.#after(cached, page.cursor).slice(0, page.limit + 1)
@@ -77,8 +90,7 @@ export class AccountService {
           .sort({ _id: -1 })
           .limit(page.limit + 1)
           .lean<AccountDoc[]>();
-    const { items, nextCursor } = toPage(rows, page.limit);
-    return { items: items.map((a) => this.view(a)), nextCursor };
+    return toPage(rows, page.limit);
   }
 
   /** Rows (newest first) after a cursor, the in-memory twin of `afterIdCursor`. */
@@ -282,6 +294,24 @@ export class AccountService {
   }
 
   private view(a: AccountDoc): AccountView {
+    return { ...this.stored(a), ...this.live(a) };
+  }
+
+  /** The part of the view that only the document decides. */
+  stored(a: AccountDoc): AccountStored {
+    return {
+      id: a._id.toHexString(),
+      label: a.label,
+      tokenHint: a.tokenHint,
+      desiredState: a.desiredState as DesiredState,
+      settings: a.settings ?? {},
+      createdAt: a.createdAt,
+      updatedAt: a.updatedAt,
+    };
+  }
+
+  /** The part of the view the worker decides, as of now. */
+  live(a: AccountDoc): AccountLive {
     const id = a._id.toHexString();
     const worker = this.workers.get(id) ?? null;
     const node = this.#nodeOf(id, a, worker);
@@ -294,19 +324,13 @@ export class AccountService {
         ? { code: a.lastError.code, message: a.lastError.message ?? '', at: a.lastError.at ?? a.updatedAt }
         : null;
     return {
-      id,
-      label: a.label,
-      tokenHint: a.tokenHint,
       botUserId: worker?.botUserId ?? a.botUserId ?? null,
       botUsername: worker?.botUsername ?? a.botUsername ?? null,
-      desiredState: a.desiredState as DesiredState,
       state: worker?.state ?? (node ? ((a.lastState as WorkerState | null | undefined) ?? 'starting') : 'stopped'),
       lastError,
-      settings: a.settings ?? {},
       worker,
       node,
-      createdAt: a.createdAt,
-      updatedAt: a.updatedAt,
     };
   }
+
 }

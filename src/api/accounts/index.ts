@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { type AccountSettings, CreateAccountInput, UpdateAccountInput } from '../../domain/account.js';
 import { BadRequestError } from '../../services/errors.js';
 import { errors, IdParams, Type } from '../common-schemas.js';
 import { assertUsableContent, type ContentPolicy } from './content-check.js';
+import { accountPageJson } from './page-json.js';
 import { presentAccount } from './present.js';
 import { assertUsableRule } from './rule-check.js';
 import { Account, AccountPage, ListAccountsQuery } from './schemas.js';
@@ -38,9 +40,10 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AccountPage, ...errors(400, 401, 429) },
       },
     },
-    async (request) => {
-      const page = await app.accounts.list(request.user.sub, request.query);
-      return { items: page.items.map(presentAccount), nextCursor: page.nextCursor };
+    async (request, reply) => {
+      const page = await app.accounts.listStored(request.user.sub, request.query);
+      // Already JSON of the AccountPage schema: Fastify sends a string as it is (untyped reply for that).
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(accountPageJson(app.accounts, page));
     },
   );
 

@@ -9,7 +9,7 @@ export const WorkerStateSchema = Type.Enum(WORKER_STATES, {
   description: 'stopped → starting → connecting → ready; stopping, backoff, crashed, error',
 });
 
-const LastError = Type.Object({ code: Type.String(), message: Type.String(), at: IsoDate });
+export const LastError = Type.Object({ code: Type.String(), message: Type.String(), at: IsoDate });
 
 export const Worker = Type.Object(
   {

@@ -130,6 +130,33 @@ describe('GET /api/accounts', () => {
     expect(seen).toEqual([...ids].reverse());
   });
 
+  it('shows each account as GET /api/accounts/:id does, before and after a change', async () => {
+    const other = await registerAndLogin(t.app);
+    const plain = await createAccount(t.app, other.authorization, { label: 'plain' });
+    const failed = await createAccount(t.app, other.authorization, { label: 'failed', settings: { deliveryMode: 'dm' } });
+    const elsewhere = await createAccount(t.app, other.authorization, { label: 'elsewhere' });
+    const { DiscordAccount } = t.app.db.models;
+    await DiscordAccount.updateOne(
+      { _id: failed.id },
+      { $set: { botUserId: '123456789012345678', botUsername: 'failing bot', lastError: { code: 'TOKEN_INVALID', message: 'bad token', at: new Date(0) } } },
+    );
+    await DiscordAccount.updateOne(
+      { _id: elsewhere.id },
+      { $set: { desiredState: 'running', lastState: 'ready', lease: { owner: 'node-elsewhere', expiresAt: new Date(Date.now() + 600_000), epoch: 1 } } },
+    );
+    // A label change through the API invalidates the cached list; the direct writes above come with it.
+    await t.app.inject({ method: 'PUT', url: `/api/accounts/${plain.id}`, headers: { authorization: other.authorization }, payload: { label: 'renamed' } });
+
+    const listed = (await t.app.inject({ url: '/api/accounts', headers: { authorization: other.authorization } })).json<{ items: unknown[] }>();
+    const one = async (id: string) => (await t.app.inject({ url: `/api/accounts/${id}`, headers: { authorization: other.authorization } })).json();
+    expect(listed.items).toEqual([await one(elsewhere.id), await one(failed.id), await one(plain.id)]);
+    expect(listed.items).toMatchObject([
+      { label: 'elsewhere', state: 'ready', node: 'node-elsewhere' },
+      { botUsername: 'failing bot', lastError: { code: 'TOKEN_INVALID', at: '1970-01-01T00:00:00.000Z' }, settings: { deliveryMode: 'dm' } },
+      { label: 'renamed', state: 'stopped', node: null, lastError: null, worker: null },
+    ]);
+  });
+
   it('rejects a limit above 100', async () => {
     const res = await call('GET', '/api/accounts?limit=101');
     expect(res.statusCode).toBe(400);

@@ -52,6 +52,10 @@ describe('starting and stopping an account', () => {
       node: t.app.cluster.nodeId,
     });
     expect(res.json().worker).not.toHaveProperty('pid');
+    // The list writes a live worker as GET /:id does (heartbeats aside: one may arrive in between).
+    const withoutBeat = (account: { worker: Record<string, unknown> }) => ({ ...account, worker: { ...account.worker, lastHeartbeat: undefined } });
+    const listed = (await call('GET', '/api/accounts')).json<{ items: Array<{ id: string; worker: Record<string, unknown> }> }>();
+    expect(withoutBeat(listed.items.find((a) => a.id === id)!)).toEqual(withoutBeat(res.json()));
     await call('POST', `/api/accounts/${id}/stop`);
   });
 
