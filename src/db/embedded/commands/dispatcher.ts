@@ -7,6 +7,7 @@ import { CommandError } from '../errors.js';
 import type { Persistence } from '../persistence/persistence.js';
 import { withinTimeBudget } from '../engine/time-budget.js';
 import { aggregateCommands } from './aggregate.js';
+import { collModCommands } from './coll-mod.js';
 import type { CommandContext, CommandHandler } from './command-context.js';
 import { deleteCommands } from './delete.js';
 import { findAndModifyCommands } from './find-and-modify.js';
@@ -30,6 +31,7 @@ const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map(
     ...aggregateCommands,
     ...indexCommands,
     ...namespaceCommands,
+    ...collModCommands,
     ...serverInfoCommands,
   }),
 );

@@ -3,12 +3,13 @@ import { Query } from 'mingo';
 import type { Doc } from '../bson/values.js';
 import { encodeDocument, isPlainObject, toView } from '../bson/values.js';
 import { CommandError } from '../errors.js';
+import { compileFilter } from '../engine/query.js';
 import { flag, optionalCount, optionalDocument, targetCollection } from './command-args.js';
 import type { CommandHandler } from './command-context.js';
 import { firstBatchReply } from './cursor-reply.js';
 
 /** Fields every command may carry that are not collection options. */
-const GENERIC_FIELDS = new Set([
+export const GENERIC_FIELDS = new Set([
   '$db',
   'lsid',
   'txnNumber',
@@ -41,13 +42,19 @@ function collectionOptions(command: Doc): Doc {
     }
     options[field] = value;
   }
-  if (options.validator !== undefined && !isPlainObject(options.validator)) {
-    throw new CommandError('TypeMismatch', "BSON field 'create.validator' is the wrong type, expected type 'object'");
+  if (options.validator !== undefined) assertValidator(options.validator, 'create');
+  return options;
+}
+
+/** Checks a `validator` option (create, collMod): a query the store can run. */
+export function assertValidator(validator: unknown, commandName: string): asserts validator is Doc {
+  if (!isPlainObject(validator)) {
+    throw new CommandError('TypeMismatch', `BSON field '${commandName}.validator' is the wrong type, expected type 'object'`);
   }
-  if (isPlainObject(options.validator) && '$jsonSchema' in options.validator) {
+  if ('$jsonSchema' in validator) {
     throw new CommandError('CommandNotSupported', '$jsonSchema validators are not supported by the embedded store');
   }
-  return options;
+  compileFilter(validator);
 }
 
 const create: CommandHandler = (command, context) => {

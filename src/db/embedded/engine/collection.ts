@@ -1,6 +1,6 @@
 import { Query } from 'mingo/query';
 import type { Doc } from '../bson/values.js';
-import { encodeDocument, formatDocument, keyOf, toView } from '../bson/values.js';
+import { encodeDocument, formatDocument, isPlainObject, keyOf, toView } from '../bson/values.js';
 import { EMBEDDED_MONGO_DEFAULTS } from '../constants.js';
 import { CommandError } from '../errors.js';
 import type { Persistence } from '../persistence/persistence.js';
@@ -32,20 +32,41 @@ export class Collection {
   readonly db: string;
   readonly name: string;
   readonly persistId: number;
-  readonly options: Doc;
   readonly records = new Map<string, StoredRecord>();
   readonly indexes = new Map<string, SecondaryIndex>();
   readonly #persistence: Persistence;
-  readonly #validator: Query | undefined;
+  #options: Doc;
+  #validator: Query | undefined;
 
   constructor(db: string, name: string, persistId: number, options: Doc, persistence: Persistence) {
     this.db = db;
     this.name = name;
     this.persistId = persistId;
-    this.options = options;
     this.#persistence = persistence;
-    const enforced = options.validationLevel !== 'off' && options.validationAction !== 'warn';
-    this.#validator = options.validator && enforced ? new Query(toView(options.validator) as Doc, { context: MINGO_CONTEXT }) : undefined;
+    this.#options = options;
+    this.#validator = validatorOf(options);
+  }
+
+  /** The options the collection was created with, as changed by collMod since. */
+  get options(): Doc {
+    return this.#options;
+  }
+
+  /** Replaces the collection's options (collMod), which may change its validator. */
+  setOptions(options: Doc): void {
+    this.#validator = validatorOf(options);
+    this.#options = options;
+    this.#persistence.putCollectionOptions(this.persistId, options);
+  }
+
+  /** Changes options of a secondary index (collMod) and persists its spec. */
+  updateIndex(index: SecondaryIndex, changes: { expireAfterSeconds?: number; hidden?: boolean }): void {
+    if (changes.expireAfterSeconds !== undefined) index.setExpireAfterSeconds(changes.expireAfterSeconds);
+    if (changes.hidden !== undefined) {
+      if (changes.hidden) index.spec.hidden = true;
+      else delete index.spec.hidden;
+    }
+    this.#persistence.putIndex(this.persistId, index.spec);
   }
 
   get ns(): string {
@@ -57,7 +78,7 @@ export class Collection {
     const idKey = keyOf(doc._id);
     if (this.records.has(idKey)) throw duplicateKeyError(this.ns, ID_INDEX_NAME, { _id: 1 }, { _id: doc._id });
     const record = makeRecord(idKey, doc);
-    const bytes = this.#checkWritable(record, 'insert');
+    const bytes = this.#checkWritable(record, undefined);
     const entries = this.#checkUnique(record);
     this.records.set(idKey, record);
     for (const [index, indexEntries] of entries) index.add(idKey, indexEntries);
@@ -68,7 +89,7 @@ export class Collection {
   /** Replaces a document by a new version with the same `_id`. */
   replace(previous: StoredRecord, doc: Doc): StoredRecord {
     const record = makeRecord(previous.idKey, doc);
-    const bytes = this.#checkWritable(record, 'update');
+    const bytes = this.#checkWritable(record, previous);
     const entries = this.#checkUnique(record);
     for (const index of this.indexes.values()) index.remove(previous.idKey, index.entriesFor(previous.doc, previous.view));
     this.records.set(record.idKey, record);
@@ -155,18 +176,21 @@ export class Collection {
     return out;
   }
 
-  #checkWritable(record: StoredRecord, operation: 'insert' | 'update'): Buffer {
+  /** Size and validator checks of a new document, or of the new version of `previous`. */
+  #checkWritable(record: StoredRecord, previous: StoredRecord | undefined): Buffer {
     const bytes = encodeDocument(record.doc);
     const max = EMBEDDED_MONGO_DEFAULTS.maxBsonObjectSize;
     if (bytes.length > max) {
       throw new CommandError(
         'BSONObjectTooLarge',
-        operation === 'insert'
+        previous === undefined
           ? `object to insert too large. size in bytes: ${bytes.length}, max size: ${max}`
           : `Resulting document after update is larger than ${max}`,
       );
     }
-    if (this.#validator && !this.#validator.test(record.view)) {
+    // validationLevel "moderate" leaves updates of documents that already fail the validator alone.
+    const exempt = previous !== undefined && this.#options.validationLevel === 'moderate' && !this.#validator?.test(previous.view);
+    if (this.#validator && !exempt && !this.#validator.test(record.view)) {
       throw new CommandError('DocumentValidationFailure', 'Document failed validation', {
         errInfo: { failingDocumentId: record.doc._id, details: { operatorName: '$and', schemaRulesNotSatisfied: [] } },
       });
@@ -184,4 +208,10 @@ export class Collection {
     }
     return all;
   }
+}
+
+/** The enforced validator of a collection's options: none when validationLevel is off or validationAction warn. */
+function validatorOf(options: Doc): Query | undefined {
+  const enforced = options.validationLevel !== 'off' && options.validationAction !== 'warn';
+  return isPlainObject(options.validator) && enforced ? new Query(toView(options.validator) as Doc, { context: MINGO_CONTEXT }) : undefined;
 }

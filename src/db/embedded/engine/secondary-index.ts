@@ -24,7 +24,7 @@ export class SecondaryIndex {
   readonly fields: string[];
   readonly unique: boolean;
   readonly sparse: boolean;
-  readonly expireAfterSeconds: number | undefined;
+  #expireAfterSeconds: number | undefined;
   readonly #partial: Query | undefined;
   /** An index `collation` of strength 1 or 2 keys strings case- (and accent-) insensitively. */
   readonly #fold: Folder;
@@ -38,10 +38,20 @@ export class SecondaryIndex {
     this.fields = keyFields(this.keyPattern);
     this.unique = spec.unique === true;
     this.sparse = spec.sparse === true;
-    this.expireAfterSeconds = spec.expireAfterSeconds === undefined ? undefined : numberOf(spec.expireAfterSeconds);
+    this.#expireAfterSeconds = spec.expireAfterSeconds === undefined ? undefined : numberOf(spec.expireAfterSeconds);
     this.#partial = spec.partialFilterExpression ? new Query(toView(spec.partialFilterExpression) as Doc) : undefined;
     this.#levels = this.fields.map(() => new Map<string, Set<string>>());
     this.#fold = folderOf(spec.collation) ?? ((value) => value);
+  }
+
+  get expireAfterSeconds(): number | undefined {
+    return this.#expireAfterSeconds;
+  }
+
+  /** Makes the index a TTL index, or changes its TTL (collMod). */
+  setExpireAfterSeconds(seconds: number): void {
+    this.#expireAfterSeconds = seconds;
+    this.spec.expireAfterSeconds = seconds;
   }
 
   #keyOf(value: unknown): string {

@@ -16,6 +16,7 @@ export class MemoryPersistence implements Persistence {
     return this.#nextId++;
   }
 
+  putCollectionOptions(): void {}
   dropCollection(): void {}
   putIndex(): void {}
   dropIndex(): void {}

@@ -18,6 +18,8 @@ export interface Persistence {
   load(): PersistedCollection[];
   transaction<T>(work: () => T): T;
   createCollection(db: string, name: string, options: Doc): number;
+  /** Replaces a collection's options (collMod). */
+  putCollectionOptions(collectionId: number, options: Doc): void;
   dropCollection(collectionId: number): void;
   putIndex(collectionId: number, spec: Doc): void;
   dropIndex(collectionId: number, name: string): void;

@@ -71,6 +71,7 @@ export class SqlitePersistence implements Persistence {
     this.#statements = {
       insertCollection: this.#db.prepare('INSERT INTO collections (db, name, options) VALUES (?, ?, ?)'),
       deleteCollection: this.#db.prepare('DELETE FROM collections WHERE id = ?'),
+      updateCollectionOptions: this.#db.prepare('UPDATE collections SET options = ? WHERE id = ?'),
       deleteCollectionIndexes: this.#db.prepare('DELETE FROM indexes WHERE collection_id = ?'),
       deleteCollectionDocuments: this.#db.prepare('DELETE FROM documents WHERE collection_id = ?'),
       putIndex: this.#db.prepare('INSERT OR REPLACE INTO indexes (collection_id, name, spec) VALUES (?, ?, ?)'),
@@ -128,6 +129,11 @@ export class SqlitePersistence implements Persistence {
   createCollection(db: string, name: string, options: Doc): number {
     this.#write();
     return Number(this.#statements.insertCollection.run(db, name, encodeDocument(options)).lastInsertRowid);
+  }
+
+  putCollectionOptions(collectionId: number, options: Doc): void {
+    this.#write();
+    this.#statements.updateCollectionOptions.run(encodeDocument(options), collectionId);
   }
 
   dropCollection(collectionId: number): void {

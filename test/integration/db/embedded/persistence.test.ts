@@ -87,6 +87,22 @@ describe('persistence', () => {
     await expect(reopened.insertOne({ sku: 'a' })).rejects.toMatchObject({ code: 11000 });
   });
 
+  it('keeps collMod changes (index TTL, validator) across a restart', async () => {
+    const first = await startStore();
+    const db = (await connect(first.uri)).db();
+    await db.collection('events').createIndex({ at: 1 }, { expireAfterSeconds: 3600 });
+    await db.command({ collMod: 'events', index: { name: 'at_1', expireAfterSeconds: 5 }, validator: { kind: { $type: 'string' } } });
+    await first.stop();
+
+    const second = await startStore();
+    const reopened = (await connect(second.uri)).db();
+    const [, ttl] = await reopened.collection('events').listIndexes().toArray();
+    expect(ttl).toMatchObject({ name: 'at_1', expireAfterSeconds: 5 });
+    await expect(reopened.collection('events').insertOne({ kind: 1 })).rejects.toMatchObject({ code: 121 });
+    const again = await reopened.command({ collMod: 'events', index: { name: 'at_1', expireAfterSeconds: 7 } });
+    expect(again).toMatchObject({ expireAfterSeconds_old: 5, expireAfterSeconds_new: 7 });
+  });
+
   it('keeps every acknowledged write when the store process is killed with SIGKILL', async () => {
     const { child, uri } = await spawnStoreProcess();
     const client = await connect(uri);
