@@ -94,7 +94,7 @@ describe('collMod validator', () => {
 
     await db.command({ collMod: 'stock', validationAction: 'warn' });
     await stock.insertOne({ _id: 4 as never, qty: -5 });
-    const [info] = await db.listCollections({ name: 'stock' }).toArray();
+    const [info] = await db.listCollections({ name: 'stock' }, { nameOnly: false }).toArray();
     expect(info?.options).toMatchObject({ validator: { qty: { $gte: 0 } }, validationLevel: 'moderate', validationAction: 'warn' });
     expect((await stock.find().toArray()).map((doc) => doc._id)).toEqual([1, 4]);
   });
