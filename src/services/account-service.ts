@@ -7,6 +7,7 @@ import { AccountChanges } from './account-changes.js';
 import { type TokenCipher, tokenHint } from '../utils/token-cipher.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { OwnerQuota } from './owner-quota.js';
+import { assertRegexTriggerRoom } from './regex-trigger-cap.js';
 import { REJECTED_TOKEN_CODE } from './rejected-token.js';
 import { botIdFromToken, type InviteInfo, inviteInfo } from './invite-url.js';
 import type { WorkerState } from '../supervisor/worker-state.js';
@@ -124,6 +125,9 @@ export class AccountService {
 
   async update(ownerId: string, id: string, input: UpdateAccountInput): Promise<AccountView> {
     const current = await this.find(ownerId, id);
+    if (input.settings?.defaultRules !== undefined) {
+      await assertRegexTriggerRoom(this.models.Friend, current, { defaultRules: input.settings.defaultRules });
+    }
     const set: Record<string, unknown> = {};
     const unset: Record<string, ''> = {};
     if (input.label !== undefined) set.label = input.label;

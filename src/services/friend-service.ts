@@ -4,6 +4,7 @@ import { afterIdCursor, toObjectId, toPage } from '../utils/cursor.js';
 import type { AccountService } from './account-service.js';
 import { NotFoundError } from './errors.js';
 import { OwnerQuota } from './owner-quota.js';
+import { assertRegexTriggerRoom } from './regex-trigger-cap.js';
 
 export interface FriendInput {
   discordUserId: string;
@@ -72,6 +73,7 @@ export class FriendService {
 
   async create(ownerId: string, accountId: string, input: FriendInput): Promise<FriendView> {
     const account = await this.accounts.find(ownerId, accountId);
+    await assertRegexTriggerRoom(this.models.Friend, account, { rules: input.rules });
     const doc = await this.quota.create(
       ownerId,
       async () => this.models.Friend.countDocuments({ accountId: { $in: await this.accounts.ids(ownerId) } }),
@@ -83,6 +85,10 @@ export class FriendService {
 
   async update(ownerId: string, accountId: string, friendId: string, input: Partial<FriendInput>) {
     const friend = await this.find(ownerId, accountId, friendId);
+    if (input.rules !== undefined) {
+      const account = await this.accounts.find(ownerId, accountId);
+      await assertRegexTriggerRoom(this.models.Friend, account, { friendId: friend._id, rules: input.rules });
+    }
     const updated = await this.models.Friend.findOneAndUpdate(
       { _id: friend._id, accountId: friend.accountId },
       { $set: input },

@@ -110,4 +110,25 @@ describe('regex triggers are bounded', () => {
     const res = await withTriggers([regex('^elden ring'), regex('(ab|cd){50}')]);
     expect(res.statusCode).toBe(201);
   });
+
+  it('refuses more than 20 regex triggers over all of one account’s rules', async () => {
+    const five = { triggers: Array.from({ length: 5 }, (_, i) => regex(`^game ${i}`)) };
+    const account = (await withTriggers(five.triggers.slice(0, 1))).json();
+    const friends = `/api/accounts/${account.id}/friends`;
+    const friend = (n: number, rules?: object) => call('POST', friends, { discordUserId: `30000000000000000${n}`, ...(rules ? { rules } : {}) });
+    // 1 in the default rules + 3 friends × 5 = 16; a fourth friend with 5 would make 21.
+    for (const n of [1, 2, 3]) expect((await friend(n, five)).statusCode).toBe(201);
+    const refused = await friend(4, five);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'REGEX_TRIGGER_LIMIT_REACHED', message: expect.stringContaining('21 regex triggers') });
+    expect((await friend(5, { triggers: five.triggers.slice(0, 4) })).statusCode).toBe(201);
+    expect((await friend(6)).statusCode).toBe(201);
+    const defaults = await call('PUT', `/api/accounts/${account.id}`, { settings: { defaultRules: { triggers: five.triggers.slice(0, 2) } } });
+    expect(defaults.statusCode).toBe(409);
+    // Replacing a friend's rules counts the new ones instead of the old.
+    const first = (await t.app.inject({ url: `${friends}?limit=100`, headers: { authorization: user.authorization } })).json().items;
+    const withFive = first.find((f: { discordUserId: string }) => f.discordUserId === '300000000000000001');
+    const replaced = await call('PUT', `${friends}/${withFive.id}`, { rules: five });
+    expect(replaced.statusCode).toBe(200);
+  });
 });
