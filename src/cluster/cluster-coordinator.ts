@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type AccountAction, type DesiredAccount, decideAccount, type LocalAccount } from './account-decision.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { fairShare, fairShares } from './fair-share.js';
+import { DesiredStateFeed, type DesiredStateFeedOptions } from './desired-state-feed.js';
 import { type Held, HeldLeases } from './held-leases.js';
 import type { LeaseRepository } from './lease-repository.js';
 import type { NodeInfo, NodeRegistry } from './node-registry.js';
@@ -22,6 +23,10 @@ export interface ClusterCoordinatorOptions {
   exclusiveStore: boolean;
   /** The owner's poll of desired state. @defaultValue 500 (changes reach the owner within 1 s) */
   pollMs?: number;
+  /** The accounts collection to watch for desired-state changes (change streams); absent: poll only. */
+  changes?: DesiredStateFeedOptions['collection'];
+  /** The safety poll while the change stream runs. @defaultValue 5000 */
+  safetyPollMs?: number;
   /** Accounts shed per renew period when over the fair share. @defaultValue 2 */
   maxShedPerPeriod?: number;
   now?: () => number;
@@ -52,6 +57,7 @@ export class ClusterCoordinator {
   #roundTimers: NodeJS.Timeout[] = [];
   #timers: NodeJS.Timeout[] = [];
   #renewing: Promise<void> | undefined;
+  #feed: DesiredStateFeed | undefined;
   #placing = false;
   #polling = false;
   #joined = false;
@@ -103,13 +109,27 @@ export class ClusterCoordinator {
     // deadline and make this node fence itself.
     every(timing.renewMs, () => void this.#renewRound());
     every(timing.renewMs, () => void this.#placeRound(), this.#roundTimers);
-    every(this.#o.pollMs ?? 500, () => void this.#poll(), this.#roundTimers);
     // Separate from the renewal, which may hang on an unreachable database.
     every(Math.max(10, Math.min(500, timing.renewMs / 2)), () => this.#held.fenceExpired());
     // The timers run from here on, so renewals go on while the first placement starts workers.
     await this.#renewRound();
     await this.#placeRound();
     await this.#poll();
+    if (this.#closed) return;
+    this.#feed = new DesiredStateFeed({
+      ...(this.#o.changes && { collection: this.#o.changes }),
+      poll: () => this.#poll(),
+      pollMs: this.#o.pollMs ?? 500,
+      safetyPollMs: this.#o.safetyPollMs ?? 5_000,
+      logger: this.#log,
+      now: this.#now,
+    });
+    await this.#feed.start();
+  }
+
+  /** How this node learns of desired-state changes made elsewhere. */
+  get desiredStateSource(): 'change-stream' | 'poll' {
+    return this.#feed?.mode ?? 'poll';
   }
 
   /** Whether this node holds the account's lease and still trusts it (writes and sends check this). */
@@ -172,6 +192,7 @@ export class ClusterCoordinator {
     if (this.#closed) return;
     this.#closed = true;
     for (const t of this.#roundTimers) clearInterval(t);
+    await this.#feed?.close();
     if (this.#joined) {
       // A heartbeat already on its way would bring the node document back after leaving.
       await this.#renewing;

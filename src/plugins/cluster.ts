@@ -62,6 +62,8 @@ export default fp<ClusterPluginOptions>(
         drain: () => pipeline.drain(),
       },
       logger: app.log.child({ component: 'cluster' }),
+      // Watched with a change stream where the database has them (a replica set).
+      changes: db.models.DiscordAccount.collection,
       // A store this process started on its private socket is reachable by no other node.
       exclusiveStore: db.kind === 'embedded' && app.config.EMBEDDED_MONGO_PORT === undefined,
       ...opts.cluster,

@@ -34,7 +34,8 @@ async function node(nodeId: string, lease: Record<string, string>, shutdownGrace
     jwtSecret: JWT_SECRET,
     nodeId,
     lease,
-    ...(shutdownGraceMs === undefined ? {} : { supervisor: { shutdownGraceMs } }),
+    // A stopped child misses its heartbeats too: not declared hung while the test holds it.
+    ...(shutdownGraceMs === undefined ? {} : { supervisor: { shutdownGraceMs, heartbeatMissThreshold: 1_000 } }),
   });
   nodes.push(t);
   return t;

@@ -68,6 +68,5 @@ describe('lease traffic of one idle node', () => {
       expect(updates).toHaveLength(1);
       expect(updates[0]!.q._id.$in).toHaveLength(ACCOUNTS);
     }
-    expect(writes.filter((w) => w.collection !== 'nodes' && w.collection !== 'discordaccounts')).toEqual([]);
   }, 120_000);
 });

@@ -1,0 +1,166 @@
+import type { FastifyBaseLogger } from 'fastify';
+
+type Stage = Record<string, unknown>;
+
+/** What the feed uses of a driver change stream (structural: mongoose bundles its own driver). */
+export interface ChangeStreamLike {
+  tryNext(): Promise<unknown>;
+  next(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** A collection that can be watched (the driver's `Collection`). */
+export interface Watchable {
+  watch(pipeline: Stage[]): ChangeStreamLike;
+}
+
+/** Account fields whose change the owner must act on (a renewal, `lease.expiresAt`, is not one). */
+const WATCHED_FIELDS = ['desiredState', 'desiredVersion', 'restartVersion', 'lease', 'lease.owner'];
+
+/**
+ * Inserts, deletes and replacements, and updates that set one of the watched fields. Updated
+ * fields are keyed by their dotted path (`lease.owner`), hence the comparison of key names.
+ */
+export const DESIRED_CHANGES: Stage[] = [
+  {
+    $match: {
+      $or: [
+        { operationType: { $in: ['insert', 'delete', 'replace'] } },
+        {
+          $expr: {
+            $gt: [
+              {
+                $size: {
+                  $filter: {
+                    input: { $objectToArray: { $ifNull: ['$updateDescription.updatedFields', {}] } },
+                    cond: { $in: ['$$this.k', WATCHED_FIELDS] },
+                  },
+                },
+              },
+              0,
+            ],
+          },
+        },
+      ],
+    },
+  },
+];
+
+export interface DesiredStateFeedOptions {
+  /** The accounts collection (the driver's, not mongoose's); without it, the poll only. */
+  collection?: Watchable;
+  /** One desired-state poll (an indexed query); calls never overlap. */
+  poll: () => Promise<unknown>;
+  /** The poll interval without change streams. */
+  pollMs: number;
+  /** The safety poll's interval while the change stream runs. */
+  safetyPollMs: number;
+  logger: FastifyBaseLogger;
+  now?: () => number;
+}
+
+/**
+ * How the owner learns of desired-state changes made on any node: a change stream where the
+ * database has them (a replica set), the indexed poll otherwise. A standalone server refuses
+ * `$changeStream` (code 40573), as does the embedded store; any refusal or later failure of the
+ * stream falls back to the poll. With the stream, every relevant change triggers a poll at once,
+ * and a slow safety poll still runs.
+ */
+export class DesiredStateFeed {
+  readonly #o: DesiredStateFeedOptions;
+  readonly #now: () => number;
+  #stream: ChangeStreamLike | undefined;
+  #streaming = false;
+  #closed = false;
+  #timer: NodeJS.Timeout | undefined;
+  #lastPollAt = 0;
+  #running: Promise<void> | undefined;
+  #again = false;
+
+  constructor(options: DesiredStateFeedOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** `change-stream` once the database accepted the stream; `poll` before, and on any failure. */
+  get mode(): 'change-stream' | 'poll' {
+    return this.#streaming ? 'change-stream' : 'poll';
+  }
+
+  /** Starts the poll timer and tries the change stream; resolves once it knows which it uses. */
+  async start(): Promise<void> {
+    this.#timer = setInterval(() => {
+      if (!this.#streaming || this.#now() - this.#lastPollAt >= this.#o.safetyPollMs) this.trigger();
+    }, this.#o.pollMs);
+    this.#timer.unref();
+    if (!this.#o.collection) return;
+    const stream = this.#o.collection.watch(DESIRED_CHANGES);
+    this.#stream = stream;
+    try {
+      // The first call sends the aggregate: this is where a standalone server refuses it.
+      const first = await stream.tryNext();
+      if (this.#closed) return;
+      this.#streaming = true;
+      this.#o.logger.info('desired-state changes by change stream (with a slow safety poll)');
+      // Changes made before the stream opened.
+      this.trigger();
+      if (first) this.trigger();
+      void this.#follow(stream);
+    } catch (err) {
+      this.#fallBack(err);
+    }
+  }
+
+  /** Runs a poll now, or right after the one running (a change may have missed that one's read). */
+  trigger(): void {
+    if (this.#closed) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#lastPollAt = this.#now();
+    this.#running = this.#o
+      .poll()
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        this.#running = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.trigger();
+        }
+      });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    await this.#stream?.close().catch(() => undefined);
+    await this.#running;
+  }
+
+  async #follow(stream: ChangeStreamLike): Promise<void> {
+    try {
+      // The driver resumes the stream by itself after transient errors.
+      while (!this.#closed) {
+        await stream.next();
+        this.trigger();
+      }
+    } catch (err) {
+      if (!this.#closed) this.#fallBack(err);
+    }
+  }
+
+  #fallBack(err: unknown): void {
+    if (this.#closed) return;
+    const wasStreaming = this.#streaming;
+    this.#streaming = false;
+    void this.#stream?.close().catch(() => undefined);
+    this.#stream = undefined;
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    if (wasStreaming) this.#o.logger.warn({ err }, 'change stream failed: desired-state changes by poll from now on');
+    else this.#o.logger.info({ code, reason: message }, 'no change streams on this database: desired-state changes by poll');
+  }
+}
