@@ -17,6 +17,7 @@ import { InitRefusedError } from './errors.js';
 import { buildInitMessage } from './init-message.js';
 import type { InvalidRequestBudget } from './invalid-request-budget.js';
 import type { OwnerBudgets } from './owner-budgets.js';
+import { recordInvalidRequest } from './record-invalid-request.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { SessionKeeper } from './session-keeper.js';
 import { SpawnScheduler } from './spawn-scheduler.js';
@@ -236,7 +237,12 @@ export class WorkerRunner {
         }
         break;
       case ChildOp.InvalidRequest:
-        this.#onInvalidRequest(rec, msg.status, msg.route);
+        recordInvalidRequest(
+          { shared: this.#budget, owners: this.#ownerBudgets },
+          this.#log,
+          { accountId: rec.accountId, owner: rec.owner, status: msg.status, route: msg.route },
+          Date.now(),
+        );
         break;
       case ChildOp.Fatal:
         this.#onFatal(rec, handle, msg);
@@ -281,26 +287,6 @@ export class WorkerRunner {
     } else {
       // The worker exits by itself after a fatal message; make sure it does, then restart it.
       handle.arm('kill', this.#config.shutdownGraceMs, () => handle.kill('SIGKILL'));
-    }
-  }
-
-  #onInvalidRequest(rec: WorkerRecord, status: number, route: string): void {
-    const now = Date.now();
-    const wasExhausted = this.#budget.isExhausted(now);
-    this.#budget.record(now);
-    const ownerWasExhausted = this.#ownerBudgets.isExhausted(rec.owner, now);
-    this.#ownerBudgets.record(rec.owner, now);
-    if (!ownerWasExhausted && this.#ownerBudgets.isExhausted(rec.owner, now)) {
-      this.#log.warn(
-        { accountId: rec.accountId, owner: rec.owner, status, route, count: this.#ownerBudgets.count(rec.owner, now) },
-        "an owner's share of the invalid-request budget is spent: refusing their deliveries and delaying their starts",
-      );
-    }
-    if (!wasExhausted && this.#budget.isExhausted(now)) {
-      this.#log.warn(
-        { accountId: rec.accountId, status, route, count: this.#budget.count(now) },
-        'shared invalid-request budget nearly spent: refusing deliveries and delaying starts',
-      );
     }
   }
 

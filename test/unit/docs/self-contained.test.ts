@@ -6,14 +6,25 @@ import { describe, expect, it } from 'vitest';
 // shared folder of design notes, its section numbers). Built from parts so this file does not
 // match itself.
 const ROOT = resolve(import.meta.dirname, '../../..');
-const OUTSIDE = new RegExp(['\\.\\./' + 'shared', '/work/' + 'shared', 'ARCHI' + 'TECTURE(\\.md)?\\s*§', 'ARCHI' + 'TECTURE\\.md'].join('|'));
-const SCANNED = ['README.md', 'docs', 'src', 'workers', 'scripts', 'fake-discord', 'bench', 'test'];
+const OUTSIDE = new RegExp(
+  [
+    '\\.\\./' + 'shared',
+    '/work/' + 'shared',
+    'ARCHI' + 'TECTURE(\\.md)?\\s*§',
+    'ARCHI' + 'TECTURE\\.md',
+    // The other shared design notes, by file name.
+    'EMBEDDED' + '_STORE\\.md',
+    'FAKE' + '_DISCORD\\.md',
+    '\\bST' + 'YLE\\.md',
+  ].join('|'),
+);
+const SCANNED = ['README.md', 'docs', 'src', 'workers', 'scripts', 'fake-discord', 'bench', 'test', 'web', 'deploy', 'assets', '.ci', 'Dockerfile', 'docker-compose.yml', 'package.json'];
 
 function files(path: string): string[] {
   const full = join(ROOT, path);
   if (!statSync(full).isDirectory()) return [full];
   return readdirSync(full, { withFileTypes: true }).flatMap((e) =>
-    e.name === 'node_modules' ? [] : e.isDirectory() ? files(join(path, e.name)) : /\.(md|ts|mjs|js|json)$/.test(e.name) ? [join(full, e.name)] : [],
+    e.name === 'node_modules' ? [] : e.isDirectory() ? files(join(path, e.name)) : /\.(md|ts|mts|mjs|js|json|ya?ml|html|css|sh)$/.test(e.name) ? [join(full, e.name)] : [],
   );
 }
 
