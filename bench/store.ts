@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import type { Collection } from 'mongodb';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedMongo } from '../src/db/embedded/index.js';
+import { printLoad, printTargets, type Target } from './lib/targets.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 10_000);
 const BLOCK = Number(process.env.BENCH_BLOCK ?? 500);
@@ -121,6 +122,7 @@ function summary(values: number[], digits: number, unit = ''): string {
 }
 
 async function main(): Promise<void> {
+  printLoad('start');
   for (let run = 1; run <= RUNS; run++) await runOnce(run);
   console.log(`## Embedded store benchmark (${MEMORY ? 'memory only' : 'SQLite WAL persistence'})`);
   console.log('');
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
   console.log('');
   console.log('| operation | clock | 1,000 docs (baseline) | 100,000 docs | ratio 100k ÷ 1k |');
   console.log('|---|---|---|---|---|');
+  const targets: Target[] = [];
   for (const op of OPERATIONS) {
     const pairs = samples.get(op) ?? [];
     for (const clock of CLOCKS) {
@@ -140,8 +143,13 @@ async function main(): Promise<void> {
       const large = pairs.map((pair) => pair.large[clock]);
       const ratios = pairs.map((pair) => pair.large[clock] / pair.baseline[clock]);
       console.log(`| ${op} | ${clock} | ${summary(baseline, 0)} | ${summary(large, 0)} | ${summary(ratios, 2, '×')} |`);
+      // No regression at size: an indexed operation on 100,000 documents within 2× the baseline's.
+      const note = `p10–p90 ${quantile(ratios, 0.1).toFixed(2)}–${quantile(ratios, 0.9).toFixed(2)}×`;
+      targets.push({ name: `${op}, ${clock}: 100k ÷ 1k baseline, median`, measured: quantile(ratios, 0.5), op: '≤', limit: 2, note });
     }
   }
+  printTargets(targets);
+  printLoad('end');
 }
 
 await main();

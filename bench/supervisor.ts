@@ -23,6 +23,7 @@ import { pino } from 'pino';
 import { PROJECT_ROOT, SUPERVISOR_DEFAULTS } from '../src/supervisor/constants.js';
 import { ChildOp, type InitMessage, message, parseChildMessage, WORKER_INTENTS } from '../src/ipc/index.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
+import { printLoad, printTargets, type Target } from './lib/targets.js';
 import type { SupervisorOptions, WorkerSnapshot } from '../src/supervisor/types.js';
 
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 10);
@@ -143,7 +144,7 @@ function isAlive(pid: number): boolean {
 
 // ─── 1. restart latency ─────────────────────────────────────────────────────────────────────────
 
-async function benchRestarts(apiUrl: string, bots: Bot[]): Promise<void> {
+async function benchRestarts(apiUrl: string, bots: Bot[]): Promise<Target[]> {
   const accounts = new Map(bots.slice(0, RESTARTS).map((bot, i) => [`restart-${i}`, bot]));
   const supervisor = supervisorFor(apiUrl, accounts);
   const cold: number[] = [];
@@ -183,6 +184,9 @@ async function benchRestarts(apiUrl: string, bots: Bot[]): Promise<void> {
   console.log(`| kill -9 → replacement ready | ${ms(r.median)} | ${ms(r.p10)} | ${ms(r.p90)} | ${ms(r.min)} | ${ms(r.max)} | ${(r.median / c.median).toFixed(2)} |`);
   const resumed = outcomes.filter((o) => o === 'resumed').length;
   console.log(`\nReplacements that resumed the gateway session: ${resumed} of ${ready.length} (refused: ${outcomes.length - resumed}).`);
+  return [
+    { name: 'kill -9 → replacement forked, median', measured: f.median, op: '≤', limit: 100, unit: ' ms', digits: 0, note: `p90 ${ms(f.p90)} ms` },
+  ];
 }
 
 // ─── 2. parent responsiveness while 100 workers start ───────────────────────────────────────────
@@ -342,7 +346,7 @@ async function idle(durationMs: number): Promise<MassStart> {
   };
 }
 
-async function benchMassStart(apiUrl: string, bots: Bot[]): Promise<void> {
+async function benchMassStart(apiUrl: string, bots: Bot[]): Promise<Target[]> {
   type Mode = 'naive' | 'unbounded' | 'queue';
   const order: Mode[] = [];
   for (let i = 0; i < ROUNDS; i += 1) {
@@ -384,6 +388,12 @@ async function benchMassStart(apiUrl: string, bots: Bot[]): Promise<void> {
       `| ${label} | ${ms(med(rs, 'p50'))} | ${ms(med(rs, 'p99'))} (${spread(rs, 'p99')}) | ${ms(med(rs, 'max'))} (${spread(rs, 'max')}) | ${spawning} | ${(med(rs, 'p99') / med(base, 'p99')).toFixed(2)} |`,
     );
   }
+  const queue = byMode('queue');
+  return [
+    { name: 'parent event-loop stall p99 with the spawn queue, median', measured: med(queue, 'p99'), op: '≤', limit: 50, unit: ' ms', digits: 0 },
+    { name: `all ${CHILDREN} workers ready with the spawn queue, median`, measured: med(queue, 'allReadyMs') / 1000, op: '≤', limit: 10, unit: ' s', digits: 1 },
+    { name: `close() of all ${CHILDREN} workers, median`, measured: med(queue, 'closeMs') / 1000, op: '≤', limit: 10, unit: ' s', digits: 1 },
+  ];
 }
 
 // ─── main ───────────────────────────────────────────────────────────────────────────────────────
@@ -392,12 +402,15 @@ if (!existsSync(SUPERVISOR_DEFAULTS.workerPath)) {
   console.error(`${SUPERVISOR_DEFAULTS.workerPath} is missing: run npm run build first`);
   process.exit(1);
 }
+printLoad('start');
 const fake = await startFakeDiscord();
 try {
   const bots = await createBots(fake.url, Math.max(RESTARTS, CHILDREN));
-  console.log(`## Supervisor benchmark — Node ${process.version}, ${availableParallelism()} cores, load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  await benchRestarts(`${fake.url}/api`, bots);
-  if (CHILDREN > 0) await benchMassStart(`${fake.url}/api`, bots);
+  console.log(`## Supervisor benchmark — Node ${process.version}, ${availableParallelism()} cores`);
+  const targets = await benchRestarts(`${fake.url}/api`, bots);
+  if (CHILDREN > 0) targets.push(...(await benchMassStart(`${fake.url}/api`, bots)));
+  printTargets(targets);
 } finally {
   fake.process.kill('SIGTERM');
 }
+printLoad('end');
