@@ -7,14 +7,10 @@
  * closes.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Fastify from 'fastify';
-import { buildApp } from '../src/app.js';
+import { buildBenchApp } from './lib/bench-app.js';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 20);
-const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 /** Live events published per second for the whole run, so open streams have something to carry. */
 const EVENTS_PER_S = Number(process.env.BENCH_EVENTS_PER_S ?? 100);
 
@@ -24,20 +20,8 @@ function fakeBotToken(): string {
 }
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'dac-bench-api-'));
   // Default storage: no MONGODB_URI, so the embedded store persists under DATA_DIR like `npm start`.
-  const app = await buildApp({
-    env: {
-      NODE_ENV: 'test',
-      LOG_LEVEL,
-      DATA_DIR: dataDir,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      TOKEN_ENCRYPTION_KEYS: randomBytes(32).toString('base64'),
-      RATE_LIMIT_MAX: 1_000_000_000,
-      AUTH_RATE_LIMIT_MAX: 1_000,
-    },
-    logger: { level: LOG_LEVEL, stream: { write: () => undefined } } as never,
-  });
+  const { app, close } = await buildBenchApp('api', { RATE_LIMIT_MAX: 1_000_000_000, AUTH_RATE_LIMIT_MAX: 1_000 });
   const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const credentials = { email: 'bench@example.com', password: 'a long enough password' };
@@ -94,8 +78,7 @@ async function main(): Promise<void> {
     void (async () => {
       clearInterval(publisher);
       await Promise.all([sameQuery.close(), fixed.close()]);
-      await app.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await close();
       process.exit(0);
     })();
   });
