@@ -1,4 +1,6 @@
-import { calculateObjectSize, type Decimal128, type Double, Long, type ObjectId, serializeWithBufferAndIndex } from 'bson';
+import { type Binary, calculateObjectSize, type DBRef, type Decimal128, type Double, Long, type ObjectId, serializeWithBufferAndIndex } from 'bson';
+import { BinaryView, DBRefView } from './view-classes.js';
+import { aliasPath, getOwn, setOwn } from './own-keys.js';
 
 /** A BSON document as held in memory. */
 export type Doc = Record<string, unknown>;
@@ -92,16 +94,42 @@ export function toView(value: unknown): unknown {
     return copy ?? value;
   }
   const tag = bsonTypeOf(value);
-  if (tag) return tag === 'Double' || tag === 'Long' || tag === 'Decimal128' || tag === 'Int32' ? numberOf(value) : value;
+  if (tag) return bsonView(tag, value);
   if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
   let copy: Doc | undefined;
-  for (const key of Object.keys(value)) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const item = value[key];
     const view = toView(item);
-    if (view !== item && !copy) copy = { ...value };
-    if (copy) copy[key] = view;
+    // mingo refuses `__proto__` in paths: views carry such fields under an alias (see own-keys).
+    const name = aliasPath(key);
+    if ((view !== item || name !== key) && !copy) {
+      copy = {};
+      for (let j = 0; j < i; j++) copy[keys[j] as string] = value[keys[j] as string];
+    }
+    if (copy) copy[name] = view;
   }
   return copy ?? value;
+}
+
+/** The query view of a BSON class value: numbers as numbers, BinData ordered as in mongod, DBRefs as documents. */
+function bsonView(tag: string, value: unknown): unknown {
+  switch (tag) {
+    case 'Double':
+    case 'Long':
+    case 'Decimal128':
+    case 'Int32':
+      return numberOf(value);
+    case 'Binary':
+    case 'UUID':
+      return value instanceof BinaryView ? value : new BinaryView(value as Binary);
+    case 'DBRef':
+      // `{'ref.$id': id}` and `{'ref.$ref': 'users'}` match as in mongod, which stores DBRefs as documents.
+      return value instanceof DBRefView ? value : new DBRefView(value as DBRef);
+    default:
+      return value;
+  }
 }
 
 /** Deep copy of a stored value: containers and dates are copied, immutable BSON values shared. */
@@ -111,7 +139,7 @@ export function cloneStored<T>(value: T): T {
   if (value instanceof Date) return new Date(value.getTime()) as T;
   if (!isPlainObject(value)) return value;
   const copy: Doc = {};
-  for (const key of Object.keys(value)) copy[key] = cloneStored(value[key]);
+  for (const key of Object.keys(value)) setOwn(copy, key, cloneStored(value[key]));
   return copy as T;
 }
 
@@ -217,7 +245,7 @@ function collectPath(value: unknown, parts: string[], depth: number, out: unknow
     return;
   }
   if (isPlainObject(value)) {
-    collectPath(value[part], parts, depth + 1, out);
+    collectPath(getOwn(value, part), parts, depth + 1, out);
     return;
   }
   if (depth > 0 || value !== undefined) out.push(undefined);
@@ -228,7 +256,7 @@ export function getPath(doc: unknown, path: string): unknown {
   let value: unknown = doc;
   for (const part of path.split('.')) {
     if (Array.isArray(value)) value = /^\d+$/.test(part) ? value[Number(part)] : undefined;
-    else if (isPlainObject(value)) value = value[part];
+    else if (isPlainObject(value)) value = getOwn(value, part);
     else return undefined;
   }
   return value;

@@ -10,6 +10,7 @@ import { parseLet } from '../engine/let-variables.js';
 import { fromMingo } from '../engine/mingo-errors.js';
 import type { QueryScope } from '../engine/query.js';
 import { matchRecords } from '../engine/query.js';
+import { unaliasKeys } from '../bson/own-keys.js';
 import type { StoredRecord } from '../engine/stored-record.js';
 import { budgeted } from '../engine/time-budget.js';
 import { folderOf, sortCollation } from '../engine/collation.js';
@@ -117,7 +118,7 @@ export function runPipeline(
   }
   return output.map((doc) => {
     const origin = origins.get(doc);
-    if (!origin) return doc;
+    if (!origin) return unaliasKeys(doc, isPlainObject) as Doc;
     return readOnly || isEqual(doc, origin.view) ? origin.doc : doc;
   });
 }

@@ -2,6 +2,7 @@ import { find } from 'mingo';
 import { Query } from 'mingo/query';
 import type { Doc } from '../bson/values.js';
 import { isPlainObject, numberOf, toView } from '../bson/values.js';
+import { unaliasKeys } from '../bson/own-keys.js';
 import { CommandError } from '../errors.js';
 import type { Collection } from './collection.js';
 import type { StoredRecord } from './stored-record.js';
@@ -114,7 +115,7 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Doc
       spec.projection,
       toView(spec.filter) as Doc,
       spec.variables,
-    );
+    ).map((doc) => unaliasKeys(doc, isPlainObject) as Doc);
   }
   return projectDocuments(
     page.map((record) => record.doc),

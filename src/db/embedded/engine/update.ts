@@ -13,6 +13,7 @@ import {
   numberOf,
   toView,
 } from '../bson/values.js';
+import { aliasKeys, aliasPath, getOwn, protoAliasesInUse, setOwn, unaliasKeys } from '../bson/own-keys.js';
 import { CommandError } from '../errors.js';
 import { assertStageFieldNames } from './expression-fields.js';
 import type { Variables } from './let-variables.js';
@@ -183,14 +184,38 @@ function keepId(original: Doc, doc: Doc): Doc {
 function applyPipeline(original: Doc, pipeline: Doc[], variables: Variables | undefined): Doc {
   try {
     const [doc] = makeAggregator(toView(pipeline) as Doc[], { variables }).run<Doc>([cloneStored(toView(original) as Doc)]);
-    return doc as Doc;
+    return unaliasKeys(doc, isPlainObject) as Doc;
   } catch (error) {
     throw fromMingo(error);
   }
 }
 
-function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc {
-  const doc = cloneStored(original);
+/**
+ * Applies update operators. Fields named `__proto__` (in the document or the paths) are renamed to
+ * their alias for the duration, since mingo refuses them, and renamed back at the end.
+ */
+function applyOperators(original: Doc, given: Doc, options: UpdateOptions): Doc {
+  const update = aliasModifier(given);
+  if (!protoAliasesInUse()) return applyAliasedOperators(cloneStored(original), update, options);
+  const doc = applyAliasedOperators(cloneStored(aliasKeys(original, isPlainObject) as Doc), update, options);
+  return unaliasKeys(doc, isPlainObject) as Doc;
+}
+
+/** `{$set: {'__proto__.a': 1}}` with the alias in its paths (and in the documents it sets). */
+function aliasModifier(update: Doc): Doc {
+  const out: Doc = {};
+  for (const [operator, fields] of Object.entries(update) as Array<[string, Doc]>) {
+    const aliased: Doc = {};
+    for (const [path, value] of Object.entries(fields)) {
+      const target = operator === '$rename' && typeof value === 'string' ? aliasPath(value) : aliasKeys(value, isPlainObject);
+      aliased[aliasPath(path)] = target;
+    }
+    out[operator] = aliased;
+  }
+  return out;
+}
+
+function applyAliasedOperators(doc: Doc, update: Doc, options: UpdateOptions): Doc {
   let modifier: Record<string, Doc> = {};
   for (const [operator, given] of Object.entries(update) as Array<[string, Doc]>) {
     const fields = options.inserting ? withInsertedId(doc, operator, given) : withoutIdNoOps(operator, given, doc._id);
@@ -383,11 +408,11 @@ export function setPath(doc: Doc, path: string, value: unknown): void {
   let container: unknown = doc;
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i] as string;
-    const next: unknown = Array.isArray(container) ? container[Number(part)] : (container as Doc)[part];
+    const next: unknown = Array.isArray(container) ? container[Number(part)] : getOwn(container as Doc, part);
     if (next === undefined || next === null) {
       const created: Doc = {};
       if (Array.isArray(container)) container[Number(part)] = created;
-      else (container as Doc)[part] = created;
+      else setOwn(container as Doc, part, created);
       container = created;
     } else if (isPlainObject(next) || Array.isArray(next)) {
       container = next;
@@ -400,7 +425,7 @@ export function setPath(doc: Doc, path: string, value: unknown): void {
   }
   const last = parts[parts.length - 1] as string;
   if (Array.isArray(container)) container[Number(last)] = value;
-  else (container as Doc)[last] = value;
+  else setOwn(container as Doc, last, value);
 }
 
 const BSON_TYPE_ALIASES: Record<string, string> = {
