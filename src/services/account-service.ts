@@ -283,10 +283,12 @@ export class AccountService {
     const _id = toObjectId(id);
     if (!_id) throw new NotFoundError('Account');
     const cached = await this.#cache.get(ownerId);
-    const account = cached
-      ? cached.find((a) => a._id.equals(_id))
-      : await this.models.DiscordAccount.findOne({ _id, ownerId }, { token: 0 }).lean<AccountDoc>();
+    const hit = cached?.find((a) => a._id.equals(_id));
+    if (hit) return hit;
+    // Not cached: maybe created through another node since the cache was filled.
+    const account = await this.models.DiscordAccount.findOne({ _id, ownerId }, { token: 0 }).lean<AccountDoc>();
     if (!account) throw new NotFoundError('Account');
+    if (cached) this.#cache.invalidateOwner(ownerId);
     return account;
   }
 

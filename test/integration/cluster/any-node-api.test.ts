@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../../fake-discord/index.js';
+import type { App } from '../../../src/app.js';
+import { registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { LONG_LEASE, readyOn, startNode, whenWorkers } from '../../support/cluster-nodes.js';
+import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+import { createAccount, createFriend } from '../api/helpers.js';
+
+// Any node serves the whole API: what one node creates, the other finds at once, and changes
+// made on a node that does not run the account reach the one that does.
+
+let fake: FakeDiscord;
+let mongo: TestMongo;
+const nodes: TestApp[] = [];
+const JWT_SECRET = randomBytes(32).toString('hex');
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
+  mongo = await startTestMongo();
+  for (const nodeId of ['node-a', 'node-b']) {
+    nodes.push(await startNode({ mongoUri: mongo.uri, fake, jwtSecret: JWT_SECRET, nodeId, lease: LONG_LEASE }));
+  }
+});
+afterAll(async () => {
+  for (const t of nodes) await t.close();
+  await mongo?.stop();
+  await fake?.close();
+});
+
+describe('the API on any node', () => {
+  it('finds an account created through another node at once, and passes changes to its owner', async () => {
+    const [a, b] = nodes.map((t) => t.app) as [App, App];
+    const user = await registerAndLogin(a);
+    const auth = { authorization: user.authorization };
+    // node-b has the user's account list cached (empty) before the account exists.
+    expect((await b.inject({ method: 'GET', url: '/api/accounts', headers: auth })).json()).toMatchObject({ items: [] });
+    const bot = fake.createBot({});
+    const friends = [fake.createUser({ username: 'first' }), fake.createUser({ username: 'second' })];
+    fake.createGuild({ botIds: [bot.id], userIds: friends.map((f) => f.id) });
+    const { id } = await createAccount(a, user.authorization, { token: bot.token });
+    await createFriend(b, user.authorization, id, { discordUserId: friends[0]!.id });
+    expect((await b.inject({ method: 'GET', url: `/api/accounts/${id}`, headers: auth })).statusCode).toBe(200);
+
+    await b.inject({ method: 'POST', url: `/api/accounts/${id}/start`, headers: auth });
+    await whenWorkers([a, b], () => readyOn(a).length + readyOn(b).length === 1, 'running on one node');
+    const [owner, other] = readyOn(a).length === 1 ? [a, b] : [b, a];
+
+    // A friend added through the other node: the owner hands the new list to its worker.
+    const told = new Promise<string[]>((resolve) => {
+      const updateFriends = owner.supervisor.updateFriends.bind(owner.supervisor);
+      owner.supervisor.updateFriends = (accountId, ids) => {
+        if (accountId === id && ids.includes(friends[1]!.id)) resolve(ids);
+        return updateFriends(accountId, ids);
+      };
+    });
+    await createFriend(other, user.authorization, id, { discordUserId: friends[1]!.id });
+    expect((await told).sort()).toEqual(friends.map((f) => f.id).sort());
+
+    // Deleted through the other node: the owner stops and forgets the worker.
+    expect((await other.inject({ method: 'DELETE', url: `/api/accounts/${id}`, headers: auth })).statusCode).toBe(204);
+    await whenWorkers([owner], () => (owner.supervisor.get(id)?.state ?? 'stopped') === 'stopped', 'the owner stopped the worker');
+  }, 120_000);
+});
