@@ -12,7 +12,7 @@ import liveEventsPlugin, { type LiveEventsPluginOptions } from './plugins/live-e
 import metricsPlugin from './plugins/metrics.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import clusterPlugin, { type ClusterPluginOptions } from './plugins/cluster.js';
-import servicesPlugin from './plugins/services.js';
+import servicesPlugin, { type ServicesPluginOptions } from './plugins/services.js';
 import supervisorPlugin, { type SupervisorPluginOptions } from './plugins/supervisor.js';
 import activityPlugin from './plugins/activity.js';
 import deliveryPipelinePlugin, { type DeliveryPipelinePluginOptions } from './plugins/delivery-pipeline.js';
@@ -27,7 +27,8 @@ export interface BuildAppOptions
     SupervisorPluginOptions,
     DeliveryPipelinePluginOptions,
     Pick<ClusterPluginOptions, 'cluster'>,
-    LiveEventsPluginOptions {
+    LiveEventsPluginOptions,
+    ServicesPluginOptions {
   /**
    * Run workers: join the cluster once ready and start the accounts whose desired state is
    * `running`. One-shot scripts on the server's database (`npm run seed`) turn it off.
@@ -103,7 +104,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(activityPlugin);
   await app.register(supervisorPlugin, options);
   await app.register(clusterPlugin, { join: options.restoreRunning ?? true, ...(options.cluster ? { cluster: options.cluster } : {}) });
-  await app.register(servicesPlugin);
+  await app.register(servicesPlugin, options.passwordCost ? { passwordCost: options.passwordCost } : {});
   await app.register(liveEventsPlugin, { ...options, accountLogs });
   await app.register(authPlugin);
   await app.register(rateLimitPlugin);

@@ -9,6 +9,7 @@ import { HistoryService } from '../services/history-service.js';
 import { SystemService } from '../services/system-service.js';
 import { ThroughputMeter } from '../services/throughput-meter.js';
 import { UserService } from '../services/user-service.js';
+import { PasswordHasher, type ScryptCost } from '../utils/password.js';
 import type { WorkerControl } from '../services/worker-control.js';
 import { recordWorkerStates } from '../services/worker-state-recorder.js';
 import { SupervisorError } from '../supervisor/index.js';
@@ -24,9 +25,14 @@ declare module 'fastify' {
   }
 }
 
+export interface ServicesPluginOptions {
+  /** Password hashing cost; tests pass a cheap one. @defaultValue SCRYPT_COST (never from the environment) */
+  passwordCost?: ScryptCost;
+}
+
 /** The services routes call. Routes never touch models or the supervisor directly. */
-export default fp(
-  async function services(app: FastifyInstance) {
+export default fp<ServicesPluginOptions>(
+  async function services(app: FastifyInstance, opts) {
     const { db, supervisor, tokenCipher, activity, pipeline, cluster } = app;
     const workers: WorkerControl = {
       nodeId: cluster.nodeId,
@@ -77,7 +83,7 @@ export default fp(
     // The database closes only after the last states of stopping workers are written.
     recordWorkerStates(supervisor, accounts, app.log, (write) => db.track(write));
 
-    app.decorate('users', new UserService(db.models));
+    app.decorate('users', new UserService(db.models, new PasswordHasher(opts.passwordCost)));
     app.decorate('accounts', accounts);
     app.decorate('friends', friends);
     app.decorate(

@@ -1,5 +1,5 @@
 import type { Models } from '../models/index.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../utils/password.js';
+import { PasswordHasher, verifyPassword } from '../utils/password.js';
 import { ConflictError, NotFoundError, UnauthorizedError } from './errors.js';
 
 export interface UserView {
@@ -20,10 +20,13 @@ function view(u: UserDoc): UserView {
  * email cannot be trusted with a role); admins are made with `npm run admin -- promote <email>`.
  */
 export class UserService {
-  constructor(private readonly models: Pick<Models, 'User'>) {}
+  constructor(
+    private readonly models: Pick<Models, 'User'>,
+    private readonly passwords: PasswordHasher = new PasswordHasher(),
+  ) {}
 
   async register(email: string, password: string): Promise<UserView> {
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.passwords.hash(password);
     try {
       const user = await this.models.User.create({ email, passwordHash, role: 'user' });
       return view(user);
@@ -38,7 +41,7 @@ export class UserService {
   /** One answer for every wrong pair, and the same cost whether or not the email exists. */
   async authenticate(email: string, password: string): Promise<UserView> {
     const user = await this.models.User.findOne({ email: email.trim().toLowerCase() }).lean();
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await this.passwords.dummyHash()));
     if (!user || !ok) throw new UnauthorizedError();
     return view(user);
   }

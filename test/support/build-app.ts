@@ -18,6 +18,9 @@ export interface TestApp {
 
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
+/** A cheap scrypt cost for test apps' throwaway users. */
+export const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
+
 /**
  * Builds the real app on its own database (the embedded store, or MONGODB_URI when set) and a
  * temporary DATA_DIR, with logs captured in memory. `close()` undoes all of it.
@@ -39,6 +42,9 @@ export async function buildTestApp(
     },
   });
   const app = await buildApp({
+    // Users here are throwaway: hashing at the server's real cost (~0.5 s of CPU each) was a
+    // large share of the suite's CPU. The hash format and the check are the same.
+    passwordCost: TEST_SCRYPT_COST,
     ...options,
     env: {
       NODE_ENV: 'test',
