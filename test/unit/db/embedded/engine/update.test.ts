@@ -94,3 +94,29 @@ describe('validateUpdate', () => {
     expect(() => validateUpdate([{ $set: { a: 1 } }, { $unset: 'b' }])).not.toThrow();
   });
 });
+
+describe('applyUpdate: $set of plain paths', () => {
+  it('sets nested fields in place, creates missing sub-documents, and keeps the field order', () => {
+    const original = { _id: id, lease: { owner: 'n1', expiresAt: new Date(1) }, label: 'x' };
+    const { doc } = applyUpdate(original, { $set: { 'lease.expiresAt': new Date(2), 'stats.seen': 3 } }, existing);
+    expect(doc).toEqual({ _id: id, lease: { owner: 'n1', expiresAt: new Date(2) }, label: 'x', stats: { seen: 3 } });
+    expect(Object.keys(doc)).toEqual(['_id', 'lease', 'label', 'stats']);
+    expect(original.lease.expiresAt).toEqual(new Date(1));
+  });
+
+  it('stores a copy of the value, so documents updated by one command share nothing', () => {
+    const value = { tags: ['a'] };
+    const update = { $set: { meta: value } };
+    const one = applyUpdate({ _id: id }, update, existing).doc;
+    const two = applyUpdate({ _id: new ObjectId() }, update, existing).doc;
+    (one.meta as { tags: string[] }).tags.push('b');
+    expect(two.meta).toEqual({ tags: ['a'] });
+    expect(value).toEqual({ tags: ['a'] });
+  });
+
+  it('still sets through arrays and refuses a field inside a scalar, as mongod does', () => {
+    expect(applyUpdate({ _id: id, arr: [{ x: 1 }, { x: 2 }] }, { $set: { 'arr.1.x': 5 } }, existing).doc).toEqual({ _id: id, arr: [{ x: 1 }, { x: 5 }] });
+    expect(() => applyUpdate({ _id: id, a: 1 }, { $set: { 'a.b': 2 } }, existing)).toThrow(CommandError);
+  });
+});
+
