@@ -4,6 +4,7 @@ import type { Models } from '../models/index.js';
 import type { ActivityEvent, DeliveryTarget, OutgoingMessage } from '../ipc/index.js';
 import { exponentialDelay } from '../utils/backoff.js';
 import { toObjectId } from '../utils/cursor.js';
+import { loadOnce } from '../utils/load-once.js';
 import type { AccountSettingsSource } from './account-settings.js';
 import type { ReceivedActivity, StoredActivity } from './activity-service.js';
 import type { FriendEntry } from './friend-directory.js';
@@ -314,13 +315,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   }
 
   #account(accountId: string): Promise<AccountContext | null> {
-    let ctx = this.#accounts.get(accountId);
-    if (!ctx) {
-      ctx = this.#loadAccount(accountId);
-      this.#accounts.set(accountId, ctx);
-      ctx.catch(() => this.#accounts.delete(accountId));
-    }
-    return ctx;
+    return loadOnce(this.#accounts, accountId, () => this.#loadAccount(accountId));
   }
 
   async #loadAccount(accountId: string): Promise<AccountContext | null> {

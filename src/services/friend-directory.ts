@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import { toObjectId } from '../utils/cursor.js';
+import { loadOnce } from '../utils/load-once.js';
 
 export interface FriendEntry {
   friendId: Types.ObjectId;
@@ -28,14 +29,8 @@ export class FriendDirectory {
   }
 
   #load(accountId: string): Promise<Map<string, FriendEntry>> {
-    let entry = this.#byAccount.get(accountId);
-    if (!entry) {
-      entry = this.#query(accountId);
-      this.#byAccount.set(accountId, entry);
-      // A failed load is not cached: the next event tries again.
-      entry.catch(() => this.#byAccount.delete(accountId));
-    }
-    return entry;
+    // A failed load is not cached: the next event tries again.
+    return loadOnce(this.#byAccount, accountId, () => this.#query(accountId));
   }
 
   async #query(accountId: string): Promise<Map<string, FriendEntry>> {

@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
+import { loadOnce } from '../utils/load-once.js';
 
 /** Items remembered per friend; a friend sent more within the window is partly asked of the database. */
 const DEFAULT_MAX_PER_FRIEND = 256;
@@ -84,15 +85,8 @@ export class RecentItems {
   }
 
   #load(friendId: Types.ObjectId): Promise<FriendRecent> {
-    const key = friendId.toHexString();
-    let entry = this.#friends.get(key);
-    if (!entry) {
-      entry = this.#query(friendId);
-      this.#friends.set(key, entry);
-      // A failed load is not kept: the next pick tries again.
-      entry.catch(() => this.#friends.delete(key));
-    }
-    return entry;
+    // A failed load is not kept: the next pick tries again.
+    return loadOnce(this.#friends, friendId.toHexString(), () => this.#query(friendId));
   }
 
   async #query(friendId: Types.ObjectId): Promise<FriendRecent> {
