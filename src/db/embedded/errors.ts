@@ -25,6 +25,7 @@ export const ErrorCodes = {
   UnsupportedOpQueryCommand: 352,
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
+  IDLUnknownField: 40415,
 } as const satisfies Record<string, number>;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

@@ -110,7 +110,7 @@ const collMod: CommandHandler = (command, context) => {
     else if (field === 'validationLevel') enumValue(VALIDATION_LEVELS, value, field);
     else if (field === 'validationAction') enumValue(VALIDATION_ACTIONS, value, field);
     else if (UNSUPPORTED.has(field)) throw new CommandError('CommandNotSupported', `collMod '${field}' is not supported by the embedded store`);
-    else throw new CommandError('Location40415', `BSON field 'collMod.${field}' is an unknown field.`);
+    else throw new CommandError('IDLUnknownField', `BSON field 'collMod.${field}' is an unknown field.`);
     if (field !== 'index') {
       options[field] = value;
       optionsChanged = true;

@@ -5,7 +5,7 @@ import { projectDocuments } from '../engine/query.js';
 import { validateUpdate } from '../engine/update.js';
 import { flag, optionalArray, optionalDocument, targetCollection } from './command-args.js';
 import type { CommandHandler } from './command-context.js';
-import { executeUpdate, targetRecords } from './write-statements.js';
+import { executeFindAndModifyUpdate, targetRecords } from './write-statements.js';
 
 function project(doc: Doc | undefined, fields: Doc | undefined): Doc | null {
   if (!doc) return null;
@@ -38,7 +38,7 @@ const findAndModify: CommandHandler = (command, context) => {
   }
 
   validateUpdate(update);
-  const result = executeUpdate(context, name, {
+  const result = executeFindAndModifyUpdate(context, name, {
     filter,
     update,
     multi: false,

@@ -1,5 +1,6 @@
 import type { Doc } from '../bson/values.js';
 import { isPlainObject, toView } from '../bson/values.js';
+import type { ErrorCodeName } from '../errors.js';
 import { CommandError } from '../errors.js';
 import type { Collection } from '../engine/collection.js';
 import type { Variables } from '../engine/let-variables.js';
@@ -39,8 +40,6 @@ export function parseUpdateStatement(raw: unknown, variables?: Variables): Updat
   if (!isPlainObject(raw)) throw new CommandError('TypeMismatch', 'update statement must be an object');
   const filter = raw.q ?? {};
   if (!isPlainObject(filter)) throw new CommandError('TypeMismatch', "BSON field 'q' is the wrong type, expected type 'object'");
-  // The `sort` of updateOne/replaceOne came with MongoDB 8.0; 7.0's parser refuses the field.
-  if ('sort' in raw) throw new CommandError('Location40415', "BSON field 'update.updates.sort' is an unknown field.");
   validateUpdate(raw.u);
   const multi = raw.multi === true;
   if (multi && isReplacement(raw.u)) {
@@ -74,6 +73,31 @@ export function targetRecords(
 export function executeUpdate(context: CommandContext, collectionName: string, statement: UpdateStatement): UpdateResult {
   const existing = context.catalog.collection(context.db, collectionName);
   const records = targetRecords(existing, statement.filter, statement.multi, statement.sort, statement);
+  return applyStatement(context, collectionName, statement, existing, records);
+}
+
+/**
+ * executeUpdate for findAndModify: errors raised while applying the update to the document (not
+ * while parsing or matching) carry mongod's "Plan executor error during findAndModify" context.
+ */
+export function executeFindAndModifyUpdate(context: CommandContext, collectionName: string, statement: UpdateStatement): UpdateResult {
+  const existing = context.catalog.collection(context.db, collectionName);
+  const records = targetRecords(existing, statement.filter, false, statement.sort, statement);
+  try {
+    return applyStatement(context, collectionName, statement, existing, records);
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    throw new CommandError(error.codeName as ErrorCodeName, `Plan executor error during findAndModify :: caused by :: ${error.message}`, error.extra);
+  }
+}
+
+function applyStatement(
+  context: CommandContext,
+  collectionName: string,
+  statement: UpdateStatement,
+  existing: Collection | undefined,
+  records: StoredRecord[],
+): UpdateResult {
   const filterView = toView(statement.filter) as Doc;
   if (records.length === 0) {
     if (!statement.upsert) return { matched: 0, modified: 0 };

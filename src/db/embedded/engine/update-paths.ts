@@ -90,6 +90,7 @@ export function updateSteps(modifier: Record<string, Doc>): Array<Record<string,
  * documents or a scalar (`$set: {'arr.x': 1}`), and `$push`/`$addToSet` on a non-array.
  */
 export function assertWritable(doc: Doc, operator: string, path: string): void {
+  if ((operator === '$pull' || operator === '$pop') && !path.includes('$')) return assertArrayToShrink(doc, operator, path);
   if (!CREATING_OPERATORS.has(operator) || path.includes('$')) return;
   const parts = path.split('.');
   let value: unknown = doc;
@@ -114,4 +115,12 @@ export function assertWritable(doc: Doc, operator: string, path: string): void {
     );
   }
   throw new CommandError('BadValue', `Cannot apply $addToSet to non-array field. Field named '${field}' has non-array type ${typeName(current)}`);
+}
+
+/** `$pull`/`$pop` of a field that holds something else than an array fail in mongod (a missing one is a no-op). */
+function assertArrayToShrink(doc: Doc, operator: string, path: string): void {
+  const current = getPath(doc, path);
+  if (current === undefined || Array.isArray(current)) return;
+  if (operator === '$pull') throw new CommandError('BadValue', 'Cannot apply $pull to a non-array value');
+  throw new CommandError('TypeMismatch', `Path '${path}' contains an element of non-array type '${typeName(current)}'`);
 }

@@ -142,7 +142,28 @@ describe('errors where mongod errors', () => {
     expect(push).toMatchObject({ code: 2 });
     expect(push.message).toBe("The field 'tags' must be an array but is of type string in document {_id: 1}");
     const add = await failure(things.updateOne({ _id: 1 as never }, { $addToSet: { n: 1 } }));
-    expect(add).toMatchObject({ code: 2 });
+    expect(add).toMatchObject({ code: 2, message: "Cannot apply $addToSet to non-array field. Field named 'n' has non-array type int" });
+  });
+
+  it('refuses $pull and $pop on a non-array (a missing field stays a no-op)', async () => {
+    expect(await failure(things.updateOne({ _id: 1 as never }, { $pull: { n: 1 } as never }))).toMatchObject({
+      code: 2,
+      message: 'Cannot apply $pull to a non-array value',
+    });
+    expect(await failure(things.updateOne({ _id: 1 as never }, { $pop: { n: 1 } as never }))).toMatchObject({
+      code: 14,
+      message: "Path 'n' contains an element of non-array type 'int'",
+    });
+    expect((await things.updateOne({ _id: 1 as never }, { $pull: { missing: 1 }, $pop: { gone: 1 } } as never)).modifiedCount).toBe(0);
+  });
+
+  it('gives findAndModify’s execution errors mongod’s "Plan executor error" context', async () => {
+    const error = await failure(things.findOneAndUpdate({ _id: 1 as never }, { $push: { tags: 'b' } as never }));
+    expect(error).toMatchObject({
+      code: 2,
+      codeName: 'BadValue',
+      message: "Plan executor error during findAndModify :: caused by :: The field 'tags' must be an array but is of type string in document {_id: 1}",
+    });
   });
 
   it('refuses a field created inside an array of documents with PathNotViable', async () => {
@@ -233,6 +254,7 @@ describe('commands', () => {
   it('refuses the 8.0-only `sort` of updateOne/replaceOne as 7.0 does', async () => {
     await things.insertMany([{ k: 1 }, { k: 2 }]);
     const error = await failure(things.updateOne({}, { $set: { k: 3 } }, { sort: { k: -1 } } as never));
-    expect(error.code).toBe(40415);
+    // IDL's unknown-field error for the whole command (mongod's idl_parser.cpp)
+    expect(error).toMatchObject({ code: 40415, codeName: 'IDLUnknownField', message: "BSON field 'update.updates.sort' is an unknown field." });
   });
 });
