@@ -1,36 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
-import type { App } from '../../../src/app.js';
-import { registerAndLogin, type TestApp } from '../../support/build-app.js';
-import { LONG_LEASE, readyOn, startNode, whenWorkers } from '../../support/cluster-nodes.js';
-import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+import { describe, expect, it } from 'vitest';
+import { registerAndLogin } from '../../support/build-app.js';
+import { LONG_LEASE, readyOn, useCluster, whenWorkers } from '../../support/cluster-nodes.js';
 import { createAccount, createFriend } from '../api/helpers.js';
 
 // Any node serves the whole API: what one node creates, the other finds at once, and changes
 // made on a node that does not run the account reach the one that does.
 
-let fake: FakeDiscord;
-let mongo: TestMongo;
-const nodes: TestApp[] = [];
-const JWT_SECRET = randomBytes(32).toString('hex');
-
-beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  mongo = await startTestMongo();
-  for (const nodeId of ['node-a', 'node-b']) {
-    nodes.push(await startNode({ mongoUri: mongo.uri, fake, jwtSecret: JWT_SECRET, nodeId, lease: LONG_LEASE }));
-  }
-});
-afterAll(async () => {
-  for (const t of nodes) await t.close();
-  await mongo?.stop();
-  await fake?.close();
-});
+const cluster = useCluster();
 
 describe('the API on any node', () => {
   it('finds an account created through another node at once, and passes changes to its owner', async () => {
-    const [a, b] = nodes.map((t) => t.app) as [App, App];
+    const { fake } = cluster;
+    const [a, b] = [(await cluster.node('node-a', LONG_LEASE)).app, (await cluster.node('node-b', LONG_LEASE)).app];
     const user = await registerAndLogin(a);
     const auth = { authorization: user.authorization };
     // node-b has the user's account list cached (empty) before the account exists.

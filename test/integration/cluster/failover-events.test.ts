@@ -1,41 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
-import { registerAndLogin, type TestApp } from '../../support/build-app.js';
-import { readyOn, SHORT_LEASE, startNode, whenStored, whenWorkers } from '../../support/cluster-nodes.js';
-import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+import { registerAndLogin } from '../../support/build-app.js';
+import { readyOn, SHORT_LEASE, useCluster, whenStored, whenWorkers } from '../../support/cluster-nodes.js';
 import { createAccount, createFriend } from '../api/helpers.js';
 
 // An account that moved away and comes back after its new owner died must not resume the
 // session this node handed over long ago: that session (or its presences) is stale, and what
 // the dead owner stored would be stored a second time under other ids.
 
-let fake: FakeDiscord;
-let mongo: TestMongo;
-const nodes: TestApp[] = [];
-const JWT_SECRET = randomBytes(32).toString('hex');
+const cluster = useCluster();
 const playing = (name: string) => ({ name, type: 0 });
 
-beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  mongo = await startTestMongo();
-});
-afterAll(async () => {
-  for (const t of nodes) await t.close();
-  await mongo?.stop();
-  await fake?.close();
-});
-
-async function node(nodeId: string): Promise<App> {
-  const t = await startNode({ mongoUri: mongo.uri, fake, jwtSecret: JWT_SECRET, nodeId, lease: SHORT_LEASE });
-  nodes.push(t);
-  return t.app;
-}
+const node = async (nodeId: string): Promise<App> => (await cluster.node(nodeId, SHORT_LEASE)).app;
 
 describe('events across a hand-off and a take-over', () => {
   it('stores each presence change once when an account comes back to the node that handed it off', async () => {
+    const { fake } = cluster;
     const a = await node('node-a');
     const user = await registerAndLogin(a);
     const friendOf = new Map<string, string>();

@@ -1,45 +1,27 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
-import { registerAndLogin, type TestApp } from '../../support/build-app.js';
-import { LONG_LEASE, readyOn, SHORT_LEASE, startNode, whenWorkers } from '../../support/cluster-nodes.js';
-import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+import { registerAndLogin } from '../../support/build-app.js';
+import { LONG_LEASE, readyOn, SHORT_LEASE, useCluster, whenWorkers } from '../../support/cluster-nodes.js';
 import { createAccount } from '../api/helpers.js';
 
-let fake: FakeDiscord;
-let mongo: TestMongo;
-const JWT_SECRET = randomBytes(32).toString('hex');
-const nodes: TestApp[] = [];
+const cluster = useCluster();
+const nodes = cluster.nodes;
 let user: Awaited<ReturnType<typeof registerAndLogin>>;
 const accounts: string[] = [];
-
-async function addNode(nodeId: string, lease: Record<string, string>): Promise<TestApp> {
-  const t = await startNode({ mongoUri: mongo.uri, fake, jwtSecret: JWT_SECRET, nodeId, lease });
-  nodes.push(t);
-  return t;
-}
 
 const call = (app: App, method: 'GET' | 'POST', url: string) =>
   app.inject({ method, url, headers: { authorization: user.authorization } });
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  mongo = await startTestMongo();
-  await Promise.all([addNode('node-a', LONG_LEASE), addNode('node-b', LONG_LEASE)]);
+  await Promise.all([cluster.node('node-a', LONG_LEASE), cluster.node('node-b', LONG_LEASE)]);
   // In name order, whichever finished starting first: the tests below say which node is which.
   nodes.sort((x, y) => x.app.cluster.nodeId.localeCompare(y.app.cluster.nodeId));
   user = await registerAndLogin(nodes[0]!.app);
   for (let i = 0; i < 4; i++) {
-    const bot = fake.createBot({});
-    fake.createGuild({ botIds: [bot.id], userIds: [] });
+    const bot = cluster.fake.createBot({});
+    cluster.fake.createGuild({ botIds: [bot.id], userIds: [] });
     accounts.push((await createAccount(nodes[0]!.app, user.authorization, { token: bot.token })).id);
   }
-});
-afterAll(async () => {
-  for (const t of nodes) await t.close();
-  await mongo?.stop();
-  await fake?.close();
 });
 
 describe('several nodes on one database', () => {
@@ -57,7 +39,7 @@ describe('several nodes on one database', () => {
     }
     const views = (await call(b, 'GET', '/api/accounts')).json<{ items: Array<{ node: string | null }> }>().items;
     expect(views.map((v) => v.node).sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^node-[ab]$/)]));
-    expect(fake.stats().maxSessionsPerBot).toBe(1);
+    expect(cluster.fake.stats().maxSessionsPerBot).toBe(1);
   }, 120_000);
 
   it('stops an account from a node that does not run it, answering once its worker has exited', async () => {
@@ -72,31 +54,30 @@ describe('several nodes on one database', () => {
 
   it('moves the accounts of a node that stops gracefully in seconds, not after the lease', async () => {
     const [a, b] = nodes.map((t) => t.app) as [App, App];
-    const before = fake.stats();
+    const before = cluster.fake.stats();
     // The last test's restart may have left the shares uneven: count what node-a runs now.
     const onA = readyOn(a).length;
     expect(onA).toBeGreaterThan(0);
-    await nodes[0]!.close();
-    nodes.shift();
+    await cluster.stop(nodes[0]!);
     await whenWorkers([b], () => readyOn(b).length === 4, 'all 4 ready on node-b');
     // Handed over with their gateway sessions: node-b resumed them, nobody identified again.
-    expect(fake.stats().identifies).toBe(before.identifies);
-    expect(fake.stats().resumes).toBeGreaterThanOrEqual(before.resumes + onA);
+    expect(cluster.fake.stats().identifies).toBe(before.identifies);
+    expect(cluster.fake.stats().resumes).toBeGreaterThanOrEqual(before.resumes + onA);
     const status = (await call(b, 'GET', '/api/status')).json<{ nodes?: Array<{ id: string }> }>();
     expect(a.cluster.counters.releases).toBeGreaterThanOrEqual(onA);
     expect(b.cluster.counters.takes).toBeGreaterThanOrEqual(4);
     expect(status.nodes).toBeUndefined(); // not an admin
-    expect(fake.stats().maxSessionsPerBot).toBe(1);
+    expect(cluster.fake.stats().maxSessionsPerBot).toBe(1);
   }, 120_000);
 
   it('hands accounts to a node that joins; a node that loses the database fences itself and cannot record', async () => {
     const b = nodes[0]!.app;
-    const before = fake.stats();
-    const c = (await addNode('node-c', SHORT_LEASE)).app;
+    const before = cluster.fake.stats();
+    const c = (await cluster.node('node-c', SHORT_LEASE)).app;
     await whenWorkers([b, c], () => readyOn(b).length === 2 && readyOn(c).length === 2, 'node-c took its share');
     expect(b.cluster.counters.handOffs).toBeGreaterThanOrEqual(2);
     // A hand-off carries the session: node-c resumed what node-b let go.
-    expect(fake.stats().identifies).toBe(before.identifies);
+    expect(cluster.fake.stats().identifies).toBe(before.identifies);
     const onC = readyOn(c);
 
     // node-c can no longer renew: it stops its workers at the deadline, and node-b takes them
@@ -106,7 +87,7 @@ describe('several nodes on one database', () => {
     // At least those two (a starved test process may miss a deadline earlier too).
     expect(c.cluster.counters.fencingStops).toBeGreaterThanOrEqual(2);
     expect(b.cluster.counters.takeovers).toBeGreaterThanOrEqual(2);
-    expect(fake.stats().maxSessionsPerBot).toBe(1);
+    expect(cluster.fake.stats().maxSessionsPerBot).toBe(1);
 
     // The stale owner records nothing for an account it lost.
     expect(c.cluster.holds(onC[0]!)).toBe(false);
