@@ -1,34 +1,17 @@
-import { type Db, MongoClient, MongoServerError } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestMongo } from '../../../support/test-mongo.js';
-import { startTestMongo } from '../../../support/test-mongo.js';
+import type { Db } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serverFailure as failure, useTestDatabase } from '../../../support/mongo-client.js';
 
 // collMod as mongod 7.0 answers it: an index's TTL and a collection's validator. Runs against a
 // real MongoDB when MONGODB_URI is set. (That the changes survive a restart of the embedded store
 // is tested in persistence.test.ts.)
 
-let mongo: TestMongo;
-let client: MongoClient;
+const database = useTestDatabase();
 let db: Db;
 
-beforeAll(async () => {
-  mongo = await startTestMongo();
-  client = await new MongoClient(mongo.uri).connect();
-  db = client.db();
+beforeAll(() => {
+  db = database.db;
 });
-afterAll(async () => {
-  await client?.close();
-  await mongo?.stop();
-});
-
-async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(MongoServerError);
-  return outcome as MongoServerError;
-}
 
 describe('collMod index TTL', () => {
   it('changes expireAfterSeconds by key pattern or name, and makes a single-field index a TTL index', async () => {

@@ -1,38 +1,19 @@
-import { type Collection, type Document, MongoClient, MongoServerError } from 'mongodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestMongo } from '../../../support/test-mongo.js';
-import { startTestMongo } from '../../../support/test-mongo.js';
+import type { Collection, Document } from 'mongodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { serverFailure as failure, useTestDatabase } from '../../../support/mongo-client.js';
 
 // Field names with dots or a leading `$` can only be written through `$setField` (in an
 // aggregation or a pipeline update); an object literal with such names is refused, as in
 // mongod 7.0. Runs against a real MongoDB when MONGODB_URI is set.
 
-let mongo: TestMongo;
-let client: MongoClient;
+const database = useTestDatabase();
 let goods: Collection<Document>;
 
-beforeAll(async () => {
-  mongo = await startTestMongo();
-  client = await new MongoClient(mongo.uri).connect();
-  goods = client.db().collection('goods');
-});
-afterAll(async () => {
-  await client?.close();
-  await mongo?.stop();
-});
 beforeEach(async () => {
+  goods = database.db.collection('goods');
   await goods.deleteMany({});
   await goods.insertOne({ _id: 1 as never, item: 'shirt', 'price.usd': 45 });
 });
-
-async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(MongoServerError);
-  return outcome as MongoServerError;
-}
 
 const DOTTED = { code: 16412, message: "FieldPath field names may not contain '.'. Consider using $getField or $setField." };
 const DOLLAR = { code: 16410, message: "FieldPath field names may not start with '$'. Consider using $getField or $setField." };

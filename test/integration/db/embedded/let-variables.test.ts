@@ -1,26 +1,16 @@
-import { type Collection, type Document, MongoClient, MongoServerError } from 'mongodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestMongo } from '../../../support/test-mongo.js';
-import { startTestMongo } from '../../../support/test-mongo.js';
+import type { Collection, Document } from 'mongodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { serverFailure as failure, useTestDatabase } from '../../../support/mongo-client.js';
 
 // A command's `let` defines `$$name` variables for `$expr` in its filter and for its aggregation
 // expressions (pipelines, pipeline updates), as in mongod 7.0. Runs against a real MongoDB when
 // MONGODB_URI is set.
 
-let mongo: TestMongo;
-let client: MongoClient;
+const database = useTestDatabase();
 let items: Collection<Document>;
 
-beforeAll(async () => {
-  mongo = await startTestMongo();
-  client = await new MongoClient(mongo.uri).connect();
-  items = client.db().collection('items');
-});
-afterAll(async () => {
-  await client?.close();
-  await mongo?.stop();
-});
 beforeEach(async () => {
+  items = database.db.collection('items');
   await items.deleteMany({});
   await items.insertMany([
     { _id: 1, name: 'a', qty: 2 },
@@ -28,15 +18,6 @@ beforeEach(async () => {
     { _id: 3, name: 'c', qty: 9 },
   ] as never[]);
 });
-
-async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(MongoServerError);
-  return outcome as MongoServerError;
-}
 
 const ids = (docs: Document[]): unknown[] => docs.map((doc) => doc._id);
 

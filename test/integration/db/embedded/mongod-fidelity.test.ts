@@ -1,8 +1,9 @@
-import { type Collection, type Document, MongoClient, MongoServerError } from 'mongodb';
+import { type Collection, type Document, MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestMongo } from '../../../support/test-mongo.js';
 import { startTestMongo } from '../../../support/test-mongo.js';
+import { serverFailure as failure } from '../../../support/mongo-client.js';
 
 // What an ordinary mongoose application does, answered as mongod 7.0 answers it. Runs against
 // the embedded store, or a real MongoDB when MONGODB_URI is set.
@@ -26,16 +27,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await things.deleteMany({});
 });
-
-/** The error a promise rejects with (the test fails if it resolves). */
-async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(MongoServerError);
-  return outcome as MongoServerError;
-}
 
 describe('positional updates', () => {
   beforeEach(async () => {

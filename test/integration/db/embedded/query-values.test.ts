@@ -1,25 +1,14 @@
-import { Binary, type Collection, DBRef, type Document, MongoClient, MongoServerError, ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestMongo } from '../../../support/test-mongo.js';
-import { startTestMongo } from '../../../support/test-mongo.js';
+import { Binary, type Collection, DBRef, type Document, MongoServerError, ObjectId } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../../support/mongo-client.js';
 
 // Values and field names queries meet: BinData order, DBRef parts, `__proto__` fields and
 // `$`-prefixed top-level keys, answered as mongod 7.0 does. Runs against a real MongoDB when
 // MONGODB_URI is set.
 
-let mongo: TestMongo;
-let client: MongoClient;
+const database = useTestDatabase();
 
-beforeAll(async () => {
-  mongo = await startTestMongo();
-  client = await new MongoClient(mongo.uri).connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await mongo?.stop();
-});
-
-const collection = (name: string): Collection<Document> => client.db().collection(name);
+const collection = (name: string): Collection<Document> => database.db.collection(name);
 const ids = async (cursor: { toArray(): Promise<Document[]> }): Promise<unknown[]> => (await cursor.toArray()).map((doc) => doc._id);
 const bin = (bytes: number[], subtype = 0): Binary => new Binary(Buffer.from(bytes), subtype);
 
