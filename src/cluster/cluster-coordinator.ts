@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { type AccountAction, type DesiredAccount, decideAccount, type LocalAccount } from './account-decision.js';
+import { AccountActions } from './account-actions.js';
+import { type DesiredAccount, decideAccount, type LocalAccount } from './account-decision.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { fairShare, fairShares } from './fair-share.js';
 import { DesiredStateFeed, type DesiredStateFeedOptions } from './desired-state-feed.js';
-import { type Held, HeldLeases } from './held-leases.js';
+import { HeldLeases } from './held-leases.js';
 import type { LeaseRepository } from './lease-repository.js';
 import type { NodeInfo, NodeRegistry } from './node-registry.js';
 import { planPlacement } from './placement.js';
@@ -44,12 +45,12 @@ export class ClusterCoordinator {
   readonly #me: string;
   readonly #now: () => number;
   readonly #held: HeldLeases;
+  readonly #actions: AccountActions;
   readonly #serial = new SerialByKey();
   readonly #counters: ClusterCounters = { takes: 0, takeovers: 0, handOffs: 0, releases: 0, lost: 0, fencingStops: 0, renewFailures: 0 };
   #nodes: NodeInfo[] = [];
   #running = 0;
   #share = Infinity;
-  #pendingTakes = 0;
   #free = new Set<string>();
   /** Free accounts the poll last refreshed the fair share for (see `#poll`). */
   #freeSeen = new Set<string>();
@@ -78,6 +79,14 @@ export class ClusterCoordinator {
       logger: this.#log,
       now: this.#now,
       onLost: () => void this.#poll(),
+    });
+    this.#actions = new AccountActions({
+      ...options,
+      me: this.#me,
+      held: this.#held,
+      counters: this.#counters,
+      now: this.#now,
+      onTaken: (accountId) => this.#free.delete(accountId),
     });
   }
 
@@ -166,7 +175,7 @@ export class ClusterCoordinator {
       const desired = await this.#o.leases.desired(accountId);
       const mayTake = this.#mayTake(opts.startRequested === true);
       const action = decideAccount(desired, this.#local(accountId), this.#me, this.#now(), mayTake);
-      await this.#act(accountId, action, desired);
+      await this.#actions.act(accountId, action, desired);
     });
   }
 
@@ -200,7 +209,7 @@ export class ClusterCoordinator {
       const ids = [...this.#held.keys()];
       // Not queued behind a reconcile that may wait on a start or the database: a worker started
       // after the lease is let go is refused (the supervisor's init checks `holds`).
-      const results = await Promise.allSettled(ids.map((id) => this.#handOff(id)));
+      const results = await Promise.allSettled(ids.map((id) => this.#actions.handOff(id)));
       const failed = results.filter((r) => r.status === 'rejected');
       this.#counters.releases += ids.length - failed.length;
       if (failed.length > 0) {
@@ -230,97 +239,7 @@ export class ClusterCoordinator {
   #mayTake(startRequested: boolean): boolean {
     if (this.#closed) return false;
     const share = startRequested ? fairShare(this.#running + 1, this.#liveNodes(), this.#me) : this.#share;
-    return this.#held.size + this.#pendingTakes < share;
-  }
-
-  async #act(accountId: string, action: AccountAction, desired: DesiredAccount | null): Promise<void> {
-    const log = this.#log.child({ accountId });
-    const h = this.#held.get(accountId);
-    switch (action.do) {
-      case 'none':
-        return;
-      case 'take':
-        return this.#take(accountId, desired as DesiredAccount);
-      case 'start':
-        this.#applied(h, desired as DesiredAccount);
-        await this.#o.hooks.changed(accountId);
-        await this.#startWorker(accountId);
-        return;
-      case 'apply':
-        this.#applied(h, desired as DesiredAccount);
-        await this.#o.hooks.changed(accountId);
-        if (action.restart) await this.#o.workers.restart(accountId);
-        return;
-      case 'stop':
-        await this.#o.workers.stop(accountId);
-        await this.#letGo(accountId);
-        this.#counters.releases += 1;
-        log.info('account stopped; lease released');
-        return;
-      case 'drop':
-        this.#held.delete(accountId);
-        this.#counters.lost += 1;
-        log.warn({ owner: desired?.lease.owner }, 'lease held by another node; worker stopped');
-        await this.#o.workers.stop(accountId);
-        return;
-      case 'remove':
-        await this.#o.workers.remove(accountId);
-        await this.#letGo(accountId);
-        return;
-    }
-  }
-
-  async #take(accountId: string, desired: DesiredAccount): Promise<void> {
-    this.#pendingTakes += 1;
-    try {
-      const sentAt = this.#now();
-      const lease = await this.#o.leases.take(accountId, sentAt);
-      if (!lease) return;
-      this.#held.set(accountId, {
-        epoch: lease.epoch,
-        basis: sentAt,
-        appliedVersion: desired.desiredVersion,
-        appliedRestartVersion: desired.restartVersion,
-      });
-      const from = desired.lease.owner;
-      if (from !== this.#me) {
-        this.#counters.takes += 1;
-        if (from !== null) this.#counters.takeovers += 1;
-      }
-      this.#free.delete(accountId);
-      this.#log.info({ accountId, epoch: lease.epoch, from }, from === this.#me ? 'lease adopted' : 'lease taken');
-    } finally {
-      this.#pendingTakes -= 1;
-    }
-    await this.#o.hooks.changed(accountId);
-    await this.#startWorker(accountId);
-  }
-
-  /** Starts the worker; one still stopping (a hand-off back, a quick stop and start) is awaited first. */
-  async #startWorker(accountId: string): Promise<void> {
-    if (this.#o.workers.get(accountId)?.state === 'stopping') await this.#o.workers.stop(accountId);
-    await this.#o.workers.start(accountId);
-  }
-
-  #applied(h: Held | undefined, desired: DesiredAccount): void {
-    if (!h) return;
-    h.appliedVersion = desired.desiredVersion;
-    h.appliedRestartVersion = desired.restartVersion;
-  }
-
-  /**
-   * Stores what the account's worker reported (and, handing over, its gateway session), then
-   * releases the lease.
-   */
-  async #letGo(accountId: string, opts: { handOver?: boolean } = {}): Promise<void> {
-    if (!this.#held.has(accountId)) {
-      await this.#o.leases.release([accountId]);
-      return;
-    }
-    await this.#o.hooks.flush();
-    if (opts.handOver) await this.#o.hooks.handOver?.([accountId]);
-    this.#held.delete(accountId);
-    await this.#o.leases.release([accountId]);
+    return this.#held.size + this.#actions.pendingTakes < share;
   }
 
   // ─── periodic work ──────────────────────────────────────────────────────────────────────────
@@ -389,16 +308,10 @@ export class ClusterCoordinator {
   #shed(accountId: string): Promise<void> {
     return this.#serial.run(accountId, async () => {
       if (!this.#held.has(accountId)) return;
-      await this.#handOff(accountId);
+      await this.#actions.handOff(accountId);
       this.#counters.handOffs += 1;
       this.#log.info({ accountId }, 'lease handed off');
     });
-  }
-
-  /** Stops the worker keeping its gateway session resumable, then lets the account go with it. */
-  async #handOff(accountId: string): Promise<void> {
-    await this.#o.workers.stop(accountId, { keepSession: true });
-    await this.#letGo(accountId, { handOver: true });
   }
 
   /**
@@ -415,7 +328,7 @@ export class ClusterCoordinator {
       // Accounts just released (a node stopping, a user's start): the share from the last
       // placement round may count a node that has left. Refreshed once per newly free set, so
       // they are taken on this poll, not a renew period later.
-      if ([...this.#free].some((id) => !this.#freeSeen.has(id)) && this.#share - this.#held.size - this.#pendingTakes <= 0) {
+      if ([...this.#free].some((id) => !this.#freeSeen.has(id)) && this.#share - this.#held.size - this.#actions.pendingTakes <= 0) {
         await this.#refreshShare(now);
         now = this.#now();
       }
@@ -423,7 +336,7 @@ export class ClusterCoordinator {
       const check = new Set<string>();
       for (const id of this.#held.keys()) if (watched.get(id)?.lease.owner !== this.#me) check.add(id);
       for (const w of this.#o.workers.list()) if (!this.#held.has(w.accountId) && w.state !== 'stopped') check.add(w.accountId);
-      let room = this.#share - this.#held.size - this.#pendingTakes;
+      let room = this.#share - this.#held.size - this.#actions.pendingTakes;
       for (const [id, desired] of watched) {
         const action = decideAccount(desired, this.#local(id), this.#me, now, room > 0);
         if (action.do === 'take' && desired.lease.owner !== this.#me) room -= 1;
