@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { startEmbeddedMongo } from '../../../src/db/embedded/index.js';
+import { TEST_SCRYPT_COST } from '../../support/build-app.js';
 
 // `npm run admin -- promote|demote <email>` as a real process on an embedded store data dir
 // (the default database), and registration, which never grants admin whatever the environment.
@@ -38,6 +39,7 @@ function openApp() {
     env: { NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAILS: EMAIL },
     logger: false,
     restoreRunning: false,
+    passwordCost: TEST_SCRYPT_COST,
   });
 }
 

@@ -59,7 +59,9 @@ async function counts() {
   }
 }
 
-describe('npm run seed', () => {
+// Each run is a process that compiles the app through tsx, hashes a password at the server's real
+// cost and opens the store on disk: 15–30 s on a loaded 2-core machine, over the 30 s default.
+describe('npm run seed', { timeout: 120_000 }, () => {
   it('creates the development user, two stopped accounts and three friends on a fresh store', async () => {
     const first = await runSeed();
     expect(first.stderr).toBe('');
