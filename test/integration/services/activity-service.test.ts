@@ -6,24 +6,20 @@ import { createModels, type Models } from '../../../src/models/index.js';
 import { ActivityService } from '../../../src/services/activity-service.js';
 import { FriendDirectory } from '../../../src/services/friend-directory.js';
 import type { ActivityEvent } from '../../../src/ipc/index.js';
-import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+import type { TestMongo } from '../../support/test-mongo.js';
+import { startTestModels, type TestModels } from '../../support/test-models.js';
 
 // ActivityService against a real store: batches are stored once, and a document the database
 // refuses is dropped instead of holding every later event hostage.
 
+let store: TestModels;
 let mongo: TestMongo;
-let conn: mongoose.Connection;
 let models: Models;
 beforeAll(async () => {
-  mongo = await startTestMongo();
-  conn = await mongoose.createConnection(mongo.uri).asPromise();
-  models = createModels(conn, { activityRetentionDays: 1, metricsRetentionDays: 1 });
-  await Promise.all(Object.values(models).map((m) => m.init()));
+  store = await startTestModels();
+  ({ mongo, models } = store);
 });
-afterAll(async () => {
-  await conn.close();
-  await mongo.stop();
-});
+afterAll(async () => store.stop());
 
 const ACCOUNT = new mongoose.Types.ObjectId().toHexString();
 const event = (name: string): ActivityEvent => ({

@@ -1,50 +1,44 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModels } from '../../../src/models/index.js';
 import { ContentHistoryWriter } from '../../../src/services/content-history-writer.js';
-import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+import { startTestModels, type TestModels } from '../../support/test-models.js';
 
-let mongo: TestMongo;
+let store: TestModels;
 beforeAll(async () => {
-  mongo = await startTestMongo();
+  store = await startTestModels({ monitorCommands: true });
 });
-afterAll(async () => mongo.stop());
+afterAll(async () => store.stop());
 
 describe('ContentHistoryWriter', () => {
   it('writes a row at once when no write is running, gathers rows arriving meanwhile, and stores them as mongoose would', async () => {
-    const conn = await mongoose.createConnection(mongo.uri, { monitorCommands: true }).asPromise();
-    try {
-      const models = createModels(conn, { activityRetentionDays: 1, metricsRetentionDays: 1 });
-      const writer = new ContentHistoryWriter(models.ContentHistory);
-      const accountId = new mongoose.Types.ObjectId();
-      const row = (n: number) => ({
-        accountId,
-        friendId: new mongoose.Types.ObjectId(),
-        discordUserId: '123456789012345678',
-        item: { id: `item ${n}`, type: 'text', url: undefined, text: 'hi' },
-        status: 'sent',
-        reason: undefined,
-        at: new Date(),
-      });
-      const inserts: number[] = [];
-      const during: Array<Promise<void>> = [];
-      conn.getClient().on('commandStarted', (ev) => {
-        const command = ev.command as { insert?: string; documents?: unknown[] };
-        if (ev.commandName !== 'insert' || command.insert !== 'contenthistories') return;
-        inserts.push(command.documents?.length ?? 0);
-        // Three rows arrive while the first write is on the wire.
-        if (inserts.length === 1) for (let i = 2; i <= 4; i++) during.push(writer.write(row(i)));
-      });
-      await writer.write(row(1));
-      await Promise.all(during);
-      expect(inserts).toEqual([1, 3]);
-      const stored = await models.ContentHistory.find({ accountId }).sort({ 'item.id': 1 }).lean();
-      expect(stored.map((s) => s.item?.id)).toEqual(['item 1', 'item 2', 'item 3', 'item 4']);
-      // Fields left undefined are absent, not null (as `create` stored them).
-      expect(stored[0]).not.toHaveProperty('reason');
-      expect(stored[0]?.item).toEqual({ id: 'item 1', type: 'text', text: 'hi' });
-    } finally {
-      await conn.close();
-    }
+    const { conn, models } = store;
+    const writer = new ContentHistoryWriter(models.ContentHistory);
+    const accountId = new mongoose.Types.ObjectId();
+    const row = (n: number) => ({
+      accountId,
+      friendId: new mongoose.Types.ObjectId(),
+      discordUserId: '123456789012345678',
+      item: { id: `item ${n}`, type: 'text', url: undefined, text: 'hi' },
+      status: 'sent',
+      reason: undefined,
+      at: new Date(),
+    });
+    const inserts: number[] = [];
+    const during: Array<Promise<void>> = [];
+    conn.getClient().on('commandStarted', (ev) => {
+      const command = ev.command as { insert?: string; documents?: unknown[] };
+      if (ev.commandName !== 'insert' || command.insert !== 'contenthistories') return;
+      inserts.push(command.documents?.length ?? 0);
+      // Three rows arrive while the first write is on the wire.
+      if (inserts.length === 1) for (let i = 2; i <= 4; i++) during.push(writer.write(row(i)));
+    });
+    await writer.write(row(1));
+    await Promise.all(during);
+    expect(inserts).toEqual([1, 3]);
+    const stored = await models.ContentHistory.find({ accountId }).sort({ 'item.id': 1 }).lean();
+    expect(stored.map((s) => s.item?.id)).toEqual(['item 1', 'item 2', 'item 3', 'item 4']);
+    // Fields left undefined are absent, not null (as `create` stored them).
+    expect(stored[0]).not.toHaveProperty('reason');
+    expect(stored[0]?.item).toEqual({ id: 'item 1', type: 'text', text: 'hi' });
   });
 });

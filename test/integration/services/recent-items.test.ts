@@ -1,21 +1,16 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModels, type Models } from '../../../src/models/index.js';
+import type { Models } from '../../../src/models/index.js';
 import { RecentItems } from '../../../src/services/recent-items.js';
-import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+import { startTestModels, type TestModels } from '../../support/test-models.js';
 
-let mongo: TestMongo;
-let conn: mongoose.Connection;
+let store: TestModels;
 let models: Models;
 beforeAll(async () => {
-  mongo = await startTestMongo();
-  conn = await mongoose.createConnection(mongo.uri).asPromise();
-  models = createModels(conn, { activityRetentionDays: 1, metricsRetentionDays: 1 });
+  store = await startTestModels();
+  ({ models } = store);
 });
-afterAll(async () => {
-  await conn.close();
-  await mongo.stop();
-});
+afterAll(async () => store.stop());
 
 const DAY = 86_400_000;
 const now = Date.now();
