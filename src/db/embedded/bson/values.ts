@@ -289,3 +289,35 @@ export function formatDocument(doc: Doc): string {
   const entries = Object.keys(doc).map((key) => `${key}: ${formatValue(doc[key])}`);
   return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
 }
+
+const BSON_TYPE_ALIASES: Record<string, string> = {
+  ObjectId: 'objectId',
+  Long: 'long',
+  Double: 'double',
+  Int32: 'int',
+  Decimal128: 'decimal',
+  Binary: 'binData',
+  UUID: 'binData',
+  Timestamp: 'timestamp',
+};
+
+/** mongod's $type alias for a value, used in error messages. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'date';
+  if (value instanceof RegExp) return 'regex';
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return isInt32(value) ? 'int' : 'double';
+    default:
+      break;
+  }
+  const tag = bsonTypeOf(value);
+  if (tag) return BSON_TYPE_ALIASES[tag] ?? tag;
+  return isPlainObject(value) ? 'object' : typeof value;
+}

@@ -1,7 +1,6 @@
 import type { Doc } from '../bson/values.js';
-import { isPlainObject, numberOf } from '../bson/values.js';
+import { isPlainObject, numberOf, typeName } from '../bson/values.js';
 import { CommandError } from '../errors.js';
-import { typeName } from '../engine/update.js';
 
 /** The collection named by the command's first field (`{find: "users"}`). */
 export function targetCollection(command: Doc, commandName: string): string {

@@ -1,9 +1,9 @@
 import { Query } from 'mingo/query';
 import type { Doc } from '../bson/values.js';
-import { formatValue, getPath, isPlainObject } from '../bson/values.js';
+import { formatValue, getPath, isPlainObject, typeName } from '../bson/values.js';
 import { CommandError } from '../errors.js';
 import { MINGO_CONTEXT } from './mingo-context.js';
-import { setPath, typeName } from './update.js';
+import { setPath } from './set-path.js';
 
 /** Operators that create the path they write to (others are no-ops on a missing path). */
 const CREATING_OPERATORS = new Set(['$set', '$setOnInsert', '$inc', '$mul', '$min', '$max', '$push', '$addToSet', '$currentDate']);

@@ -1,25 +1,25 @@
-import { Decimal128, Double, Long, ObjectId } from 'bson';
+import { ObjectId } from 'bson';
 import { updateOne } from 'mingo/updater';
 import type { Doc } from '../bson/values.js';
 import {
-  bsonTypeOf,
   cloneStored,
   encodeDocument,
   formatValue,
   getPath,
-  isInt32,
   isPlainObject,
   keyOf,
-  numberOf,
   toView,
+  typeName,
 } from '../bson/values.js';
-import { aliasKeys, aliasPath, getOwn, protoAliasesInUse, setOwn, unaliasKeys } from '../bson/own-keys.js';
+import { aliasKeys, aliasPath, protoAliasesInUse, unaliasKeys } from '../bson/own-keys.js';
 import { CommandError } from '../errors.js';
 import { assertStageFieldNames } from './expression-fields.js';
 import type { Variables } from './let-variables.js';
 import { makeAggregator, MINGO_CONTEXT } from './mingo-context.js';
 import { fromMingo } from './mingo-errors.js';
 import { compileQuery } from './query.js';
+import { applyNumeric, NUMERIC_OPERATORS, type NumericOperator } from './numeric-update.js';
+import { setPath } from './set-path.js';
 import { assertWritable, resolvePositional, updateSteps } from './update-paths.js';
 
 /** Update operators mingo applies, plus $setOnInsert which this module handles. */
@@ -333,160 +333,3 @@ function withoutIdNoOps(operator: string, fields: Doc, id: unknown): Doc {
   }
   return kept;
 }
-
-// --- numeric operators with BSON type promotion (int32 → int64 on overflow, and so on) ---
-
-const NUMERIC_OPERATORS = { $inc: 'increment', $mul: 'multiply', $min: 'min', $max: 'max' } as const;
-type NumericOperator = keyof typeof NUMERIC_OPERATORS;
-type NumericKind = 'int' | 'long' | 'double' | 'decimal';
-const KIND_RANK: Record<NumericKind, number> = { int: 0, long: 1, double: 2, decimal: 3 };
-
-function kindOf(value: unknown): NumericKind | undefined {
-  if (typeof value === 'number') return isInt32(value) ? 'int' : 'double';
-  switch (bsonTypeOf(value)) {
-    case 'Int32':
-      return 'int';
-    case 'Long':
-      return 'long';
-    case 'Double':
-      return 'double';
-    case 'Decimal128':
-      return 'decimal';
-    default:
-      return undefined;
-  }
-}
-
-/**
- * Applies $inc/$mul/$min/$max on plain dotted paths here, keeping mongod's numeric types; returns
- * the fields left for mingo (positional paths, and $min/$max between non-numbers such as dates).
- */
-function applyNumeric(doc: Doc, operator: NumericOperator, fields: Doc): Doc {
-  const remaining: Doc = {};
-  for (const [path, operand] of Object.entries(fields)) {
-    if (path.includes('$')) {
-      remaining[path] = toView(operand);
-      continue;
-    }
-    const operandKind = kindOf(operand);
-    const current = getPath(doc, path);
-    const currentKind = kindOf(current);
-    if (operator === '$min' || operator === '$max') {
-      if (current === undefined) setPath(doc, path, operand);
-      else if (operandKind && currentKind) {
-        const a = numberOf(operand) as number;
-        const b = numberOf(current) as number;
-        if (operator === '$min' ? a < b : a > b) setPath(doc, path, operand);
-      } else remaining[path] = operand;
-      continue;
-    }
-    const verb = operator === '$inc' ? 'increment' : 'multiply';
-    if (!operandKind) {
-      throw new CommandError('TypeMismatch', `Cannot ${verb} with non-numeric argument: {${path}: ${formatValue(operand)}}`);
-    }
-    if (current !== undefined && currentKind === undefined) {
-      throw new CommandError(
-        'TypeMismatch',
-        `Cannot apply ${operator} to a value of non-numeric type. {_id: ${formatValue(doc._id)}} has the field '${path.split('.').pop()}' of non-numeric type ${typeName(current)}`,
-      );
-    }
-    const base = current === undefined ? (operator === '$inc' ? 0 : zeroOf(operandKind)) : current;
-    setPath(doc, path, current === undefined && operator === '$mul' ? base : arithmetic(operator, base, operand));
-  }
-  return remaining;
-}
-
-function zeroOf(kind: NumericKind): unknown {
-  switch (kind) {
-    case 'long':
-      return Long.fromNumber(0);
-    case 'double':
-      return new Double(0);
-    case 'decimal':
-      return Decimal128.fromString('0');
-    default:
-      return 0;
-  }
-}
-
-function arithmetic(operator: '$inc' | '$mul', a: unknown, b: unknown): unknown {
-  const kindA = kindOf(a) ?? 'int';
-  const kindB = kindOf(b) ?? 'int';
-  const kind = KIND_RANK[kindA] >= KIND_RANK[kindB] ? kindA : kindB;
-  if (kind === 'long' || kind === 'int') {
-    const x = toBigInt(a);
-    const y = toBigInt(b);
-    const result = operator === '$inc' ? x + y : x * y;
-    if (kind === 'int' && result >= -2_147_483_648n && result <= 2_147_483_647n) return Number(result);
-    return Long.fromBigInt(result);
-  }
-  const x = numberOf(a) as number;
-  const y = numberOf(b) as number;
-  const result = operator === '$inc' ? x + y : x * y;
-  if (kind === 'decimal') return Decimal128.fromString(String(result));
-  return isInt32(result) || Object.is(result, -0) ? new Double(result) : result;
-}
-
-function toBigInt(value: unknown): bigint {
-  if (bsonTypeOf(value) === 'Long') return (value as Long).toBigInt();
-  return BigInt(numberOf(value) as number);
-}
-
-/** Sets a dotted path, creating intermediate documents; refuses to create a field inside a scalar. */
-export function setPath(doc: Doc, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let container: unknown = doc;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const part = parts[i] as string;
-    const next: unknown = Array.isArray(container) ? container[Number(part)] : getOwn(container as Doc, part);
-    if (next === undefined || next === null) {
-      const created: Doc = {};
-      if (Array.isArray(container)) container[Number(part)] = created;
-      else setOwn(container as Doc, part, created);
-      container = created;
-    } else if (isPlainObject(next) || Array.isArray(next)) {
-      container = next;
-    } else {
-      throw new CommandError(
-        'PathNotViable',
-        `Cannot create field '${parts[i + 1]}' in element {${part}: ${formatValue(next)}}`,
-      );
-    }
-  }
-  const last = parts[parts.length - 1] as string;
-  if (Array.isArray(container)) container[Number(last)] = value;
-  else setOwn(container as Doc, last, value);
-}
-
-const BSON_TYPE_ALIASES: Record<string, string> = {
-  ObjectId: 'objectId',
-  Long: 'long',
-  Double: 'double',
-  Int32: 'int',
-  Decimal128: 'decimal',
-  Binary: 'binData',
-  UUID: 'binData',
-  Timestamp: 'timestamp',
-};
-
-/** mongod's $type alias for a value, used in error messages. */
-export function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (value instanceof Date) return 'date';
-  if (value instanceof RegExp) return 'regex';
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'boolean':
-      return 'bool';
-    case 'number':
-      return isInt32(value) ? 'int' : 'double';
-    default:
-      break;
-  }
-  const tag = bsonTypeOf(value);
-  if (tag) return BSON_TYPE_ALIASES[tag] ?? tag;
-  return isPlainObject(value) ? 'object' : typeof value;
-}
-
