@@ -131,7 +131,9 @@ export class AccountService {
     const set: Record<string, unknown> = {};
     const unset: Record<string, ''> = {};
     if (input.label !== undefined) set.label = input.label;
-    if (input.settings !== undefined) set.settings = { ...current.settings, ...input.settings };
+    // Field by field in the update itself: `current` may be a few seconds old on a node that
+    // serves from its cache, and a merge of it would undo a change made meanwhile elsewhere.
+    for (const [key, value] of Object.entries(input.settings ?? {})) set[`settings.${key}`] = value;
     if (input.token !== undefined) {
       set.token = this.cipher.encrypt(input.token);
       set.tokenHint = tokenHint(input.token);

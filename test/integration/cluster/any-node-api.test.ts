@@ -23,6 +23,13 @@ describe('the API on any node', () => {
     await createFriend(b, user.authorization, id, { discordUserId: friends[0]!.id });
     expect((await b.inject({ method: 'GET', url: `/api/accounts/${id}`, headers: auth })).statusCode).toBe(200);
 
+    // Settings changed through each node in turn, node-b answering from its cache: neither undoes the other.
+    const put = (app: typeof a, settings: Record<string, unknown>) =>
+      app.inject({ method: 'PUT', url: `/api/accounts/${id}`, headers: auth, payload: { settings } });
+    expect((await put(a, { channelId: '100000000000000001' })).statusCode).toBe(200);
+    const both = (await put(b, { deliveryMode: 'dm' })).json<{ settings: Record<string, unknown> }>();
+    expect(both.settings).toMatchObject({ channelId: '100000000000000001', deliveryMode: 'dm' });
+
     await b.inject({ method: 'POST', url: `/api/accounts/${id}/start`, headers: auth });
     await whenWorkers([a, b], () => readyOn(a).length + readyOn(b).length === 1, 'running on one node');
     const [owner, other] = readyOn(a).length === 1 ? [a, b] : [b, a];
