@@ -51,4 +51,24 @@ describe('TTL indexes', () => {
     },
     EXPIRY_TIMEOUT_MS + 10_000,
   );
+
+  it(
+    'expires by the TTL collMod gives an index, also one that was not a TTL index before',
+    async () => {
+      const visits = db.collection('visits');
+      await visits.createIndex({ at: 1 }, { expireAfterSeconds: 86_400 });
+      await visits.createIndex({ until: 1 });
+      const now = Date.now();
+      await visits.insertMany([
+        { name: 'ten-minutes-old', at: new Date(now - 600_000) },
+        { name: 'past-until', until: new Date(now - 600_000) },
+        { name: 'fresh', at: new Date(now) },
+      ]);
+      await db.command({ collMod: 'visits', index: { keyPattern: { at: 1 }, expireAfterSeconds: 60 } });
+      await db.command({ collMod: 'visits', index: { name: 'until_1', expireAfterSeconds: 0 } });
+      await eventually(async () => (await visits.countDocuments()) === 1, EXPIRY_TIMEOUT_MS);
+      expect((await visits.find().toArray()).map((doc) => doc.name)).toEqual(['fresh']);
+    },
+    EXPIRY_TIMEOUT_MS + 10_000,
+  );
 });
