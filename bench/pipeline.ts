@@ -10,7 +10,7 @@
  *
  * Env: BENCH_ACCOUNTS (50), BENCH_FRIENDS (5), BENCH_RATE (200), BENCH_ROUNDS (5),
  * BENCH_DURATION_S (10 per round), BENCH_WARMUP_S (3), BENCH_REF (a git ref to build and
- * measure instead of dist/). Prints Markdown; results/bench-pipeline-<time>/ has the rest.
+ * measure instead of dist/), BENCH_SERVER_NODE_ARGS (server node flags, e.g. `--cpu-prof`). Prints Markdown; results/bench-pipeline-<time>/ has the rest.
  */
 import { type BenchRatio, benchEnv, runBench } from '../scripts/loadtest/bench-rounds.js';
 import { serverCpuMsPerDelivered } from '../scripts/loadtest/cpu-per-event.js';

@@ -51,6 +51,8 @@ export function benchEnv(defaults: { accounts: number; friends: number; rate: nu
     durationS: num('BENCH_DURATION_S', 10),
     warmupS: num('BENCH_WARMUP_S', 3),
     ref: process.env.BENCH_REF || undefined,
+    /** Extra node flags for the server, space-separated (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+    serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
   };
 }
 
@@ -88,7 +90,7 @@ export function benchMarkdown(spec: BenchSpec, rounds: readonly PhaseResult[], r
  */
 export async function runBench(spec: BenchSpec, env: ReturnType<typeof benchEnv>): Promise<{ rounds: PhaseResult[]; result: LoadTestResult }> {
   const out = defaultOutDir(spec.name);
-  const options = resolveOptions({ ...spec.options, accounts: env.accounts, friends: env.friends, rate: env.rate, duration: env.durationS, out, ref: env.ref, readRate: 0 });
+  const options = resolveOptions({ ...spec.options, accounts: env.accounts, friends: env.friends, rate: env.rate, duration: env.durationS, out, ref: env.ref, readRate: 0, serverNodeArgs: env.serverNodeArgs });
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const rig = await LoadRig.start(options, log);
   const rounds: PhaseResult[] = [];
