@@ -21,6 +21,32 @@ interface Waiting {
   data: LiveEventData[LiveEventType];
 }
 
+/**
+ * A buffered event. Its JSON is built when a stream first sends it, then shared: most events
+ * (every activity, presence, delivery and log line) are never streamed by anyone.
+ */
+class BufferedEvent<T extends LiveEventType> implements LiveEvent<T> {
+  readonly accountId: string;
+  readonly #data: LiveEventData[T];
+  #json: string | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly seq: number,
+    readonly type: T,
+    readonly ownerId: string,
+    readonly at: number,
+    data: LiveEventData[T],
+  ) {
+    this.accountId = data.accountId;
+    this.#data = data;
+  }
+
+  get json(): string {
+    return (this.#json ??= JSON.stringify({ ...this.#data, at: this.at }));
+  }
+}
+
 /** What `since()` answers: the events after an id, or `reset` when they are no longer all here. */
 export type Replay = { events: LiveEvent[] } | { reset: true };
 
@@ -102,15 +128,7 @@ export class EventBus extends EventEmitter<{ event: [LiveEvent] }> {
   #emitEvent<T extends LiveEventType>(type: T, data: LiveEventData[T], ownerId: string): void {
     const seq = ++this.#seq;
     const at = this.#now();
-    const event: LiveEvent<T> = {
-      id: `${this.boot}.${seq}`,
-      seq,
-      type,
-      accountId: data.accountId,
-      ownerId,
-      at,
-      json: JSON.stringify({ ...data, at }),
-    };
+    const event = new BufferedEvent(`${this.boot}.${seq}`, seq, type, ownerId, at, data);
     this.#ring[seq % this.#maxEvents] = event;
     this.emit('event', event);
   }

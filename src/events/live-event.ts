@@ -63,7 +63,7 @@ export type LiveEventType = keyof LiveEventData;
 
 export const LIVE_EVENT_TYPES: readonly LiveEventType[] = ['state', 'activity', 'delivery', 'presence', 'log'];
 
-/** An event as buffered: its JSON is built once and shared by every open stream. */
+/** An event as buffered: its JSON is built once, when first sent, and shared by every open stream. */
 export interface LiveEvent<T extends LiveEventType = LiveEventType> {
   /** `<boot>.<seq>`: seq grows by one per event on this node; boot changes at every server start. */
   id: string;
@@ -74,5 +74,5 @@ export interface LiveEvent<T extends LiveEventType = LiveEventType> {
   ownerId: string;
   at: number;
   /** `{...data, at}` as JSON. */
-  json: string;
+  readonly json: string;
 }
