@@ -16,6 +16,17 @@ describe('day windows for the daily caps', () => {
     expect(w.end.toISOString()).toBe('2024-06-01T04:00:00.000Z');
   });
 
+  it('instants asked for one after another in one zone each get their own day (the last day is remembered)', () => {
+    const zone = 'Asia/Kolkata'; // UTC+5:30: local midnight is 18:30 UTC
+    const days = ['2024-06-01T18:29:59.999Z', '2024-06-01T18:30:00.000Z', '2024-06-01T18:29:59.999Z', '2024-06-03T01:00:00.000Z', '2024-06-01T00:00:00.000Z'].map(
+      (at) => dayWindow(new Date(at), zone).start.toISOString(),
+    );
+    expect(days).toEqual(['2024-05-31T18:30:00.000Z', '2024-06-01T18:30:00.000Z', '2024-05-31T18:30:00.000Z', '2024-06-02T18:30:00.000Z', '2024-05-31T18:30:00.000Z']);
+    // The window handed out is the caller's own: changing it changes no later answer.
+    dayWindow(new Date('2024-06-01T12:00:00Z'), zone).end.setTime(0);
+    expect(dayWindow(new Date('2024-06-01T12:00:00Z'), zone).end.toISOString()).toBe('2024-06-01T18:30:00.000Z');
+  });
+
   it('the day the clocks go forward is 23 hours long', () => {
     const w = dayWindow(new Date('2024-03-10T18:00:00Z'), 'America/New_York');
     expect(w.start.toISOString()).toBe('2024-03-10T05:00:00.000Z');
