@@ -259,7 +259,9 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       account.recent.add(activity.friend.friendId, item.id, this.#now());
       const latencyMs = this.#now() - activity.event.at;
       await this.#record(activity, { status: 'sent', item, discordMessageId: sent.messageId, latencyMs });
-      log.info({ itemId: item.id, messageId: sent.messageId, latencyMs }, 'content delivered');
+      // Debug: every delivery is already a ContentHistory row, a `delivery` live event and a
+      // metric; an info line each would cost a log write per delivery (the largest single cost).
+      log.debug({ itemId: item.id, messageId: sent.messageId, latencyMs }, 'content delivered');
       return { status: 'sent', itemId: item.id, messageId: sent.messageId, latencyMs };
     } catch (err) {
       account.ledger.release(reservation);

@@ -387,8 +387,8 @@ export class AccountWorker {
     }
     const result = await this.#deliver(cmd);
     if (result.type === 'delivered') {
-      // The server logs every delivery at info ('content delivered', with item and latency):
-      // one line per delivery instead of two, each of which the server would parse and write again.
+      // The server logs every delivery too ('content delivered', with item and latency, at debug
+      // like this one): a worker line would be parsed and written again by the server.
       this.#log.debug({ requestId: cmd.requestId, messageId: result.messageId }, 'delivered');
     } else {
       this.#log.warn({ requestId: cmd.requestId, reason: result.reason, code: result.code }, 'delivery failed');

@@ -63,13 +63,13 @@ describe('GET /api/accounts/:id/logs', () => {
     const { items } = res.json<{ items: Line[] }>();
     expect(items).toContainEqual(expect.objectContaining({ source: 'supervisor', level: 'info', msg: 'worker forked' }));
     expect(items).toContainEqual(expect.objectContaining({ source: 'worker', level: 'info', msg: 'ready', fields: expect.objectContaining({ botUserId: bot.id }) }));
-    expect(items).toContainEqual(expect.objectContaining({ source: 'pipeline', msg: 'content delivered' }));
-    // One info line per delivery: the worker's own is debug.
-    expect(items.filter((l) => l.msg === 'delivered' || l.msg === 'content delivered').map((l) => l.source)).toEqual(['pipeline']);
+    // No info line per delivery (neither the worker's nor the pipeline's, both debug): each is a
+    // ContentHistory row, a `delivery` live event and a metric already.
+    expect(items.filter((l) => l.msg === 'delivered' || l.msg === 'content delivered')).toEqual([]);
     expect(items.map((l) => l.at)).toEqual(items.map((l) => l.at).sort());
     expect(JSON.stringify(items)).not.toContain(bot.token);
 
-    await stream.next((e) => e.event === 'log' && JSON.parse(e.data).msg === 'content delivered');
+    await stream.next((e) => e.event === 'log' && JSON.parse(e.data).msg === 'ready');
     const streamed = stream.events.filter((e) => e.event === 'log').map((e) => JSON.parse(e.data) as Line & { accountId: string });
     expect(streamed.every((l) => l.accountId === id)).toBe(true);
     expect(streamed).toContainEqual(expect.objectContaining({ source: 'worker', msg: 'ready' }));
