@@ -80,6 +80,8 @@ export const EnvSchema = Type.Object({
   MAX_ACCOUNTS_PER_USER: Type.Integer({ default: 100, minimum: 0 }),
   /** Most friends one user may have over all their accounts; 0 → unlimited. */
   MAX_FRIENDS_PER_USER: Type.Integer({ default: 2_000, minimum: 0 }),
+  /** Rule writes holding regex triggers one user may make per minute (bursts of 5); 0 → unlimited. */
+  REGEX_RULE_WRITES_PER_MINUTE: Type.Integer({ default: 30, minimum: 0 }),
   /**
    * One user's share of Discord's invalid-request limit (10,000 per 10 min per IP): at this many
    * 401/403/429 answers of their accounts in 10 minutes, their deliveries and starts wait; 0 → no share.

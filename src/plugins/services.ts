@@ -5,6 +5,7 @@ import { AccountService } from '../services/account-service.js';
 import { DiscoveryService } from '../services/discovery-service.js';
 import { FriendService } from '../services/friend-service.js';
 import { OwnerQuota } from '../services/owner-quota.js';
+import { RegexWriteRate } from '../services/regex-write-rate.js';
 import { HistoryService } from '../services/history-service.js';
 import { SystemService } from '../services/system-service.js';
 import { ThroughputMeter } from '../services/throughput-meter.js';
@@ -19,6 +20,8 @@ declare module 'fastify' {
     users: UserService;
     accounts: AccountService;
     friends: FriendService;
+    /** Per-user rate of rule writes holding regex triggers (REGEX_RULE_WRITES_PER_MINUTE). */
+    regexWrites: RegexWriteRate;
     discovery: DiscoveryService;
     history: HistoryService;
     system: SystemService;
@@ -86,6 +89,7 @@ export default fp<ServicesPluginOptions>(
     app.decorate('users', new UserService(db.models, new PasswordHasher(opts.passwordCost)));
     app.decorate('accounts', accounts);
     app.decorate('friends', friends);
+    app.decorate('regexWrites', new RegexWriteRate(app.config.REGEX_RULE_WRITES_PER_MINUTE));
     app.decorate(
       'discovery',
       new DiscoveryService({

@@ -6,13 +6,14 @@ import { errors, IdParams, Type } from '../common-schemas.js';
 import { assertUsableContent, type ContentPolicy } from './content-check.js';
 import { accountPageJson } from './page-json.js';
 import { presentAccount } from './present.js';
-import { assertUsableRule } from './rule-check.js';
+import { assertUsableRule, type RegexWriteGate, regexWriteGate } from './rule-check.js';
 import { Account, AccountPage, ListAccountsQuery } from './schemas.js';
 
 /** Settings the body schema cannot judge alone. `current` is what an update merges into. */
 function assertUsableSettings(
   settings: AccountSettings | undefined,
   policy: ContentPolicy,
+  gate: RegexWriteGate,
   current: AccountSettings = {},
 ) {
   if (!settings) return;
@@ -21,7 +22,7 @@ function assertUsableSettings(
   if (merged.deliveryMode === 'channel' && !merged.channelId) {
     throw new BadRequestError('CHANNEL_REQUIRED', "settings.channelId is required when deliveryMode is 'channel'");
   }
-  assertUsableRule(settings.defaultRules, 'settings.defaultRules');
+  assertUsableRule(settings.defaultRules, 'settings.defaultRules', gate);
 }
 
 const security = [{ bearerAuth: [] }];
@@ -60,7 +61,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      assertUsableSettings(request.body.settings, app.config);
+      assertUsableSettings(request.body.settings, app.config, regexWriteGate(request, reply));
       const account = await app.accounts.create(request.user.sub, request.body);
       return reply.status(201).send(presentAccount(account));
     },
@@ -93,12 +94,12 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Account, ...errors(400, 401, 404, 409, 413, 415, 429) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { sub } = request.user;
       const { settings } = request.body;
       const needsCurrent = settings?.deliveryMode === 'channel' && !settings.channelId;
       const current = needsCurrent ? (await app.accounts.get(sub, request.params.id)).settings : undefined;
-      assertUsableSettings(settings, app.config, current);
+      assertUsableSettings(settings, app.config, regexWriteGate(request, reply), current);
       return presentAccount(await app.accounts.update(sub, request.params.id, request.body));
     },
   );

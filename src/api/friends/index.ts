@@ -3,7 +3,7 @@ import type { FriendInput } from '../../services/friend-service.js';
 import { SupervisorError } from '../../supervisor/errors.js';
 import { toObjectId } from '../../utils/cursor.js';
 import { errors, IdParams, Type } from '../common-schemas.js';
-import { assertUsableRule } from '../accounts/rule-check.js';
+import { assertUsableRule, regexWriteGate } from '../accounts/rule-check.js';
 import { presentFriend } from './present.js';
 import { CreateFriend, FriendPage, Friend, FriendParams, ListFriendsQuery, TestBody, TestResult, UpdateFriend } from './schemas.js';
 
@@ -45,7 +45,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      assertUsableRule(request.body.rules, 'rules');
+      assertUsableRule(request.body.rules, 'rules', regexWriteGate(request, reply));
       const friend = await app.friends.create(request.user.sub, request.params.id, request.body as FriendInput);
       return reply.status(201).send(presentFriend(app, friend));
     },
@@ -80,8 +80,8 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Friend, ...errors(400, 401, 404, 409, 413, 415, 429) },
       },
     },
-    async (request) => {
-      assertUsableRule(request.body.rules, 'rules');
+    async (request, reply) => {
+      assertUsableRule(request.body.rules, 'rules', regexWriteGate(request, reply));
       const { id, friendId } = request.params;
       return presentFriend(app, await app.friends.update(request.user.sub, id, friendId, request.body as FriendInput));
     },

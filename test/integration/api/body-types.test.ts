@@ -6,7 +6,9 @@ let t: TestApp;
 let user: Awaited<ReturnType<typeof registerAndLogin>>;
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  // The bounds below take more regex-rule writes than one user's rate allows at once; that rate
+  // has its own test (regex-write-rate.test.ts).
+  t = await buildTestApp({ env: { REGEX_RULE_WRITES_PER_MINUTE: 0 } });
   user = await registerAndLogin(t.app);
 });
 afterAll(async () => t?.close());
