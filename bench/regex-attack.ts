@@ -12,7 +12,8 @@
  * attack p99 ÷ idle p99. Target (issue 12): the attack leaves the p99 ≤ 5× the idle p99.
  *
  * Env: BENCH_ROUNDS (default 3), BENCH_DURATION_S (per phase, default 15), BENCH_CLIENTS (4),
- * BENCH_PRESENCES_PER_S (default 20), BENCH_LOG_LEVEL (server, default warn).
+ * BENCH_PRESENCES_PER_S (default 20), BENCH_LOG_LEVEL (server, default warn), BENCH_CPU_PROF (a
+ * directory: the server process writes its V8 CPU profile there).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -38,7 +39,9 @@ interface Attacker {
 }
 
 async function startTarget(discordApiUrl: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/regex-attack-target.ts'], {
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/regex-attack-target.ts'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, DISCORD_API_URL: discordApiUrl },
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -55,6 +58,8 @@ async function startTarget(discordApiUrl: string): Promise<{ url: string; stop: 
   return { url, stop };
 }
 
+const tag = () => randomBytes(3).toString('hex');
+
 async function api<T = unknown>(base: string, method: string, path: string, authorization?: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
@@ -65,20 +70,20 @@ async function api<T = unknown>(base: string, method: string, path: string, auth
   return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
 }
 
+const shape = (tag: string, n: number) => `(a|aa|${tag}|\\pL|x){${n}}`;
 /**
- * The most expensive pattern the server still accepts, of the attack's shape
- * (`(a|aa|aaa|aaaa|\pL|x){1000}` before the bounds): alternatives with a Unicode class under the
- * largest counted repetition the cost estimate lets through. `tag` makes each one new.
+ * The largest count the server accepts in the attack's shape (`(a|aa|aaa|aaaa|\pL|x){1000}`
+ * before the bounds): alternatives with a Unicode class under a counted repetition. Found once
+ * here, so the attacking clients do not compile patterns themselves (that work would land in
+ * this process, which also times the probes).
  */
-function costliestAccepted(tag: string): string {
-  for (let n = 100; n > 1; n -= 1) {
-    const pattern = `(a|aa|${tag}|\\pL|x){${n}}`;
-    if (regexProblem(pattern) === undefined) return pattern;
-  }
+const COUNT = (() => {
+  for (let n = 100; n > 1; n -= 1) if (regexProblem(shape(tag(), n)) === undefined) return n;
   throw new Error('no accepted pattern of that shape');
-}
+})();
+/** The most expensive pattern the server still accepts; `tag` makes each one new. */
+const costliestAccepted = (tag: string) => shape(tag, COUNT);
 
-const tag = () => randomBytes(3).toString('hex');
 const expensiveRules = () => ({
   triggers: Array.from({ length: MAX_REGEX_TRIGGERS_PER_RULE }, () => ({ kinds: ['activity:start'], name: { match: 'regex', value: costliestAccepted(tag()) } })),
 });
@@ -135,17 +140,22 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+function refusedText(refused: Map<number, number>): string {
+  const total = [...refused.values()].reduce((a, b) => a + b, 0);
+  return total === 0 ? '0' : `${total} (${[...refused].map(([status, n]) => `${n}× ${status}`).join(', ')})`;
+}
+
 /** Every client rewrites its friends' rules in a loop, and the friends' presences change, until `stop`. */
-function attack(base: string, fake: FakeDiscord, attackers: Attacker[]): { stop: () => Promise<{ writes: number; refused: number }> } {
+function attack(base: string, fake: FakeDiscord, attackers: Attacker[]): { stop: () => Promise<{ writes: number; refused: Map<number, number> }> } {
   let running = true;
   let writes = 0;
-  let refused = 0;
+  const refused = new Map<number, number>(); // by status: 429 is the per-user rate limit
   const writers = attackers.map(async (a) => {
     for (let k = 0; running; k += 1) {
       const friendId = a.friendIds[k % a.friendIds.length]!;
       const res = await api(base, 'PUT', `/api/accounts/${a.accountId}/friends/${friendId}`, a.authorization, { rules: expensiveRules() });
       if (res.status === 200) writes += 1;
-      else refused += 1;
+      else refused.set(res.status, (refused.get(res.status) ?? 0) + 1);
     }
   });
   const users = attackers.flatMap((a) => a.friendUserIds);
@@ -177,14 +187,14 @@ async function main(): Promise<void> {
         `${MAX_REGEX_TRIGGERS_PER_RULE} regex triggers like \`${costliestAccepted('abc')}\`, rules rewritten in a loop; ` +
         `${PRESENCES_PER_S} presence changes/s with 128-character names; ${ROUNDS} rounds × ${DURATION_S} s per phase.\n`,
     );
-    console.log('| round | idle p99 ms | attack p99 ms | ratio | attack rule writes (ok / refused) |');
+    console.log('| round | idle p99 ms | attack p99 ms | ratio | attack rule writes ok / refused (by status) |');
     console.log('| --- | --- | --- | --- | --- |');
     const ratios: number[] = [];
     await probe(target.url, 1_000); // warm-up
     for (let round = 1; round <= ROUNDS; round += 1) {
       const phases = round % 2 === 1 ? (['idle', 'attack'] as const) : (['attack', 'idle'] as const);
       const p99 = { idle: Number.NaN, attack: Number.NaN };
-      let counts = { writes: 0, refused: 0 };
+      let counts = { writes: 0, refused: new Map<number, number>() };
       for (const phase of phases) {
         if (phase === 'idle') {
           p99.idle = quantile(await probe(target.url, DURATION_S * 1000), 0.99);
@@ -196,7 +206,7 @@ async function main(): Promise<void> {
       }
       const ratio = p99.attack / p99.idle;
       ratios.push(ratio);
-      console.log(`| ${round} | ${p99.idle.toFixed(1)} | ${p99.attack.toFixed(1)} | ${ratio.toFixed(2)}× | ${counts.writes} / ${counts.refused} |`);
+      console.log(`| ${round} | ${p99.idle.toFixed(1)} | ${p99.attack.toFixed(1)} | ${ratio.toFixed(2)}× | ${counts.writes} / ${refusedText(counts.refused)} |`);
     }
     const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`;
     const ok = printTargets([
