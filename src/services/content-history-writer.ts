@@ -6,28 +6,42 @@ export type ContentHistoryRow = Record<string, unknown>;
 
 interface Waiting {
   row: ContentHistoryRow;
-  resolve: () => void;
+  resolve: (written: boolean) => void;
   reject: (err: unknown) => void;
 }
 
 const MAX_BATCH = 500;
 
+export interface ContentHistoryWriterOptions {
+  /**
+   * How long a row waits for others before a write starts. 0: a lone row is written at once
+   * (next turn of the event loop). @defaultValue 0
+   */
+  gatherMs?: number;
+  /** Checked for each row just before its write: a row it refuses is dropped. @defaultValue keep all */
+  keep?: (row: ContentHistoryRow) => boolean;
+}
+
 /**
- * ContentHistory rows by group commit, as ActivityService stores activity: a lone row is written
- * at once (next turn of the event loop), rows arriving during a write go together in the next
- * one. One insertMany of plain rows per round trip instead of a mongoose document and an insert
- * per delivery. `write()` resolves once its row is stored and rejects when the database refused it.
+ * ContentHistory rows by group commit: rows arriving while a write runs (or within `gatherMs` of
+ * the first) go together in the next write. One insertMany of plain rows per round trip instead
+ * of a mongoose document and an insert per delivery. `write()` resolves once its row is stored
+ * (true) or dropped by `keep` (false), and rejects when the database refused it.
  */
 export class ContentHistoryWriter {
   readonly #model: Models['ContentHistory'];
+  readonly #gatherMs: number;
+  readonly #keep: ((row: ContentHistoryRow) => boolean) | undefined;
   #queue: Waiting[] = [];
   #writing = false;
 
-  constructor(model: Models['ContentHistory']) {
+  constructor(model: Models['ContentHistory'], opts: ContentHistoryWriterOptions = {}) {
     this.#model = model;
+    this.#gatherMs = opts.gatherMs ?? 0;
+    this.#keep = opts.keep;
   }
 
-  write(row: ContentHistoryRow): Promise<void> {
+  write(row: ContentHistoryRow): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ row: withoutUndefined(row), resolve, reject });
       this.#kick();
@@ -37,30 +51,38 @@ export class ContentHistoryWriter {
   #kick(): void {
     if (this.#writing || this.#queue.length === 0) return;
     this.#writing = true;
-    // setImmediate, not a microtask: the other rows of this I/O turn join the same write.
-    setImmediate(() => {
+    const write = () => {
       void this.#writeBatch().finally(() => {
         this.#writing = false;
         this.#kick();
       });
-    });
+    };
+    // setImmediate, not a microtask: the other rows of this I/O turn join the same write.
+    if (this.#gatherMs > 0) setTimeout(write, this.#gatherMs);
+    else setImmediate(write);
   }
 
   async #writeBatch(): Promise<void> {
-    const batch = this.#queue.splice(0, MAX_BATCH);
+    const taken = this.#queue.splice(0, MAX_BATCH);
+    const batch: Waiting[] = [];
+    for (const w of taken) {
+      if (this.#keep === undefined || this.#keep(w.row)) batch.push(w);
+      else w.resolve(false);
+    }
+    if (batch.length === 0) return;
     try {
       // Rows are built from validated values: no mongoose document, casting or validation.
       await this.#model.insertMany(
         batch.map((w) => w.row),
         { ordered: false, lean: true },
       );
-      for (const w of batch) w.resolve();
+      for (const w of batch) w.resolve(true);
     } catch (err) {
       const refused = new Map((writeErrorsOf(err) ?? []).map((e) => [e.index, e] as const));
       for (const [i, w] of batch.entries()) {
         // Without a per-row verdict the whole write failed.
         if (refused.size === 0 || refused.has(i)) w.reject(refused.size === 0 ? err : Object.assign(new Error('ContentHistory row refused'), refused.get(i)));
-        else w.resolve();
+        else w.resolve(true);
       }
     }
   }

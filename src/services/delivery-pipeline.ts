@@ -43,6 +43,11 @@ export interface DeliveryPipelineOptions {
    * and before each ContentHistory write. @defaultValue always true
    */
   holdsLease?: (accountId: string) => boolean;
+  /**
+   * How long a ContentHistory row waits for others before it is written (one insert for all of
+   * them; nothing waits on it but the delivery's `outcome` event). @defaultValue 50
+   */
+  historyGatherMs?: number;
 }
 
 interface AccountContext {
@@ -105,7 +110,8 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   readonly #opts: DeliveryPipelineOptions;
   readonly #now: () => number;
   readonly #accounts = new Map<string, Promise<AccountContext | null>>();
-  readonly #friendQueues = new Map<string, Promise<void>>();
+  /** Per friend: when its last event's send is settled (`turn`) and its outcome emitted. */
+  readonly #friendQueues = new Map<string, { turn: Promise<void>; emitted: Promise<void> }>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #history: ContentHistoryWriter;
   #delivered = 0;
@@ -114,7 +120,11 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     super();
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
-    this.#history = new ContentHistoryWriter(opts.models.ContentHistory);
+    this.#history = new ContentHistoryWriter(opts.models.ContentHistory, {
+      gatherMs: opts.historyGatherMs ?? 50,
+      // The lease is checked again when the row is written, not only when it was handed over.
+      keep: (row) => this.#opts.holdsLease?.(String(row.accountId)) !== false,
+    });
   }
 
   /** Deliveries that reached Discord since start. */
@@ -144,19 +154,29 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     return outcome ?? { accountId, discordUserId: friend.discordUserId, kind: event.kind, status: 'failed', reason: 'ACCOUNT_NOT_FOUND', test: true };
   }
 
-  /** Events of one friend are handled one at a time, in order. */
+  /**
+   * Events of one friend are handled one at a time, in order: the next starts once this one's
+   * decision is made and counted (its send done), not after its ContentHistory row is written.
+   * Outcomes are emitted in the order of the events, each once its row is written.
+   */
   #enqueue(activity: StoredActivity | ReceivedActivity, test?: TestRun): Promise<DeliveryOutcome | undefined> {
     const key = `${activity.accountId}:${activity.friend.discordUserId}`;
-    const previous = this.#friendQueues.get(key) ?? Promise.resolve();
-    const outcome = previous.then(() => this.#process(activity, test));
-    const next = outcome.then(() => {});
-    this.#friendQueues.set(key, next);
-    this.#inFlight.add(next);
-    void next.finally(() => {
-      this.#inFlight.delete(next);
-      if (this.#friendQueues.get(key) === next) this.#friendQueues.delete(key);
+    const previous = this.#friendQueues.get(key);
+    let endTurn!: () => void;
+    const turn = new Promise<void>((resolve) => (endTurn = resolve));
+    const outcome = (previous?.turn ?? Promise.resolve()).then(() => this.#process(activity, endTurn, test)).finally(endTurn);
+    const emitted = Promise.all([previous?.emitted, outcome]).then(([, o]) => {
+      if (o) this.emit('outcome', o);
+      return o;
     });
-    return outcome;
+    const entry = { turn, emitted: emitted.then(() => {}, () => {}) };
+    this.#friendQueues.set(key, entry);
+    this.#inFlight.add(entry.emitted);
+    void entry.emitted.then(() => {
+      this.#inFlight.delete(entry.emitted);
+      if (this.#friendQueues.get(key) === entry) this.#friendQueues.delete(key);
+    });
+    return emitted;
   }
 
   /**
@@ -182,7 +202,8 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
-  async #process(activity: StoredActivity | ReceivedActivity, test?: TestRun): Promise<DeliveryOutcome | undefined> {
+  /** `endTurn`: the friend's next event may start (called once this one's send is settled). */
+  async #process(activity: StoredActivity | ReceivedActivity, endTurn: () => void, test?: TestRun): Promise<DeliveryOutcome | undefined> {
     const { accountId, event, friend } = activity;
     const log = this.#opts.logger.child({ accountId, discordUserId: friend.discordUserId });
     const base = { accountId, discordUserId: friend.discordUserId, kind: event.kind, ...(test ? { test: true } : {}) };
@@ -203,7 +224,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
         if (!(await stored())) return undefined;
         log.debug({ kind: event.kind, reason: decision.reason }, 'no delivery');
         const until = rejectionUntil(decision.reason, rule, counters, day);
-        return this.#outcome({ ...base, status: 'no-match', reason: decision.reason, ...(until === undefined ? {} : { until }) });
+        return { ...base, status: 'no-match', reason: decision.reason, ...(until === undefined ? {} : { until }) };
       }
       // Reserve the slot before any await, so caps hold across concurrent friends.
       reservation = { ledger: account.ledger, id: account.ledger.reserve(friend.discordUserId, now) };
@@ -218,12 +239,12 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
         reservation.ledger.release(reservation.id);
         await this.#record(activity, { status: 'skipped', reason: picked.skipped });
         log.info({ reason: picked.skipped }, 'delivery skipped');
-        return this.#outcome({ ...base, status: 'skipped', reason: picked.skipped });
+        return { ...base, status: 'skipped', reason: picked.skipped };
       }
-      const sent = await this.#send(activity, account, picked, reservation.id, log);
+      const sent = await this.#send(activity, account, picked, reservation.id, log, endTurn);
       // A test's "latency" would be the time since it was asked for: not a presence latency.
       if (test) delete sent.latencyMs;
-      return this.#outcome({ ...base, ...sent });
+      return { ...base, ...sent };
     } catch (err) {
       // Settings that cannot be used (a provider config refused at load) end here: say why in
       // the history, not only in the log. Best effort: the database may be what failed.
@@ -234,13 +255,8 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       log.error({ err }, 'delivery pipeline failed');
       const reason = failureReason(err);
       await this.#record(activity, { status: 'failed', reason }).catch(() => {});
-      return this.#outcome({ ...base, status: 'failed', reason });
+      return { ...base, status: 'failed', reason };
     }
-  }
-
-  #outcome(outcome: DeliveryOutcome): DeliveryOutcome {
-    this.emit('outcome', outcome);
-    return outcome;
   }
 
   async #send(
@@ -249,6 +265,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     item: ContentItem,
     reservation: number,
     log: FastifyBaseLogger,
+    endTurn: () => void,
   ): Promise<Pick<DeliveryOutcome, 'status' | 'reason' | 'itemId' | 'messageId' | 'latencyMs'>> {
     const recipientId = activity.friend.discordUserId;
     const target = account.target(recipientId);
@@ -258,6 +275,9 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       this.#delivered++;
       account.recent.add(activity.friend.friendId, item.id, this.#now());
       const latencyMs = this.#now() - activity.event.at;
+      // Counted in the ledger and the no-repeat memory: the friend's next event need not wait
+      // for the row, which is written with others (ContentHistoryWriter gathers them).
+      endTurn();
       await this.#record(activity, { status: 'sent', item, discordMessageId: sent.messageId, latencyMs });
       // Debug: every delivery is already a ContentHistory row, a `delivery` live event and a
       // metric; an info line each would cost a log write per delivery (the largest single cost).
@@ -265,6 +285,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       return { status: 'sent', itemId: item.id, messageId: sent.messageId, latencyMs };
     } catch (err) {
       account.ledger.release(reservation);
+      endTurn();
       const text = failureReason(err);
       await this.#record(activity, { status: 'failed', item, reason: text });
       log.warn({ err, itemId: item.id }, 'delivery failed');
@@ -298,13 +319,15 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       discordMessageId?: string;
       latencyMs?: number;
     },
-  ) {
+  ): Promise<void> {
     const { item, ...rest } = outcome;
-    if (this.#opts.holdsLease?.(activity.accountId) === false) {
+    const notRecorded = () =>
       this.#opts.logger.warn({ accountId: activity.accountId, status: outcome.status }, 'lease lost; delivery outcome not recorded');
+    if (this.#opts.holdsLease?.(activity.accountId) === false) {
+      notRecorded();
       return Promise.resolve();
     }
-    return this.#history.write({
+    const written = this.#history.write({
       accountId: toObjectId(activity.accountId),
       friendId: activity.friend.friendId,
       discordUserId: activity.friend.discordUserId,
@@ -313,6 +336,9 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
         : {}),
       ...rest,
       at: new Date(this.#now()),
+    });
+    return written.then((ok) => {
+      if (!ok) notRecorded();
     });
   }
 

@@ -24,7 +24,7 @@ describe('ContentHistoryWriter', () => {
       at: new Date(),
     });
     const inserts: number[] = [];
-    const during: Array<Promise<void>> = [];
+    const during: Array<Promise<boolean>> = [];
     conn.getClient().on('commandStarted', (ev) => {
       const command = ev.command as { insert?: string; documents?: unknown[] };
       if (ev.commandName !== 'insert' || command.insert !== 'contenthistories') return;
@@ -40,5 +40,26 @@ describe('ContentHistoryWriter', () => {
     // Fields left undefined are absent, not null (as `create` stored them).
     expect(stored[0]).not.toHaveProperty('reason');
     expect(stored[0]?.item).toEqual({ id: 'item 1', type: 'text', text: 'hi' });
+  });
+
+  it('with gatherMs, rows handed over within the window go in one write; a row `keep` refuses when the write starts is dropped', async () => {
+    const { conn, models } = store;
+    const refused = new Set<string>();
+    const writer = new ContentHistoryWriter(models.ContentHistory, { gatherMs: 200, keep: (row) => !refused.has(String(row.discordUserId)) });
+    const accountId = new mongoose.Types.ObjectId();
+    const inserts: number[] = [];
+    conn.getClient().on('commandStarted', (ev) => {
+      const command = ev.command as { insert?: string; documents?: Array<{ accountId?: unknown }> };
+      if (ev.commandName === 'insert' && command.insert === 'contenthistories' && String(command.documents?.[0]?.accountId) === String(accountId)) {
+        inserts.push(command.documents?.length ?? 0);
+      }
+    });
+    const written = ['1', '2', '3'].map((discordUserId) => writer.write({ accountId, discordUserId, status: 'sent', at: new Date() }));
+    // Refused after hand-over, before the write: checked when the write starts.
+    refused.add('2');
+    expect(await Promise.all(written)).toEqual([true, false, true]);
+    expect(inserts).toEqual([2]);
+    const stored = await models.ContentHistory.find({ accountId }).sort({ discordUserId: 1 }).lean();
+    expect(stored.map((s) => s.discordUserId)).toEqual(['1', '3']);
   });
 });

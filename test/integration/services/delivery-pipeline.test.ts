@@ -325,6 +325,37 @@ describe('DeliveryPipeline: events of one friend are handled one at a time, in o
   });
 });
 
+describe("DeliveryPipeline: a friend's next event does not wait for the last one's ContentHistory row", () => {
+  it('sends each event at once, writes the rows together after the gathering pause, and emits each outcome once its row is stored', async () => {
+    const accountId = await accountWithItems(['a', 'b', 'c']);
+    const friend = friendEntry();
+    const steps: string[] = [];
+    const client = t.app.db.connection.getClient();
+    const onInsert = (e: CommandStartedEvent) => {
+      const c = e.command as { insert?: string; documents?: Array<{ accountId?: unknown }> };
+      if (e.commandName === 'insert' && c.insert === 'contenthistories' && String(c.documents?.[0]?.accountId) === accountId) {
+        steps.push(`insert ${c.documents?.length}`);
+      }
+    };
+    client.on('commandStarted', onInsert);
+    const p = newPipeline({
+      historyGatherMs: 1_000,
+      deliver: async () => {
+        steps.push('send');
+        return ok(steps.length);
+      },
+    });
+    p.pipeline.on('outcome', (o) => steps.push(`outcome ${o.status}`));
+    p.pipeline.handle((['activity:start', 'activity:end', 'status'] as const).map((kind) => activityOf(accountId, friend, kind)));
+    await p.outcomesReach(3);
+    await p.close();
+    client.off('commandStarted', onInsert);
+    expect(steps).toEqual(['send', 'send', 'send', 'insert 3', 'outcome sent', 'outcome sent', 'outcome sent']);
+    const rows = await t.app.db.models.ContentHistory.find({ accountId: new Types.ObjectId(accountId) }).lean();
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+});
+
 describe('DeliveryPipeline: cap slots are reserved before sending and given back when nothing was sent', () => {
   it('lets only one of two friends triggering at once through an account cap of one', async () => {
     const accountId = await accountWithItems(['a', 'b'], rulesWith({ dailyCapPerAccount: 1 }));
