@@ -1,12 +1,11 @@
-import { EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
 import { serialize } from 'bson';
 import { MongoClient, MongoServerError } from 'mongodb';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedMongo } from '../../../../src/db/embedded/index.js';
 import { startEmbeddedMongo } from '../../../../src/db/embedded/index.js';
+import { loggerWithEvents } from '../../../support/log-events.js';
 
 // The store's limits: per-connection backpressure, a time budget per command, linear-time regexes.
 
@@ -16,16 +15,12 @@ const DOCS = 32; // one reply ≈ 256 KiB
 
 let store: EmbeddedMongo;
 let client: MongoClient;
-const logEvents = new EventEmitter();
+/** Emits `line` with each parsed log entry of the store. */
+const storeLog = loggerWithEvents('debug');
+const logEvents = storeLog.events;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logEvents.emit('line', JSON.parse(line));
-      done();
-    },
-  });
-  store = await startEmbeddedMongo({ logger: pino({ level: 'debug' }, sink), maxPendingReplyBytes: MAX_PENDING, maxCommandTimeMs: 5 });
+  store = await startEmbeddedMongo({ logger: storeLog.logger, maxPendingReplyBytes: MAX_PENDING, maxCommandTimeMs: 5 });
   client = await new MongoClient(`${store.uri}/limits`).connect();
   await client
     .db('limits')

@@ -1,31 +1,23 @@
-import { EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { deserialize, serialize } from 'bson';
 import { MongoClient } from 'mongodb';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedMongo } from '../../../../src/db/embedded/index.js';
 import { startEmbeddedMongo } from '../../../../src/db/embedded/index.js';
+import { loggerWithEvents } from '../../../support/log-events.js';
 
 // Raw sockets against the embedded store: bad input closes that connection only.
 
 let store: EmbeddedMongo;
 let client: MongoClient;
 /** Emits `line` with each parsed log entry of the store. */
-const logEvents = new EventEmitter();
+const storeLog = loggerWithEvents('warn');
+const logEvents = storeLog.events;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        logEvents.emit('line', JSON.parse(line) as Record<string, unknown>);
-      }
-      done();
-    },
-  });
-  store = await startEmbeddedMongo({ logger: pino({ level: 'warn' }, sink) });
+  store = await startEmbeddedMongo({ logger: storeLog.logger });
   client = await new MongoClient(`${store.uri}/robust`).connect();
 });
 
