@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import type { ActivityEvent } from '../ipc/index.js';
 import { toObjectId } from '../utils/cursor.js';
+import { GroupCommit } from '../utils/group-commit.js';
 import { writeErrorsOf } from '../utils/write-errors.js';
 import type { FriendDirectory, FriendEntry } from './friend-directory.js';
 
@@ -85,8 +86,13 @@ function isTransient(err: unknown): boolean {
 export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }> {
   readonly #opts: ActivityServiceOptions;
   #buffer: Pending[] = [];
-  /** A write is scheduled or running; events arriving meanwhile join the next one. */
-  #writing = false;
+  readonly #commit = new GroupCommit(
+    () =>
+      (this.#inFlight = this.#inFlight
+        .then(() => this.#writeBatch())
+        .catch((err: unknown) => this.#opts.logger.error({ err }, 'storing activity failed'))),
+    () => this.#buffer.length > 0,
+  );
   #inFlight: Promise<void> = Promise.resolve();
   #received = 0;
   #stored = 0;
@@ -113,7 +119,7 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
     this.#buffer.push(pending);
     // The pipeline starts now, in parallel with the write; it sends only once `stored` says so.
     friend.then((f) => this.#announce(pending, f), () => {});
-    this.#kick();
+    this.#commit.kick();
   }
 
   #announce(p: Pending, friend: FriendEntry | undefined): void {
@@ -128,22 +134,6 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
     this.#inFlight = this.#inFlight.then(() => this.#writeBatch());
     await this.#inFlight;
     if (this.#buffer.length > 0) await this.flush();
-  }
-
-  /** Starts a write unless one is scheduled or running (that one's successor takes the buffer). */
-  #kick(): void {
-    if (this.#writing || this.#buffer.length === 0) return;
-    this.#writing = true;
-    // setImmediate, not a microtask: the other events of this I/O turn join the same write.
-    setImmediate(() => {
-      this.#inFlight = this.#inFlight
-        .then(() => this.#writeBatch())
-        .catch((err: unknown) => this.#opts.logger.error({ err }, 'storing activity failed'))
-        .finally(() => {
-          this.#writing = false;
-          this.#kick();
-        });
-    });
   }
 
   async #writeBatch(): Promise<void> {

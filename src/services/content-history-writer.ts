@@ -1,4 +1,5 @@
 import type { Models } from '../models/index.js';
+import { GroupCommit } from '../utils/group-commit.js';
 import { writeErrorsOf } from '../utils/write-errors.js';
 
 /** A ContentHistory row as the pipeline writes it (only fields with a value). */
@@ -30,36 +31,21 @@ export interface ContentHistoryWriterOptions {
  */
 export class ContentHistoryWriter {
   readonly #model: Models['ContentHistory'];
-  readonly #gatherMs: number;
   readonly #keep: ((row: ContentHistoryRow) => boolean) | undefined;
   #queue: Waiting[] = [];
-  #writing = false;
+  readonly #commit: GroupCommit;
 
   constructor(model: Models['ContentHistory'], opts: ContentHistoryWriterOptions = {}) {
     this.#model = model;
-    this.#gatherMs = opts.gatherMs ?? 0;
+    this.#commit = new GroupCommit(() => this.#writeBatch(), () => this.#queue.length > 0, opts.gatherMs ?? 0);
     this.#keep = opts.keep;
   }
 
   write(row: ContentHistoryRow): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ row: withoutUndefined(row), resolve, reject });
-      this.#kick();
+      this.#commit.kick();
     });
-  }
-
-  #kick(): void {
-    if (this.#writing || this.#queue.length === 0) return;
-    this.#writing = true;
-    const write = () => {
-      void this.#writeBatch().finally(() => {
-        this.#writing = false;
-        this.#kick();
-      });
-    };
-    // setImmediate, not a microtask: the other rows of this I/O turn join the same write.
-    if (this.#gatherMs > 0) setTimeout(write, this.#gatherMs);
-    else setImmediate(write);
   }
 
   async #writeBatch(): Promise<void> {
