@@ -72,6 +72,7 @@ export class ClusterCoordinator {
     this.#held = new HeldLeases({
       me: this.#me,
       renewDeadlineMs: options.config.timing.renewDeadlineMs,
+      renewMs: options.config.timing.renewMs,
       leases: options.leases,
       workers: options.workers,
       keepalive: (validForMs) => options.hooks.keepalive?.(validForMs),

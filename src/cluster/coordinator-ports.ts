@@ -25,7 +25,7 @@ export interface CoordinatorHooks {
    * node forgets them: it must never resume a session another node has continued since.
    */
   handOver?(accountIds: string[]): Promise<void>;
-  /** After each renewal: how long each held account's lease is trusted (the workers' keepalive). */
+  /** After a renewal: how long the lease is trusted, for each held account whose worker is due a keepalive (`keepaliveDue`). */
   keepalive?(validForMs: Map<string, number>): void;
 }
 

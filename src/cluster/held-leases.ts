@@ -10,14 +10,20 @@ export interface Held {
   basis: number;
   appliedVersion: number;
   appliedRestartVersion: number;
+  /**
+   * Until when the account's worker was last told its lease holds (keepalive). Its worker keeps
+   * at least that long (a worker started later is told more at init), so it is a safe lower bound.
+   */
+  toldUntil?: number;
 }
 
 export interface HeldLeasesOptions {
   me: string;
   renewDeadlineMs: number;
+  renewMs: number;
   leases: LeaseRepository;
   workers: Pick<LocalWorkers, 'stop'>;
-  /** After each renewal: how long each renewed lease is trusted (the workers' keepalive). */
+  /** After a renewal: how long each renewed lease is trusted, for the workers due a keepalive. */
   keepalive: (validForMs: Map<string, number>) => void;
   counters: ClusterCounters;
   logger: FastifyBaseLogger;
@@ -50,7 +56,10 @@ export class HeldLeases extends Map<string, Held> {
     return h ? Math.max(0, validUntil(h.basis, this.#o.renewDeadlineMs) - this.#o.now()) : 0;
   }
 
-  /** Renews every lease in one write, then tells the workers how long theirs hold (keepalive). */
+  /**
+   * Renews every lease in one write, then tells the workers whose last keepalive runs out soon
+   * how long theirs hold (see `keepaliveDue`).
+   */
   async renew(): Promise<void> {
     const ids = [...this.keys()];
     if (ids.length === 0) return;
@@ -72,7 +81,11 @@ export class HeldLeases extends Map<string, Held> {
       const h = this.get(id);
       if (!h || (confirmed && confirmed.get(id)?.lease.owner !== me)) continue;
       h.basis = Math.max(h.basis, sentAt);
-      keepalive.set(id, validUntil(h.basis, this.#o.renewDeadlineMs) - now());
+      const at = now();
+      if (!keepaliveDue(h.toldUntil ?? 0, at, this.#o)) continue;
+      const until = validUntil(h.basis, this.#o.renewDeadlineMs);
+      h.toldUntil = until;
+      keepalive.set(id, until - at);
     }
     this.#o.keepalive(keepalive);
   }
@@ -92,4 +105,18 @@ export class HeldLeases extends Map<string, Held> {
       workers.stop(id).catch((err: unknown) => log.warn({ err, accountId: id }, 'fencing stop failed'));
     }
   }
+}
+
+/**
+ * Whether a worker told its lease holds until `toldUntil` must be told again after this renewal.
+ * Not after every one: each keepalive is an IPC write that wakes the worker, and a renewal every
+ * LEASE_RENEW_MS would send one per account every 2 s. A worker is told again once what it was
+ * told runs out within `renewDeadlineMs - 1.5 * renewMs` (7 s by default, so every other
+ * renewal), and never later than 1.5 renew periods before it runs out. So a worker keeps at least
+ * half a period of margin at the next renewal, and stops by itself at most about one renew period
+ * before its node would (the node's own deadline counts from its latest renewal) — on the safe side.
+ */
+export function keepaliveDue(toldUntil: number, now: number, timing: { renewMs: number; renewDeadlineMs: number }): boolean {
+  const { renewMs, renewDeadlineMs } = timing;
+  return toldUntil - now <= Math.max(renewDeadlineMs - 1.5 * renewMs, 1.5 * renewMs);
 }

@@ -2,6 +2,7 @@ import mongoose, { type Connection, Types } from 'mongoose';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterCoordinator } from '../../../src/cluster/cluster-coordinator.js';
+import { HeldLeases, keepaliveDue } from '../../../src/cluster/held-leases.js';
 import type { LocalWorkers } from '../../../src/cluster/coordinator-ports.js';
 import { LeaseRepository } from '../../../src/cluster/lease-repository.js';
 import { NodeRegistry } from '../../../src/cluster/node-registry.js';
@@ -62,9 +63,9 @@ describe('lease renewal', () => {
         changed: async () => undefined,
         flush: async () => undefined,
         drain: async () => undefined,
-        // Told after every renewal that covered the account: 20 of them span two renew deadlines.
+        // The worker is told after every other renewal (keepaliveDue): 10 of them span two renew deadlines.
         keepalive: (validFor) => {
-          if (validFor.has(accountId) && ++renewals === 20) enough();
+          if (validFor.has(accountId) && ++renewals === 10) enough();
         },
       },
       logger: pino({ level: 'silent' }),
@@ -79,5 +80,57 @@ describe('lease renewal', () => {
     } finally {
       await coordinator.close();
     }
+  });
+});
+
+describe('lease keepalive to the workers', () => {
+  const timing = { renewMs: 2_000, renewDeadlineMs: 10_000 };
+
+  it('tells a worker after every other renewal, never letting what it was told run short', async () => {
+    const doc = await models.DiscordAccount.create({
+      ownerId: new Types.ObjectId(),
+      label: 'keepalive',
+      token: { ciphertext: Buffer.alloc(1), iv: Buffer.alloc(1), tag: Buffer.alloc(1), keyId: 'k' },
+      tokenHint: 'abcd',
+      desiredState: 'running',
+    });
+    const accountId = doc._id.toHexString();
+    let clock = Date.now();
+    const leases = new LeaseRepository(models, 'keepalive-node', 15_000);
+    const told: Array<number | undefined> = [];
+    const held = new HeldLeases({
+      me: 'keepalive-node',
+      ...timing,
+      leases,
+      workers: { stop: async () => undefined },
+      keepalive: (validFor) => told.push(validFor.get(accountId)),
+      counters: { takes: 0, takeovers: 0, handOffs: 0, releases: 0, lost: 0, fencingStops: 0, renewFailures: 0 },
+      logger: pino({ level: 'silent' }),
+      now: () => clock,
+      onLost: () => undefined,
+    });
+    const lease = await leases.take(accountId, clock);
+    if (!lease) throw new Error('lease not taken');
+    held.set(accountId, { epoch: lease.epoch, basis: clock, appliedVersion: 0, appliedRestartVersion: 0 });
+    let workerUntil = 0;
+    for (let i = 0; i < 6; i++) {
+      clock += timing.renewMs;
+      // At each renewal the worker still has what it was told last (the first one hears at once).
+      if (i > 0) expect(workerUntil - clock).toBeGreaterThanOrEqual(timing.renewMs / 2);
+      await held.renew();
+      const ms = told.at(-1);
+      if (ms !== undefined) workerUntil = clock + ms;
+    }
+    expect(told).toEqual([10_000, undefined, 10_000, undefined, 10_000, undefined]);
+    expect(held.trusts(accountId)).toBe(true);
+  });
+
+  it('is due at every renewal when the deadline leaves no room to skip one', () => {
+    const tight = { renewMs: 2_000, renewDeadlineMs: 2_500 };
+    const now = 1_000_000;
+    // Told 2.5 s just now: skipping the next renewal would leave it 0.5 s, less than 1.5 periods.
+    expect(keepaliveDue(now + 2_500, now, tight)).toBe(true);
+    expect(keepaliveDue(now + 8_000, now, timing)).toBe(false);
+    expect(keepaliveDue(now + 7_000, now, timing)).toBe(true);
   });
 });
