@@ -55,8 +55,9 @@ export default fp(
       ...DB_TIMEOUTS,
       // The API answers 503 instead of queueing requests forever while the database is down.
       bufferCommands: false,
-      // Command events time every database command for /metrics (dac_db_command_seconds).
-      monitorCommands: true,
+      // Command events time every database command for /metrics (dac_db_command_seconds). They
+      // decode every reply in full, so only when /metrics exists (METRICS_TOKEN set).
+      monitorCommands: app.config.METRICS_TOKEN !== undefined,
     });
     await connection.asPromise();
     const models = createModels(connection, {

@@ -22,7 +22,9 @@ const PING_EVERY_MS = 15_000;
 /**
  * Prometheus metrics (prom-client): fed by the supervisor, the activity service, the pipeline
  * and the MongoDB driver's command events. `GET /metrics` serves them to a scraper holding
- * METRICS_TOKEN; without METRICS_TOKEN the route does not exist.
+ * METRICS_TOKEN. Without METRICS_TOKEN nobody can read them: the route does not exist, and
+ * nothing feeds them (no listeners, no worker pings, and the database plugin leaves the
+ * driver's command monitoring off) — that work would be CPU spent for nobody.
  */
 export default fp(
   async function metrics(app: FastifyInstance) {
@@ -31,6 +33,10 @@ export default fp(
       workersByState: () => supervisor.countsByState(),
       liveStreams: () => app.liveEvents.openStreams(),
     });
+
+    app.decorate('metrics', m);
+    const token = config.METRICS_TOKEN;
+    if (!token) return;
 
     // A restart shows as a snapshot whose restart count grew; its cause is the error that ended
     // the previous process, if it happened since the last one counted.
@@ -68,10 +74,7 @@ export default fp(
     }, PING_EVERY_MS);
     pinger.unref();
     app.addHook('onClose', async () => clearInterval(pinger));
-    app.decorate('metrics', m);
 
-    const token = config.METRICS_TOKEN;
-    if (!token) return;
     const expected = digest(`Bearer ${token}`);
     const checkToken = async (request: FastifyRequest) => {
       if (!timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {

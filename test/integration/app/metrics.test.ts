@@ -100,11 +100,22 @@ describe('GET /metrics', () => {
     await api('POST', `/api/accounts/${account.id}/stop`);
   });
 
-  it('does not exist when METRICS_TOKEN is unset', async () => {
+  it('does not exist when METRICS_TOKEN is unset, and then the driver does not time (decode) each command', async () => {
     const bare = await buildTestApp();
     try {
       const res = await bare.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
       expect(res.json()).toMatchObject({ statusCode: 404, code: 'ROUTE_NOT_FOUND' });
+      const commands = async (app: TestApp['app']) => {
+        const seen: string[] = [];
+        const client = app.db.connection.getClient();
+        const onCommand = (e: { commandName: string }) => seen.push(e.commandName);
+        client.on('commandSucceeded', onCommand);
+        await app.db.models.User.countDocuments();
+        client.off('commandSucceeded', onCommand);
+        return seen;
+      };
+      expect(await commands(bare.app)).toEqual([]);
+      expect(await commands(t.app)).toContain('aggregate');
     } finally {
       await bare.close();
     }

@@ -19,7 +19,8 @@ let node: TestApp;
 beforeAll(async () => {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
   node = await buildTestApp({
-    env: { DISCORD_API_URL: fake.apiUrl, LEASE_MS: '3000', LEASE_RENEW_MS: '300', LEASE_RENEW_DEADLINE_MS: '2000' },
+    // The driver's command events are counted here; they are on only with /metrics (METRICS_TOKEN).
+    env: { DISCORD_API_URL: fake.apiUrl, LEASE_MS: '3000', LEASE_RENEW_MS: '300', LEASE_RENEW_DEADLINE_MS: '2000', METRICS_TOKEN: 'command-events-0123456789' },
   });
 });
 afterAll(async () => {

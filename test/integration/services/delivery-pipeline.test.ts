@@ -16,7 +16,8 @@ let t: TestApp;
 /** One owner for the accounts these tests create: registration is rate limited per address. */
 let owner: Promise<{ authorization: string }> | undefined;
 beforeAll(async () => {
-  t = await buildTestApp();
+  // Some tests watch the driver's command events: on only with /metrics (METRICS_TOKEN).
+  t = await buildTestApp({ env: { METRICS_TOKEN: 'command-events-0123456789' } });
 });
 afterAll(async () => t?.close());
 
