@@ -46,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // A one-shot command gains nothing from running the embedded store in a process of its own.
+  process.env.EMBEDDED_STORE ??= 'inline';
   // Exits as soon as the work is done and the database closed: a one-shot command should not
   // wait for the app's idle timers.
   main(process.argv.slice(2)).then(

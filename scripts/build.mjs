@@ -1,4 +1,4 @@
-// Bundles the server and the worker with esbuild.
+// Bundles the server, the embedded store's process and the worker with esbuild.
 // The worker ships as one CommonJS file: a bundled child starts about twice as fast and uses
 // less memory than one that resolves discord.js's module graph at start-up (docs/performance.md).
 import { build } from 'esbuild';
@@ -18,6 +18,15 @@ await Promise.all([
     ...common,
     entryPoints: ['src/server.ts'],
     outfile: 'dist/server.js',
+    bundle: true,
+    format: 'esm',
+    packages: 'external',
+  }),
+  // The embedded store's own process, which the server forks when MONGODB_URI is unset.
+  build({
+    ...common,
+    entryPoints: ['src/db/embedded/store-process.ts'],
+    outfile: 'dist/store.js',
     bundle: true,
     format: 'esm',
     packages: 'external',

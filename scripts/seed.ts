@@ -142,6 +142,8 @@ async function main(): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // A one-shot command gains nothing from running the embedded store in a process of its own.
+  process.env.EMBEDDED_STORE ??= 'inline';
   main().catch((err: unknown) => {
     process.stderr.write(`seed failed: ${(err as Error).message}\n`);
     process.exitCode = 1;

@@ -32,6 +32,12 @@ export const EnvSchema = Type.Object({
    * socket in DATA_DIR/db that only this user can reach.
    */
   EMBEDDED_MONGO_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  /**
+   * Where the embedded store runs: `process` — a child process of the server, like mongod beside
+   * it (its CPU and SQLite work off the server's event loop, restarted if it dies); `inline` — in
+   * the server's own process (one process fewer).
+   */
+  EMBEDDED_STORE: Type.Union([Type.Literal('process'), Type.Literal('inline')], { default: 'process' }),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   JWT_EXPIRES_IN: Type.String({ default: '12h' }),
   /** Comma-separated base64 32-byte keys, newest first. Older keys still decrypt. */

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mongoose, { type Connection } from 'mongoose';
-import { startEmbeddedMongo } from '../db/embedded/index.js';
+import { type OpenedStore, openEmbeddedStore } from '../db/embedded/open-store.js';
 import { DB_TIMEOUTS, HEALTH_PING_TIMEOUT_MS, answersWithin } from '../db/unavailable.js';
 import { createModels, type Models } from '../models/index.js';
 import { ensurePrivateDir } from '../utils/private-files.js';
@@ -14,6 +14,8 @@ declare module 'fastify' {
       models: Models;
       /** 'embedded' when the server started its own store. */
       kind: 'mongodb' | 'embedded';
+      /** The embedded store's own process (EMBEDDED_STORE=process), while one runs. */
+      storePid(): number | undefined;
       /** True when the database answers a ping right now. */
       isUp(): Promise<boolean>;
       /**
@@ -32,13 +34,15 @@ export const EMBEDDED_SOCKET_FILE = 'embedded-mongo.sock';
 /**
  * Connects mongoose. Without MONGODB_URI it starts the embedded MongoDB-compatible store with
  * its data under DATA_DIR/db, reached over a Unix socket there (or EMBEDDED_MONGO_PORT), so
- * `npm start` needs no setup. Closes both on shutdown.
+ * `npm start` needs no setup: in a child process of its own (restarted if it dies), or inside
+ * the server with EMBEDDED_STORE=inline. Closes both on shutdown.
  */
 export default fp(
   async function database(app: FastifyInstance) {
-    const { MONGODB_URI, DATA_DIR, EMBEDDED_MONGO_PORT, ACTIVITY_RETENTION_DAYS, METRICS_RETENTION_DAYS } = app.config;
+    const { MONGODB_URI, DATA_DIR, EMBEDDED_MONGO_PORT, EMBEDDED_STORE, LOG_LEVEL, ACTIVITY_RETENTION_DAYS, METRICS_RETENTION_DAYS } =
+      app.config;
     let uri = MONGODB_URI;
-    let embedded: Awaited<ReturnType<typeof startEmbeddedMongo>> | undefined;
+    let embedded: OpenedStore | undefined;
     if (!uri) {
       ensurePrivateDir(DATA_DIR);
       const dataDir = resolve(DATA_DIR, 'db');
@@ -46,9 +50,18 @@ export default fp(
       // reaches it could read password hashes. TCP only when asked for.
       const transport =
         EMBEDDED_MONGO_PORT === undefined ? { socketPath: join(dataDir, EMBEDDED_SOCKET_FILE) } : { port: EMBEDDED_MONGO_PORT };
-      embedded = await startEmbeddedMongo({ dataDir, ...transport, logger: app.log.child({ component: 'embedded-store' }) as never });
+      embedded = await openEmbeddedStore({
+        mode: EMBEDDED_STORE,
+        dataDir,
+        ...transport,
+        logLevel: LOG_LEVEL,
+        logger: app.log.child({ component: 'embedded-store' }) as never,
+      });
       uri = `${embedded.uri}/${EMBEDDED_DB_NAME}`;
-      app.log.info({ uri }, 'embedded MongoDB-compatible store started (set MONGODB_URI for production)');
+      app.log.info(
+        { uri, storePid: embedded.child?.pid ?? null },
+        `embedded MongoDB-compatible store started ${embedded.child ? 'in its own process' : 'inside the server'} (set MONGODB_URI for production)`,
+      );
     }
     const connection = mongoose.createConnection(uri, {
       // A hung database gives 503s within seconds, not requests stuck for minutes.
@@ -72,6 +85,7 @@ export default fp(
       connection,
       models,
       kind: embedded ? 'embedded' : 'mongodb',
+      storePid: () => embedded?.child?.pid,
       async isUp() {
         const { db } = connection;
         if (connection.readyState !== mongoose.ConnectionStates.connected || !db) return false;

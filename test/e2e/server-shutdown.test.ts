@@ -11,7 +11,7 @@ import { descendants } from '../support/process-tree.js';
 
 // The server process with 20 running accounts, stopped the two ways a server stops: SIGTERM
 // (graceful: every child asked to go, exit 0) and SIGKILL (children notice the IPC channel
-// closing and exit by themselves). Either way no worker process may be left behind.
+// closing and exit by themselves). Either way no worker (or store) process may be left behind.
 
 const ACCOUNTS = 20;
 
@@ -112,10 +112,10 @@ async function serverWithRunningAccounts(
     90_000,
     'every account to be ready',
   );
-  // The server's children: the workers (the embedded store runs inside the server process).
+  // The server's children: the workers and the embedded store's own process.
   if (command[0] !== 'node') return { base, pids: descendants(server.pid!).filter(isAlive) };
   const pids = childPids(server.pid!).filter(isAlive);
-  expect(pids).toHaveLength(accounts);
+  expect(pids).toHaveLength(accounts + 1);
   return { base, pids };
 }
 
@@ -130,8 +130,8 @@ describe('stopping the server with running accounts', () => {
 
   it('SIGTERM to `npm start` stops the server and every worker', async () => {
     const { pids } = await serverWithRunningAccounts(2, ['npm', ['start', '--silent']]);
-    // npm → node server → 2 workers (no shell left in between to swallow the signal).
-    expect(pids.length).toBeGreaterThanOrEqual(3);
+    // npm → node server → 2 workers and the store (no shell left in between to swallow the signal).
+    expect(pids.length).toBeGreaterThanOrEqual(4);
     server!.kill('SIGTERM');
     await server;
     await waitUntil(() => pids.every((pid) => !isAlive(pid)), 30_000, 'the server and its workers to exit');

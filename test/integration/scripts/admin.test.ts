@@ -36,7 +36,7 @@ function runAdmin(...args: string[]) {
 /** The app the server would build on that data dir; ADMIN_EMAILS as an old setup would have it. */
 function openApp() {
   return buildApp({
-    env: { NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAILS: EMAIL },
+    env: { NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAILS: EMAIL, EMBEDDED_STORE: 'inline' },
     logger: false,
     restoreRunning: false,
     passwordCost: TEST_SCRYPT_COST,

@@ -39,7 +39,7 @@ function runSeed() {
 
 /** The app the server would build on that data dir (no workers). */
 function openApp() {
-  return buildApp({ env: { NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, logger: false, restoreRunning: false });
+  return buildApp({ env: { NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', EMBEDDED_STORE: 'inline' }, logger: false, restoreRunning: false });
 }
 
 /** What the server would see in that data dir. */

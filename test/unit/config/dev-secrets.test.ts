@@ -20,6 +20,7 @@ function env(overrides: Partial<Env> = {}): Env {
     PORT: 3000,
     LOG_LEVEL: 'info',
     DATA_DIR: dir,
+    EMBEDDED_STORE: 'process',
     JWT_EXPIRES_IN: '12h',
     BODY_LIMIT_BYTES: 65536,
     HTTP_REQUEST_TIMEOUT_MS: 30_000,

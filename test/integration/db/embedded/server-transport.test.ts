@@ -21,11 +21,11 @@ function openApp(extra: Record<string, string> = {}) {
   return buildApp({ env: { NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...extra }, logger: false, restoreRunning: false });
 }
 
-/** The TCP ports this process listens on (Linux /proc: its socket inodes in LISTEN state). */
-async function listeningTcpPorts(): Promise<number[]> {
+/** The TCP ports a process listens on (Linux /proc: its socket inodes in LISTEN state). */
+async function listeningTcpPorts(pid: number | 'self'): Promise<number[]> {
   const inodes = new Set<string>();
-  for (const fd of await readdir('/proc/self/fd')) {
-    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+  for (const fd of await readdir(`/proc/${pid}/fd`)) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
     const match = /^socket:\[(\d+)\]$/.exec(target);
     if (match) inodes.add(match[1] as string);
   }
@@ -83,7 +83,12 @@ describe('the server\u2019s embedded store', () => {
         await client.close();
       }
 
-      for (const port of await listeningTcpPorts()) expect(await answersMongo(port)).toBe(false);
+      // Neither the server nor the store's own process (EMBEDDED_STORE=process, the default).
+      const storePid = app.db.storePid();
+      expect(storePid).toEqual(expect.any(Number));
+      for (const pid of ['self', storePid as number] as const) {
+        for (const port of await listeningTcpPorts(pid)) expect(await answersMongo(port)).toBe(false);
+      }
     } finally {
       await app.close();
     }

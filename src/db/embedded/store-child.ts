@@ -1,0 +1,194 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Logger } from 'pino';
+import { relayLines } from '../../supervisor/log-relay.js';
+import { exponentialDelay } from '../../utils/backoff.js';
+import { type StoreProcessConfig, parseStoreChildMessage } from './store-messages.js';
+
+/** The file the server forks for its store, and the node flags it needs. */
+export interface StoreEntry {
+  path: string;
+  execArgv: string[];
+}
+
+/**
+ * Where the store process's code is: `store.js` beside the bundled server (dist/), or the
+ * TypeScript entry through the tsx loader when the server itself runs from source (tsx, tests).
+ * Undefined when neither is there (a server bundle without its store, source without tsx).
+ */
+export function findStoreEntry(moduleUrl = import.meta.url): StoreEntry | undefined {
+  const here = fileURLToPath(moduleUrl);
+  if (!here.endsWith('.ts')) {
+    const bundled = join(dirname(here), 'store.js');
+    return existsSync(bundled) ? { path: bundled, execArgv: [] } : undefined;
+  }
+  const source = join(dirname(here), 'store-process.ts');
+  try {
+    // By absolute URL: a bare `--import tsx` would resolve from the working directory.
+    const loader = pathToFileURL(createRequire(here).resolve('tsx')).href;
+    return { path: source, execArgv: ['--import', loader] };
+  } catch {
+    const bundled = resolve(dirname(here), '../../../dist/store.js');
+    return existsSync(bundled) ? { path: bundled, execArgv: [] } : undefined;
+  }
+}
+
+/** Defaults of {@link StoreChild}. */
+export const STORE_CHILD_DEFAULTS = {
+  /** First restart after a crash waits this long, doubling per crash in a row … */
+  restartBaseMs: 250,
+  /** … up to this. */
+  restartMaxMs: 30_000,
+  /** A store that ran this long before it crashed restarts at the base delay again. */
+  stableMs: 60_000,
+  /** A child not `ready` within this is killed (then restarted, or start() fails). */
+  startTimeoutMs: 30_000,
+  /** After `stop`, SIGKILL if the child has not exited within this. */
+  stopTimeoutMs: 10_000,
+  maxLogLineChars: 16_384,
+};
+
+export interface StoreChildOptions extends Partial<typeof STORE_CHILD_DEFAULTS> {
+  entry: StoreEntry;
+  config: StoreProcessConfig;
+  /** The store's relayed lines and the restarts go here (bound to `component: 'embedded-store'`). */
+  logger: Logger;
+}
+
+export interface StoreChildEvents {
+  /** A store process is listening (the first one and every restart). */
+  ready: [pid: number];
+  /** A store process exited; `restarting` unless the server is stopping it. */
+  exit: [exit: { pid: number; code: number | null; signal: NodeJS.Signals | null; restarting: boolean }];
+}
+
+/**
+ * The embedded store as a child process of the server: forked at start (start() resolves once it
+ * listens), restarted with exponential backoff if it dies, asked to stop when the server closes
+ * (SIGKILL after a timeout). The child exits by itself when the server dies (IPC disconnect).
+ */
+export class StoreChild extends EventEmitter<StoreChildEvents> {
+  readonly #options: StoreChildOptions & typeof STORE_CHILD_DEFAULTS;
+  readonly #logger: Logger;
+  #config: StoreProcessConfig;
+  #child: ChildProcess | undefined;
+  #uri = '';
+  #readyAt = 0;
+  #crashes = 0;
+  #stopping = false;
+  #restartTimer: NodeJS.Timeout | undefined;
+
+  private constructor(options: StoreChildOptions) {
+    super();
+    this.#options = { ...STORE_CHILD_DEFAULTS, ...options };
+    this.#logger = options.logger;
+    this.#config = options.config;
+  }
+
+  /** Forks the store and resolves once it listens; rejects (nothing left running) if it cannot start. */
+  static async start(options: StoreChildOptions): Promise<StoreChild> {
+    const store = new StoreChild(options);
+    await store.#spawn();
+    return store;
+  }
+
+  /** `mongodb://…` of the store, without a database path (the same across restarts). */
+  get uri(): string {
+    return this.#uri;
+  }
+
+  /** The running store process, if any (none while it restarts). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Asks the store to close and waits for the process to exit; no restart after this. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#restartTimer);
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    const kill = setTimeout(() => {
+      this.#logger.warn({ storePid: child.pid }, 'embedded store did not stop in time; killing it');
+      child.kill('SIGKILL');
+    }, this.#options.stopTimeoutMs);
+    if (child.connected) child.send({ type: 'stop' }, (error) => error && child.kill('SIGKILL'));
+    else child.kill('SIGKILL');
+    await exited;
+    clearTimeout(kill);
+  }
+
+  #spawn(): Promise<void> {
+    const { entry, maxLogLineChars } = this.#options;
+    const child = fork(entry.path, [JSON.stringify(this.#config)], {
+      execArgv: entry.execArgv,
+      // The store needs nothing from the server's environment (which holds its secrets).
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.#child = child;
+    const pid = child.pid ?? 0;
+    const logger = this.#logger.child({ storePid: pid });
+    const relay = { logger, secrets: [], maxLineChars: maxLogLineChars };
+    if (child.stdout) relayLines(child.stdout, { ...relay, fallbackLevel: 'info' });
+    if (child.stderr) relayLines(child.stderr, { ...relay, fallbackLevel: 'warn' });
+
+    return new Promise((resolveReady, rejectReady) => {
+      let ready = false;
+      let failure: string | undefined;
+      const startTimer = setTimeout(() => {
+        failure = `not ready within ${this.#options.startTimeoutMs} ms`;
+        child.kill('SIGKILL');
+      }, this.#options.startTimeoutMs);
+      child.on('message', (raw: unknown) => {
+        const message = parseStoreChildMessage(raw);
+        if (!message) return logger.warn('dropped a malformed IPC message from the embedded store');
+        if (message.type === 'failed') failure = message.message;
+        else if (!ready) {
+          ready = true;
+          clearTimeout(startTimer);
+          this.#onReady(message.uri, message.port, pid);
+          resolveReady();
+        }
+      });
+      child.on('error', (error) => logger.error({ err: error }, 'embedded store process error'));
+      child.once('exit', (code, signal) => {
+        clearTimeout(startTimer);
+        if (this.#child === child) this.#child = undefined;
+        const restarting = !this.#stopping && this.#uri !== '';
+        this.emit('exit', { pid, code, signal, restarting });
+        if (!ready) rejectReady(new Error(failure ?? `embedded store process exited before it was ready (code ${code}, signal ${signal})`));
+        if (restarting) this.#scheduleRestart({ code, signal, failure }, ready);
+      });
+    });
+  }
+
+  #onReady(uri: string, port: number, pid: number): void {
+    if (this.#uri === '') {
+      this.#uri = uri;
+      // A restart listens where the driver already looks: the port first picked, not a new one.
+      if (this.#config.socketPath === undefined) this.#config = { ...this.#config, port };
+    }
+    this.#readyAt = Date.now();
+    this.#logger.info({ storePid: pid, uri }, 'embedded store process ready');
+    this.emit('ready', pid);
+  }
+
+  #scheduleRestart(exit: { code: number | null; signal: NodeJS.Signals | null; failure: string | undefined }, wasReady: boolean) {
+    if (wasReady && Date.now() - this.#readyAt >= this.#options.stableMs) this.#crashes = 0;
+    const delayMs = exponentialDelay(this.#crashes, this.#options.restartBaseMs, this.#options.restartMaxMs);
+    this.#crashes += 1;
+    this.#logger.error({ ...exit, crashes: this.#crashes, delayMs }, 'embedded store process exited; restarting it');
+    this.#restartTimer = setTimeout(() => {
+      if (this.#stopping) return;
+      // A failed restart exits, and its exit schedules the next try.
+      this.#spawn().catch(() => undefined);
+    }, delayMs);
+  }
+}

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type ResultPromise, execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/lib/free-port.js';
+import { descendants, isRunning } from '../support/process-tree.js';
+
+// `node dist/server.js` with no MONGODB_URI: the embedded store runs in a child process of the
+// server (EMBEDDED_STORE=process, the default), restarted when it dies, gone when the server is.
+
+interface LogLine {
+  msg?: string;
+  storePid?: number;
+  component?: string;
+}
+
+let dataDir: string | undefined;
+let server: ResultPromise | undefined;
+afterEach(async () => {
+  server?.kill('SIGKILL');
+  await server?.catch(() => undefined);
+  server = undefined;
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const parentOf = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+};
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(50);
+  }
+}
+
+/** Starts the built server on a fresh DATA_DIR; `next(accept)` resolves with the next log line it takes. */
+async function startServer(extraEnv: Record<string, string> = {}) {
+  dataDir = await mkdtemp(join(tmpdir(), 'dac-store-proc-'));
+  const port = await freePort();
+  const proc = execa('node', ['dist/server.js'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'test', ...extraEnv },
+    extendEnv: false,
+    reject: false,
+  });
+  server = proc;
+  const lines: LogLine[] = [];
+  const waiters = new Set<(line: LogLine) => void>();
+  createInterface({ input: proc.stdout }).on('line', (raw) => {
+    const line = JSON.parse(raw) as LogLine;
+    lines.push(line);
+    for (const waiter of [...waiters]) waiter(line);
+  });
+  const next = (accept: (line: LogLine) => boolean) =>
+    new Promise<LogLine>((resolve) => {
+      const waiter = (line: LogLine) => {
+        if (!accept(line)) return;
+        waiters.delete(waiter);
+        resolve(line);
+      };
+      waiters.add(waiter);
+    });
+  await next((l) => l.msg?.startsWith('dashboard: ') === true || l.msg?.startsWith('API docs: ') === true);
+  const base = `http://127.0.0.1:${port}/api`;
+  const started = lines.find((l) => l.msg?.startsWith('embedded MongoDB-compatible store started'));
+  return { proc, base, lines, next, storePid: started?.storePid ?? null };
+}
+
+async function post(url: string, body: object) {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+describe('the embedded store process', () => {
+  it('is a child of the server; killed, it is restarted with the data intact; SIGTERM stops both', async () => {
+    const { proc, base, lines, next, storePid } = await startServer();
+    expect(storePid).toEqual(expect.any(Number));
+    const store = storePid as number;
+    expect(parentOf(store)).toBe(proc.pid);
+    // Its log lines reach the server's stdout, marked as the store's.
+    expect(lines.some((l) => l.component === 'embedded-store' && l.storePid === store && l.msg?.startsWith('embedded store listening'))).toBe(true);
+
+    const credentials = { email: 'store@example.com', password: 'a long enough password' };
+    expect((await post(`${base}/auth/register`, credentials)).status).toBe(201);
+
+    const restarted = next((l) => l.msg === 'embedded store process ready' && l.storePid !== store);
+    process.kill(store, 'SIGKILL');
+    const { storePid: replacement } = await restarted;
+    expect(replacement).not.toBe(store);
+    expect(parentOf(replacement as number)).toBe(proc.pid);
+    expect(lines.some((l) => l.msg === 'embedded store process exited; restarting it')).toBe(true);
+
+    // The driver reconnects to the new process, which has the user registered before the crash.
+    const login = await post(`${base}/auth/login`, credentials);
+    expect(login.status).toBe(200);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+
+    proc.kill('SIGTERM');
+    const result = await proc;
+    expect(result.exitCode).toBe(0);
+    expect(lines.some((l) => l.msg === 'embedded store stopping' && l.storePid === replacement)).toBe(true);
+    expect(isRunning(replacement as number)).toBe(false);
+  });
+
+  it('exits by itself when the server is killed with SIGKILL', async () => {
+    const { proc, storePid } = await startServer();
+    const store = storePid as number;
+    expect(isRunning(store)).toBe(true);
+    proc.kill('SIGKILL');
+    await proc;
+    await waitUntil(() => !isRunning(store), 'the orphaned store process to exit');
+  });
+
+  it('runs inside the server with EMBEDDED_STORE=inline', async () => {
+    const { proc, base, lines } = await startServer({ EMBEDDED_STORE: 'inline' });
+    expect(lines.some((l) => l.msg?.startsWith('embedded MongoDB-compatible store started inside the server'))).toBe(true);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect(descendants(proc.pid!)).toEqual([]);
+  });
+});

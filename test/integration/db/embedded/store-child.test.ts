@@ -1,0 +1,107 @@
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MongoClient } from 'mongodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmbeddedMongo } from '../../../../src/db/embedded/index.js';
+import { StoreChild, type StoreChildEvents, findStoreEntry } from '../../../../src/db/embedded/store-child.js';
+import { isRunning } from '../../../support/process-tree.js';
+import { loggerWithEvents } from '../../../support/log-events.js';
+
+// The embedded store in a process of its own, as the server runs it: the bundled dist/store.js
+// (built by the global setup), real processes, the real driver.
+
+const STORE_ENTRY = { path: resolve(import.meta.dirname, '../../../../dist/store.js'), execArgv: [] };
+
+let dataDir: string;
+let store: StoreChild | undefined;
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'dac-store-child-'));
+});
+afterEach(async () => {
+  await store?.stop();
+  store = undefined;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function startStore(logger = loggerWithEvents('info').logger) {
+  return StoreChild.start({
+    entry: STORE_ENTRY,
+    config: { dataDir, socketPath: join(dataDir, 'store.sock'), logLevel: 'info' },
+    logger,
+  });
+}
+
+type Exit = StoreChildEvents['exit'][0];
+
+describe('StoreChild', () => {
+  it('serves the driver from its own process, comes back after SIGKILL with the data intact (backing off), and stops for good', async () => {
+    const { logger, events } = loggerWithEvents('info');
+    const restarts: Array<Record<string, unknown>> = [];
+    events.on('line', (line: Record<string, unknown>) => {
+      if (line.msg === 'embedded store process exited; restarting it') restarts.push(line);
+    });
+    store = await startStore(logger);
+    const first = store.pid as number;
+    expect(first).not.toBe(process.pid);
+    expect(isRunning(first)).toBe(true);
+
+    const client = await new MongoClient(`${store.uri}/t`).connect();
+    try {
+      await client.db().collection('notes').insertOne({ _id: 'kept' as never, n: 1 });
+
+      // Two crashes in a row: each process is replaced, the second after a longer wait.
+      let pid = first;
+      for (let crash = 1; crash <= 2; crash += 1) {
+        const exited = once(store, 'exit') as Promise<[Exit]>;
+        const ready = once(store, 'ready') as Promise<[number]>;
+        process.kill(pid, 'SIGKILL');
+        const [exit] = await exited;
+        expect(exit).toMatchObject({ pid, signal: 'SIGKILL', restarting: true });
+        const [next] = await ready;
+        expect(next).not.toBe(pid);
+        expect(store.pid).toBe(next);
+        pid = next;
+      }
+      expect(restarts.map((r) => [r.crashes, r.delayMs])).toEqual([
+        [1, 250],
+        [2, 500],
+      ]);
+      // The same client reconnects to the new process, which has the data.
+      await expect(client.db().collection('notes').findOne({ _id: 'kept' as never })).resolves.toMatchObject({ n: 1 });
+    } finally {
+      await client.close();
+    }
+
+    const exited = once(store, 'exit') as Promise<[Exit]>;
+    const last = store.pid as number;
+    await store.stop();
+    const [exit] = await exited;
+    expect(exit).toMatchObject({ pid: last, code: 0, restarting: false });
+    expect(isRunning(last)).toBe(false);
+    expect(store.pid).toBeUndefined();
+  });
+
+  it('fails to start with the store’s own reason when another store holds the data directory', async () => {
+    const holder = await startEmbeddedMongo({ dataDir });
+    try {
+      await expect(startStore()).rejects.toThrow(/in use by another embedded store process/);
+    } finally {
+      await holder.stop();
+    }
+  });
+});
+
+describe('findStoreEntry', () => {
+  it('forks store.js beside the bundled server, and the TypeScript entry through tsx from source', () => {
+    const dist = resolve(import.meta.dirname, '../../../../dist');
+    expect(findStoreEntry(pathToFileURL(join(dist, 'server.js')).href)).toEqual({ path: join(dist, 'store.js'), execArgv: [] });
+    expect(findStoreEntry(pathToFileURL(join(dataDir, 'server.js')).href)).toBeUndefined();
+
+    const source = findStoreEntry();
+    expect(source?.path).toBe(resolve(import.meta.dirname, '../../../../src/db/embedded/store-process.ts'));
+    expect(source?.execArgv).toEqual(['--import', expect.stringMatching(/^file:\/\/.*\/node_modules\/tsx\//)]);
+  });
+});
