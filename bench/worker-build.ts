@@ -18,8 +18,8 @@ export interface BenchBundles {
 
 /**
  * The worker and its boot loader bundled as `npm run build` bundles them; the minimal client bundled with the same
- * shared options (not the worker's undici swap, which only works with the worker's
- * `makeRequest: fetch`), and once more with every package left to `require()` at start-up.
+ * shared options (not the worker's undici swap, which only works with the worker's own
+ * `makeRequest`), and once more with every package left to `require()` at start-up.
  */
 export async function buildWorkerBundles(outDir: string): Promise<BenchBundles> {
   const files = {

@@ -4,12 +4,15 @@
  */
 // First: it must apply before discord.js allocates anything.
 import './lib/v8-tuning.js';
+// Second: holds Node's lazy `FormData` while discord.js loads, so its internal undici stays unloaded.
+import { releaseWebGlobals } from './lib/web-globals.js';
 import { WORKER_EXIT_CODES } from './lib/exit-codes.js';
 import { AccountWorker } from './lib/account-worker.js';
 import { openIpcChannel } from './lib/ipc-channel.js';
 import { createWorkerLogger } from './lib/logger.js';
 import { signalStarted } from './lib/started-signal.js';
 
+releaseWebGlobals();
 const log = createWorkerLogger();
 
 if (!process.send) {

@@ -29,7 +29,7 @@ import { GuildIds, MEMBER_REQUEST_TIMEOUT_MS } from './guild-ids.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { IpcChannel } from './ipc-channel.js';
 import { PresenceTracker, type RawGuildPresences, type RawPresence } from './presence-tracker.js';
-import { watchRest } from './rest-watch.js';
+import { watchRateLimits } from './rest-watch.js';
 import { markResumedClientReady, resumingStrategy } from './session-resume.js';
 import { resolveSettings, WORKER_DEFAULTS, type WorkerSettings } from './settings.js';
 
@@ -216,16 +216,15 @@ export class AccountWorker {
       intents: init.intents,
       apiUrl: init.discordApiUrl,
       maxRateLimitWaitMs: this.#settings.deliveryTimeoutMs,
+      invalidAnswer: (status, route) => this.#onInvalidRequest(status, route),
       ...(init.session && { buildStrategy: resumingStrategy(() => client, init.session) }),
     });
     this.#client = client;
     this.#deliver = createDeliverer({ rest: client.rest, timeoutMs: this.#settings.deliveryTimeoutMs });
     this.#watchGateway(client);
-    watchRest(client.rest, {
-      invalid: (status, route) => this.#onInvalidRequest(status, route),
-      rateLimited: (route, retryAfterMs, global) =>
-        this.#log.warn({ route, retryAfterMs, global }, 'rate limited; discord.js waits before retrying'),
-    });
+    watchRateLimits(client.rest, (route, retryAfterMs, global) =>
+      this.#log.warn({ route, retryAfterMs, global }, 'rate limited; discord.js waits before retrying'),
+    );
     const { stop } = startHeartbeat({
       intervalMs: this.#settings.heartbeatIntervalMs,
       gatewayPing: () => client.ws.ping,

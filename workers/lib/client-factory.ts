@@ -1,4 +1,6 @@
 import { Client, type ClientOptions, Options, type RateLimitData } from 'discord.js';
+import { nodeHttpRequest } from './node-http-request.js';
+import { type InvalidAnswerHandler, reportInvalidAnswers } from './rest-watch.js';
 import type { BuildStrategy } from './session-resume.js';
 
 export interface ClientFactoryOptions {
@@ -10,6 +12,8 @@ export interface ClientFactoryOptions {
    * it, since nobody waits for the answer that long (discord.js would wait any time).
    */
   maxRateLimitWaitMs: number;
+  /** Told of every 401/403/429 answer (Discord's invalid-request budget). */
+  invalidAnswer: InvalidAnswerHandler;
   /** A sharding strategy of the worker's own (to resume a handed-over session). */
   buildStrategy?: BuildStrategy | undefined;
 }
@@ -49,7 +53,7 @@ const CACHE_LIMITS = {
   VoiceStateManager: 0,
 } as const satisfies Parameters<typeof Options.cacheWithLimits>[0];
 
-export function createDiscordClient({ intents, apiUrl, maxRateLimitWaitMs, buildStrategy }: ClientFactoryOptions): Client {
+export function createDiscordClient({ intents, apiUrl, maxRateLimitWaitMs, invalidAnswer, buildStrategy }: ClientFactoryOptions): Client {
   const options: ClientOptions = {
     intents,
     makeCache: Options.cacheWithLimits(CACHE_LIMITS),
@@ -58,8 +62,8 @@ export function createDiscordClient({ intents, apiUrl, maxRateLimitWaitMs, build
     ...(buildStrategy && { ws: { buildStrategy } }),
     rest: {
       ...(apiUrl && { api: apiUrl }),
-      // Node's fetch: the worker bundle carries no undici of its own (lib/undici-builtin.ts).
-      makeRequest: fetch,
+      // node:http(s), not Node's fetch, whose loading costs every start (node-http-request.ts).
+      makeRequest: reportInvalidAnswers(nodeHttpRequest, invalidAnswer),
       rejectOnRateLimit: (limit: RateLimitData) => limit.retryAfter > maxRateLimitWaitMs,
     },
   };

@@ -18,6 +18,8 @@ export interface WorkerProcessOptions {
   /** Fork the boot loader with this bundle, as the supervisor does; else `dist/worker.cjs` itself. */
   bootBundle?: string;
   env?: NodeJS.ProcessEnv;
+  /** Node options added to the supervisor-like heap cap (e.g. `--import` a preload fixture). */
+  execArgv?: string[];
 }
 
 /** Generous: two cores are shared by several test runs and engineers. */
@@ -41,12 +43,12 @@ export class WorkerProcess {
   readonly exited: Promise<ExitInfo>;
   #waiters = new Set<() => void>();
 
-  constructor({ bootBundle, env }: WorkerProcessOptions = {}) {
+  constructor({ bootBundle, env, execArgv = [] }: WorkerProcessOptions = {}) {
     this.child = fork(bootBundle ? BOOT_PATH : WORKER_PATH, bootBundle ? [bootBundle] : [], {
       ...(env && { env }),
       serialization: 'json',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      execArgv: ['--max-old-space-size=128'],
+      execArgv: ['--max-old-space-size=128', ...execArgv],
     });
     this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code, signal }));
     this.child.on('message', (raw) => {
