@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import { UnauthorizedError } from '../services/errors.js';
+import { SUPERVISOR_DEFAULTS } from '../supervisor/index.js';
+import { forEachInSlices } from '../utils/in-slices.js';
 import { errors } from '../api/common-schemas.js';
 
 declare module 'fastify' {
@@ -63,14 +65,15 @@ export default fp(
     client.on('commandSucceeded', (e) => m.dbCommand.observe({ command: e.commandName, outcome: 'ok' }, e.duration / 1000));
     client.on('commandFailed', (e) => m.dbCommand.observe({ command: e.commandName, outcome: 'error' }, e.duration / 1000));
 
+    // A few workers per event-loop turn: pinging all of them in one turn stalled the loop.
     const pinger = setInterval(() => {
-      for (const w of supervisor.list()) {
-        if (w.state !== 'ready') continue;
+      const ready = supervisor.list().filter((w) => w.state === 'ready');
+      void forEachInSlices(ready, SUPERVISOR_DEFAULTS.fanOutPerTurn, (w) => {
         supervisor.ping(w.accountId).then(
           (ms) => m.ipcRoundTrip.observe({ type: 'ping' }, ms / 1000),
           () => {},
         );
-      }
+      });
     }, PING_EVERY_MS);
     pinger.unref();
     app.addHook('onClose', async () => clearInterval(pinger));

@@ -41,6 +41,7 @@ export default fp<SupervisorPluginOptions>(
       ],
       ...(config.DISCORD_API_URL ? { discordApiUrl: config.DISCORD_API_URL } : {}),
       ...(config.WORKER_SPAWN_CONCURRENCY > 0 ? { spawnConcurrency: config.WORKER_SPAWN_CONCURRENCY } : {}),
+      niceness: config.WORKER_NICENESS,
       invalidRequestsPerOwner: config.INVALID_REQUESTS_PER_USER,
       // The supervisor binds its own `component`.
       logger: logger as unknown as Logger,

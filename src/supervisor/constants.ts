@@ -36,6 +36,18 @@ export const SUPERVISOR_DEFAULTS = {
   execArgv: ['--max-old-space-size=256', '--single-threaded'],
   /** About 2 × cores children load at once, so the parent stays responsive while 100 start. */
   spawnConcurrency: 2 * availableParallelism(),
+  /**
+   * Children run this many nice steps below the server: when a burst of presence changes makes
+   * dozens of them runnable, the server (which every event passes through) is not queued behind
+   * them for a CPU (docs/performance.md, "stored p99").
+   */
+  niceness: 5,
+  /**
+   * A message to every worker (lease keepalive, metrics ping) is written this many workers per
+   * event-loop turn: one IPC write costs ≈ 0.1–0.2 ms, so 100 at once stalled the server's loop
+   * for 10–20 ms, and the activity messages waiting behind them with it.
+   */
+  fanOutPerTurn: 10,
   heartbeatIntervalMs: WORKER_SETTINGS_DEFAULTS.heartbeatIntervalMs,
   /** 3 missed beats at 2 s → a hung child is killed 6 s after its last beat (target ≤ 8 s). */
   heartbeatMissThreshold: 3,
@@ -82,6 +94,7 @@ export const SUPERVISOR_DEFAULTS = {
   workerSettings: WorkerInitSettings;
   childEnvAllowlist: readonly string[];
   maxLogLineChars: number;
+  fanOutPerTurn: number;
 };
 
 /** Fatal codes after which the worker is not restarted until the user starts it again. */

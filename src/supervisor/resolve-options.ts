@@ -14,6 +14,7 @@ export interface ResolvedOptions {
   env: NodeJS.ProcessEnv;
   discordApiUrl: string | undefined;
   spawnConcurrency: number;
+  niceness: number;
   heartbeatIntervalMs: number;
   heartbeatMissThreshold: number;
   maxEventLoopLagMs: number;
@@ -54,6 +55,7 @@ export function resolveOptions(options: SupervisorOptions): ResolvedOptions {
     env: options.env ?? allowlistedEnv(),
     discordApiUrl: options.discordApiUrl,
     spawnConcurrency: options.spawnConcurrency ?? d.spawnConcurrency,
+    niceness: options.niceness ?? d.niceness,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? d.heartbeatIntervalMs,
     heartbeatMissThreshold: options.heartbeatMissThreshold ?? d.heartbeatMissThreshold,
     maxEventLoopLagMs: options.maxEventLoopLagMs ?? d.maxEventLoopLagMs,

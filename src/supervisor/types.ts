@@ -43,6 +43,12 @@ export interface SupervisorOptions {
   discordApiUrl?: string;
   /** Children loading at once. @defaultValue 2 × available cores */
   spawnConcurrency?: number;
+  /**
+   * Nice steps below the server each child runs at (`os.setPriority`), so that the server gets a
+   * CPU first when many children are runnable at once; 0 = the server's own priority.
+   * @defaultValue `SUPERVISOR_DEFAULTS.niceness` (5)
+   */
+  niceness?: number;
   /** Interval the children are told to send heartbeats at. @defaultValue `WORKER_SETTINGS_DEFAULTS.heartbeatIntervalMs` (2000) */
   heartbeatIntervalMs?: number;
   /** Missed heartbeats before a child is declared hung and killed. @defaultValue 3 */

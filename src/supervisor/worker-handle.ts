@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { SupervisorError } from './errors.js';
 import { relayLines, scrubSecrets } from './log-relay.js';
 import { PendingRequests } from './pending-requests.js';
+import { lowerPriority } from './worker-priority.js';
 import { type ChildMessage, type ParentMessage, parseChildMessage } from '../ipc/index.js';
 
 export interface WorkerExit {
@@ -20,6 +21,8 @@ export interface SpawnWorkerOptions {
   bootPath?: string | undefined;
   execArgv: readonly string[];
   env: NodeJS.ProcessEnv;
+  /** Nice steps below the server the child runs at (0 = the same priority); see worker-priority.ts. */
+  niceness: number;
   /** Logger bound to the account; child output and dropped messages go here. */
   logger: Logger;
   /** Strings scrubbed from relayed output (the token). */
@@ -108,6 +111,9 @@ export class WorkerHandle {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
+    if (options.niceness > 0 && child.pid !== undefined && lowerPriority(child.pid, options.niceness) === undefined) {
+      options.logger.warn({ niceness: options.niceness }, 'worker priority not lowered');
+    }
     return new WorkerHandle(options, child);
   }
 

@@ -171,6 +171,7 @@ export class WorkerRunner {
         bootPath: this.#config.bootPath,
         execArgv: this.#config.execArgv,
         env: this.#config.env,
+        niceness: this.#config.niceness,
         logger: this.accountLog(accountId).child({ worker: true }),
         secrets: handover ? [init.token, handover.session.sessionId] : [init.token],
         maxLogLineChars: SUPERVISOR_DEFAULTS.maxLogLineChars,

@@ -1,3 +1,4 @@
+import { constants, getPriority } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { SupervisorError } from '../../../src/supervisor/errors.js';
 import { fixtureSupervisor, isAlive, nextEvent, recordStates, stateOf } from './helpers.js';
@@ -10,6 +11,20 @@ describe('Supervisor lifecycle', () => {
     const [snapshot] = await ready;
     expect(snapshot).toMatchObject({ accountId: 'a1', state: 'ready', botUsername: 'fixture-a1', guildCount: 1 });
     expect(isAlive(snapshot.pid ?? -1)).toBe(true);
+  });
+
+  it('runs each worker the configured nice steps below the server (default 5; 0 = same priority)', async () => {
+    const mine = getPriority();
+    const below = (by: number) => Math.min(constants.priority.PRIORITY_LOW, mine + by);
+    const { supervisor } = fixtureSupervisor();
+    await supervisor.start('a1');
+    expect(getPriority((await stateOf(supervisor, 'a1', 'ready')).pid ?? -1)).toBe(below(5));
+    const same = fixtureSupervisor({}, { niceness: 0 }).supervisor;
+    await same.start('a2');
+    expect(getPriority((await stateOf(same, 'a2', 'ready')).pid ?? -1)).toBe(mine);
+    const lower = fixtureSupervisor({}, { niceness: 12 }).supervisor;
+    await lower.start('a3');
+    expect(getPriority((await stateOf(lower, 'a3', 'ready')).pid ?? -1)).toBe(below(12));
   });
 
   it('goes through starting and connecting on the way to ready', async () => {
