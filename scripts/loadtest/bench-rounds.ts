@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { LoadRig } from './load-rig.js';
-import { defaultOutDir, type LoadTestOptions, resolveOptions } from './options.js';
+import { defaultOutDir, type LoadTestOptions, parseServerEnv, resolveOptions } from './options.js';
 import { progressPrinter } from './progress.js';
 import { fmtMs, writeReport } from './report.js';
 import type { LoadTestResult, PhaseResult } from './result-types.js';
@@ -53,6 +53,8 @@ export function benchEnv(defaults: { accounts: number; friends: number; rate: nu
     ref: process.env.BENCH_REF || undefined,
     /** Extra node flags for the server, space-separated (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
     serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    /** Extra server environment, space-separated `KEY=VALUE` (e.g. `WORKER_NICENESS=0` for an A/B). */
+    serverEnv: parseServerEnv((process.env.BENCH_SERVER_ENV ?? '').split(' ').filter(Boolean)),
   };
 }
 
@@ -90,7 +92,7 @@ export function benchMarkdown(spec: BenchSpec, rounds: readonly PhaseResult[], r
  */
 export async function runBench(spec: BenchSpec, env: ReturnType<typeof benchEnv>): Promise<{ rounds: PhaseResult[]; result: LoadTestResult }> {
   const out = defaultOutDir(spec.name);
-  const options = resolveOptions({ ...spec.options, accounts: env.accounts, friends: env.friends, rate: env.rate, duration: env.durationS, out, ref: env.ref, readRate: 0, serverNodeArgs: env.serverNodeArgs });
+  const options = resolveOptions({ ...spec.options, accounts: env.accounts, friends: env.friends, rate: env.rate, duration: env.durationS, out, ref: env.ref, readRate: 0, serverNodeArgs: env.serverNodeArgs, serverEnv: { ...spec.options.serverEnv, ...env.serverEnv } });
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const rig = await LoadRig.start(options, log);
   const rounds: PhaseResult[] = [];

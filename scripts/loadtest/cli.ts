@@ -12,7 +12,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LOADTEST_DEFAULTS, type LoadTestOptions } from './options.js';
+import { LOADTEST_DEFAULTS, type LoadTestOptions, parseServerEnv } from './options.js';
 import { PROJECT_ROOT } from './processes.js';
 import { progressPrinter } from './progress.js';
 import { summaryTable } from './report.js';
@@ -86,18 +86,8 @@ const options: Partial<LoadTestOptions> = {
   nodeChaosGapMs: num(values['node-chaos-gap']),
   nodeChaosMinActions: num(values['node-chaos-min']),
   pauseMs: num(values.pause),
-  serverEnv: serverEnv(values['server-env'] ?? []),
+  serverEnv: parseServerEnv(values['server-env'] ?? []),
 };
-
-function serverEnv(pairs: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`--server-env takes KEY=VALUE, got "${pair}"`);
-    env[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return env;
-}
 
 const progress = progressPrinter();
 try {

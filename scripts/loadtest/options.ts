@@ -81,6 +81,17 @@ export interface LoadTestOptions {
 }
 
 /** The lease the nodes run with: their LEASE_MS, or the server's default. */
+/** `KEY=VALUE` pairs (`--server-env`, `BENCH_SERVER_ENV`) as the server's extra environment. */
+export function parseServerEnv(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`server environment takes KEY=VALUE, got "${pair}"`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+
 export function leaseMsOf(options: Pick<LoadTestOptions, 'serverEnv'>): number {
   return Number(options.serverEnv?.LEASE_MS ?? 15_000);
 }
