@@ -175,11 +175,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * Lease keepalive (fencing): tells each listed worker how long its account's lease still holds;
    * a worker that hears nothing more within that time closes its Discord connection itself.
    */
-  renewLeases(validForMs: ReadonlyMap<string, number>): Promise<void> {
+  renewLeases(validForMs: ReadonlyMap<string, number>): void {
     // Spread over event-loop turns (one IPC write each would stall the loop ≈ 13 ms at 100
     // workers); each worker is told what is left of its time when its message is written.
     const at = performance.now();
-    return forEachInSlices([...validForMs], SUPERVISOR_DEFAULTS.fanOutPerTurn, ([accountId, ms]) => {
+    void forEachInSlices([...validForMs], SUPERVISOR_DEFAULTS.fanOutPerTurn, ([accountId, ms]) => {
       const rec = this.#records.get(accountId);
       const proc = rec === undefined ? undefined : processOf(rec);
       if (rec === undefined || proc === undefined || rec.phase.state === 'stopping') return;
