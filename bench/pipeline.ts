@@ -11,10 +11,14 @@
  * Env: BENCH_ACCOUNTS (50), BENCH_FRIENDS (5), BENCH_RATE (200), BENCH_ROUNDS (5),
  * BENCH_DURATION_S (10 per round), BENCH_WARMUP_S (3), BENCH_REF (a git ref to build and
  * measure instead of dist/), BENCH_SERVER_NODE_ARGS (server node flags, e.g. `--cpu-prof`). Prints Markdown; results/bench-pipeline-<time>/ has the rest.
+ *
+ * CPU per delivered event is printed for the server process alone (the target) and for server +
+ * its embedded store's process (the store runs in a child process of the server by default).
  */
 import { type BenchRatio, benchEnv, runBench } from '../scripts/loadtest/bench-rounds.js';
-import { serverCpuMsPerDelivered } from '../scripts/loadtest/cpu-per-event.js';
+import { serverAndStoreCpuMsPerDelivered, serverCpuMsPerDelivered, storeCpuMsPerDelivered, storeCpuNote } from '../scripts/loadtest/cpu-per-event.js';
 import { spread } from '../scripts/loadtest/stats.js';
+import type { PhaseResult } from '../scripts/loadtest/result-types.js';
 import { printLoad, printTargets } from './lib/targets.js';
 
 const env = benchEnv({ accounts: 50, friends: 5, rate: 200 });
@@ -38,6 +42,9 @@ const { rounds } = await runBench(
       { label: 'baseline: sent → bare client\'s DM delivered, p50', pick: (p) => p.latency.baselineDelivered?.p50 ?? Number.NaN },
       { label: 'baseline: sent → bare client\'s DM delivered, p99', pick: (p) => p.latency.baselineDelivered?.p99 ?? Number.NaN },
       { label: 'server CPU per delivered event', pick: serverCpuMsPerDelivered, target: { text: '≤ 0.5 ms', holds: (v) => v <= 0.5 } },
+      // The target is the server process's; the store's own process and the sum are printed beside it.
+      { label: 'store process CPU per delivered event (— when the store runs inside the server)', pick: storeCpuMsPerDelivered },
+      { label: 'server + store CPU per delivered event', pick: serverAndStoreCpuMsPerDelivered },
     ],
     ratios: [
       { label: 'delivered p50 / baseline p50', numerator: (p) => p.latency.delivered.p50, denominator: (p) => p.latency.baselineDelivered?.p50 ?? Number.NaN },
@@ -51,6 +58,11 @@ const medianOf = (values: number[], unit: string, digits: number) => {
   const s = spread(values);
   return { measured: s.median, note: `${s.min.toFixed(digits)}–${s.max.toFixed(digits)}${unit} over ${rounds.length} rounds` };
 };
+/** The server process's figure, with server + store beside it in the note, so that neither is read for the other. */
+const serverCpuTarget = (phases: PhaseResult[]) => {
+  const server = medianOf(phases.map(serverCpuMsPerDelivered), ' ms', 2);
+  return { measured: server.measured, note: `${server.note}; ${storeCpuNote(phases)}` };
+};
 const load = `at ${env.rate} changes/s over ${env.accounts} accounts × ${env.friends} friends, every change delivered`;
 printTargets(
   [
@@ -60,7 +72,7 @@ printTargets(
       op: '≤',
       limit: 2,
     },
-    { name: `server CPU per delivered event, ${load}`, ...medianOf(rounds.map(serverCpuMsPerDelivered), ' ms', 2), op: '≤', limit: 0.5, unit: ' ms' },
+    { name: `server CPU per delivered event, ${load}`, ...serverCpuTarget(rounds), op: '≤', limit: 0.5, unit: ' ms' },
   ],
   'Targets (issue 17; median over rounds)',
 );

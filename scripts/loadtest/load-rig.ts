@@ -187,6 +187,7 @@ export class LoadRig {
       ...(this.#baseline ? { baselinePid: this.#baseline.pid } : {}),
       accountOfPid: (pid) => this.#probes.accountOfPid(pid),
       currentWorkerPids: () => this.#probes.workerPids(),
+      ...(this.#fleet.sharedStorePid === undefined ? {} : { storePids: () => [this.#fleet.sharedStorePid as number] }),
       memoryIntervalMs: this.options.memoryIntervalMs,
     });
     const reads = new ReadLoad(this.#api, this.#accounts.map((a) => a.accountId), this.options.readRate);
@@ -262,6 +263,7 @@ export class LoadRig {
         serverMeanPct: spread(sampler.cpu.map((c) => c.serverPct)).median,
         serverMaxPct: Math.max(0, ...sampler.cpu.map((c) => c.serverPct)),
         workersMeanPct: spread(sampler.cpu.map((c) => c.workersPct)).median,
+        storeMeanPct: spread(sampler.cpu.flatMap((c) => (c.storePct === null ? [] : [c.storePct]))).median,
         fakeMeanPct: spread(sampler.cpu.map((c) => c.fakePct)).median,
         baselineMeanPct: spread(sampler.cpu.map((c) => c.baselinePct)).median,
         harnessMeanPct: spread(sampler.cpu.map((c) => c.harnessPct)).median,

@@ -93,7 +93,7 @@ export function summaryTable(result: LoadTestResult): string {
     if (l.baselineDelivered) lines.push([`baseline delivered${tag}`, `p50 ${fmtMs(l.baselineDelivered.p50)}  p99 ${fmtMs(l.baselineDelivered.p99)}`]);
     lines.push(
       [`read API p50/p99${tag}`, `accounts ${fmtMs(p.reads.accounts.p50)}/${fmtMs(p.reads.accounts.p99)}, activity ${fmtMs(p.reads.activity.p50)}/${fmtMs(p.reads.activity.p99)} (${p.reads.accounts.errors + p.reads.activity.errors} errors)`],
-      [`CPU (% of a core)${tag}`, `server median ${fmtPct(p.cpu.serverMeanPct)}, max ${fmtPct(p.cpu.serverMaxPct)}; workers ${fmtPct(p.cpu.workersMeanPct)}; fake ${fmtPct(p.cpu.fakeMeanPct)}; ${o.baseline !== 'off' ? `baseline ${fmtPct(p.cpu.baselineMeanPct)}; ` : ''}harness ${fmtPct(p.cpu.harnessMeanPct)}; machine ${fmtPct(p.cpu.machineMeanPct)}`],
+      [`CPU (% of a core)${tag}`, `server median ${fmtPct(p.cpu.serverMeanPct)}, max ${fmtPct(p.cpu.serverMaxPct)}; store process ${fmtPct(p.cpu.storeMeanPct)}; workers ${fmtPct(p.cpu.workersMeanPct)}; fake ${fmtPct(p.cpu.fakeMeanPct)}; ${o.baseline !== 'off' ? `baseline ${fmtPct(p.cpu.baselineMeanPct)}; ` : ''}harness ${fmtPct(p.cpu.harnessMeanPct)}; machine ${fmtPct(p.cpu.machineMeanPct)}`],
     );
     const kills = p.chaosEvents.filter((e) => e.action === 'kill' && e.recoveryMs !== null).map((e) => e.recoveryMs as number);
     const drops = p.chaosEvents.filter((e) => e.action === 'drop' && e.recoveryMs !== null).map((e) => e.recoveryMs as number);
@@ -136,14 +136,15 @@ function charts(result: LoadTestResult): Record<string, string> {
       ],
       reference: { y: 50, label: 'stored p99 target 50 ms' },
     });
-    const cpu = (f: 'serverPct' | 'workersPct' | 'fakePct' | 'baselinePct' | 'harnessPct' | 'machinePct') =>
-      phase.cpuSamples.map((c) => [(c.at - phase.startedAt) / 1000, c[f]] as const);
+    const cpu = (f: 'serverPct' | 'storePct' | 'workersPct' | 'fakePct' | 'baselinePct' | 'harnessPct' | 'machinePct') =>
+      phase.cpuSamples.flatMap((c) => (c[f] === null ? [] : [[(c.at - phase.startedAt) / 1000, c[f]] as const]));
     out['cpu-over-time.svg'] = lineChart({
       title: 'CPU during the load (% of one core; the machine has ' + result.machine.cpus + ')',
       xLabel: 'seconds since the load started',
       yLabel: '% of one core',
       series: [
         { name: 'server', points: cpu('serverPct') },
+        ...(phase.cpuSamples.some((c) => c.storePct !== null) ? [{ name: 'store process', points: cpu('storePct') }] : []),
         { name: 'all workers', points: cpu('workersPct') },
         { name: 'fake Discord', points: cpu('fakePct') },
         { name: 'harness', points: cpu('harnessPct') },
@@ -216,7 +217,7 @@ export function markdownReport(result: LoadTestResult): string {
       '',
       `Server event loop: p99 delay ${fmtMs(p.serverLag.p99Median)} in a typical second, longest stall ${fmtMs(p.serverLag.max)}.`,
       '',
-      `CPU, % of one core (median of 1 s samples): server ${fmtPct(p.cpu.serverMeanPct)} (max ${fmtPct(p.cpu.serverMaxPct)}), all workers together ${fmtPct(p.cpu.workersMeanPct)}, fake Discord ${fmtPct(p.cpu.fakeMeanPct)}, ${o.baseline !== 'off' ? `baseline client ${fmtPct(p.cpu.baselineMeanPct)}, ` : ''}this harness ${fmtPct(p.cpu.harnessMeanPct)}; the whole machine ${fmtPct(p.cpu.machineMeanPct)} of ${m.cpus * 100} %.`,
+      `CPU, % of one core (median of 1 s samples): server ${fmtPct(p.cpu.serverMeanPct)} (max ${fmtPct(p.cpu.serverMaxPct)}), its embedded store's process ${Number.isFinite(p.cpu.storeMeanPct) ? fmtPct(p.cpu.storeMeanPct) : '— (none: the store runs inside the server, or MongoDB elsewhere)'}, all workers together ${fmtPct(p.cpu.workersMeanPct)}, fake Discord ${fmtPct(p.cpu.fakeMeanPct)}, ${o.baseline !== 'off' ? `baseline client ${fmtPct(p.cpu.baselineMeanPct)}, ` : ''}this harness ${fmtPct(p.cpu.harnessMeanPct)}; the whole machine ${fmtPct(p.cpu.machineMeanPct)} of ${m.cpus * 100} %.`,
       '',
     );
     if (p.chaos) lines.push('### Chaos', '', ...chaosTable(p.chaosEvents, p.startedAt), '');

@@ -1,4 +1,4 @@
-import { childPids, commandLine, cpuSecondsOf, machineCpuSeconds, type MemoryFigures, memoryOf } from './proc-stats.js';
+import { childPids, commandLine, cpuSecondsOf, isAlive, machineCpuSeconds, type MemoryFigures, memoryOf } from './proc-stats.js';
 
 export interface CpuSample {
   at: number;
@@ -6,6 +6,11 @@ export interface CpuSample {
   serverPct: number;
   /** All worker processes together, % of one core. */
   workersPct: number;
+  /**
+   * The embedded store's own process (EMBEDDED_STORE=process, or the store several nodes share),
+   * % of one core; null when there is none: the store runs inside the server, or MongoDB elsewhere.
+   */
+  storePct: number | null;
   /** The fake Discord, % of one core (it shares the machine, so it is part of the picture). */
   fakePct: number;
   /** The baseline discord.js client, when there is one, % of one core. */
@@ -34,6 +39,11 @@ export interface ResourceSamplerOptions {
   fakePid?: number;
   /** The baseline observer's pid, for its CPU. @defaultValue none */
   baselinePid?: number;
+  /**
+   * The embedded store's process pids. @defaultValue the server's children running the store
+   * entry, looked up once and again only when one of them is gone (restarted)
+   */
+  storePids?: () => readonly number[];
   /** Which account a worker pid belongs to (from the probe). */
   accountOfPid: (pid: number) => string | undefined;
   /**
@@ -54,6 +64,20 @@ export async function workerPids(serverPids: number | readonly number[]): Promis
   for (const server of typeof serverPids === 'number' ? [serverPids] : serverPids) {
     for (const pid of await childPids(server)) {
       if ((await commandLine(pid)).includes('worker.cjs')) pids.push(pid);
+    }
+  }
+  return pids;
+}
+
+/** The store entry the server forks: dist/store.js (bundled) or its TypeScript source (tsx). */
+const STORE_ENTRY = /[/\\](store\.js|store-process\.ts)( |$)/;
+
+/** The embedded store processes: children of the server(s) running the store entry. */
+export async function storeProcessPids(serverPids: readonly number[]): Promise<number[]> {
+  const pids: number[] = [];
+  for (const server of serverPids) {
+    for (const pid of await childPids(server)) {
+      if (STORE_ENTRY.test(await commandLine(pid))) pids.push(pid);
     }
   }
   return pids;
@@ -91,10 +115,13 @@ async function cpuOf(
 export class ResourceSampler {
   readonly cpu: CpuSample[] = [];
   readonly memory: MemorySample[] = [];
-  readonly #opts: Required<ResourceSamplerOptions>;
+  readonly #opts: Required<Omit<ResourceSamplerOptions, 'storePids'>> & Pick<ResourceSamplerOptions, 'storePids'>;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #serverPids: () => readonly number[];
-  #last: { at: number; servers: Map<number, number>; fake: number; baseline: number; harness: number; machine: number; workers: Map<number, number> } | undefined;
+  #last:
+    | { at: number; servers: Map<number, number>; stores: Map<number, number>; fake: number; baseline: number; harness: number; machine: number; workers: Map<number, number> }
+    | undefined;
+  #foundStores: number[] | undefined;
   #sampling: Promise<unknown> = Promise.resolve();
 
   constructor(opts: ResourceSamplerOptions) {
@@ -141,10 +168,21 @@ export class ResourceSampler {
     return run;
   }
 
-  /** CPU % of the server and of all workers since the previous sample. */
+  /** The store processes now; a /proc scan costs the harness CPU, so only when needed. */
+  async #storePids(): Promise<readonly number[]> {
+    if (this.#opts.storePids) return this.#opts.storePids();
+    if (this.#foundStores === undefined || !this.#foundStores.every(isAlive)) {
+      this.#foundStores = await storeProcessPids(this.#serverPids());
+    }
+    return this.#foundStores;
+  }
+
+  /** CPU % of the server, its store and all workers since the previous sample. */
   async #sampleCpu(): Promise<void> {
     const at = Date.now();
     const servers = await cpuOf(this.#serverPids(), this.#last?.servers, true);
+    const storePids = await this.#storePids();
+    const stores = await cpuOf(storePids, this.#last?.stores);
     const fake = this.#opts.fakePid > 0 ? ((await cpuSecondsOf(this.#opts.fakePid)) ?? 0) : 0;
     const baseline = this.#opts.baselinePid > 0 ? ((await cpuSecondsOf(this.#opts.baselinePid)) ?? 0) : 0;
     const { user, system } = process.cpuUsage();
@@ -153,7 +191,7 @@ export class ResourceSampler {
     // A process started since the last sample counts from zero; one that died drops out.
     const workers = await cpuOf(await this.#opts.currentWorkerPids(), this.#last?.workers);
     const last = this.#last;
-    this.#last = { at, servers: servers.now, fake, baseline, harness, machine, workers: workers.now };
+    this.#last = { at, servers: servers.now, stores: stores.now, fake, baseline, harness, machine, workers: workers.now };
     if (!last) return;
     const seconds = Math.max((at - last.at) / 1000, 0.001);
     const pct = (delta: number) => (delta / seconds) * 100;
@@ -161,6 +199,7 @@ export class ResourceSampler {
       at,
       serverPct: pct(servers.delta),
       workersPct: pct(workers.delta),
+      storePct: storePids.length > 0 ? pct(stores.delta) : null,
       fakePct: pct(fake - last.fake),
       baselinePct: pct(baseline - last.baseline),
       harnessPct: pct(harness - last.harness),

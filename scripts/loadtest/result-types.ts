@@ -82,6 +82,8 @@ export interface PhaseResult {
     serverMeanPct: number;
     serverMaxPct: number;
     workersMeanPct: number;
+    /** The embedded store's own process; NaN when it has none (inside the server, or MongoDB elsewhere). */
+    storeMeanPct: number;
     fakeMeanPct: number;
     baselineMeanPct: number;
     harnessMeanPct: number;

@@ -86,6 +86,11 @@ export class ServerFleet {
     return this.up.map((n) => n.server.baseUrl);
   }
 
+  /** The store process several nodes share (the embedded store's CLI), if there is one. */
+  get sharedStorePid(): number | undefined {
+    return this.#store?.process.pid;
+  }
+
   /** Server pids that may use CPU or hold workers (up or paused). */
   serverPids(): number[] {
     return this.nodes.filter((n) => n.status === 'up' || n.status === 'paused').map((n) => n.server.pid);

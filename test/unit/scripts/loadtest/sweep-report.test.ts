@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatTarget } from '../../../../bench/lib/targets.js';
-import { serverCpuMsPerDelivered } from '../../../../scripts/loadtest/cpu-per-event.js';
+import { formatTarget, type Target } from '../../../../bench/lib/targets.js';
+import {
+  serverAndStoreCpuMsPerDelivered,
+  serverCpuMsPerDelivered,
+  storeCpuMsPerDelivered,
+  storeCpuNote,
+} from '../../../../scripts/loadtest/cpu-per-event.js';
 import { bestPerSize, failedRow, type SweepRow, sweepTargets } from '../../../../scripts/loadtest/sweep-report.js';
 
 const row = (accounts: number, deliveredP99: number): SweepRow => ({ ...failedRow(accounts, ''), problems: [], deliveredP99 });
@@ -30,10 +35,40 @@ describe('sweepTargets', () => {
 });
 
 describe('serverCpuMsPerDelivered', () => {
-  const samples = (...pcts: number[]) => pcts.map((serverPct, at) => ({ at, serverPct, workersPct: 0, fakePct: 0, baselinePct: 0, harnessPct: 0, machinePct: 0 }));
+  const samples = (...pcts: number[]) =>
+    pcts.map((serverPct, at) => ({ at, serverPct, storePct: null, workersPct: 0, fakePct: 0, baselinePct: 0, harnessPct: 0, machinePct: 0 }));
   it('shares the server CPU of a phase among the events it delivered', () => {
     // 40 % of a core on average for 10 s = 4,000 ms of CPU over 2,000 deliveries.
     expect(serverCpuMsPerDelivered({ cpuSamples: samples(30, 50), durationS: 10, outcomes: { sent: 2000 } })).toBe(2);
     expect(serverCpuMsPerDelivered({ cpuSamples: samples(30), durationS: 10, outcomes: {} })).toBeNaN();
+  });
+});
+
+describe('the store process’s CPU per delivered event', () => {
+  const samples = (...pcts: Array<[server: number, store: number | null]>) =>
+    pcts.map(([serverPct, storePct], at) => ({ at, serverPct, storePct, workersPct: 0, fakePct: 0, baselinePct: 0, harnessPct: 0, machinePct: 0 }));
+  const phase = (cpuSamples: ReturnType<typeof samples>) => ({ cpuSamples, durationS: 10, outcomes: { sent: 2000 } });
+
+  it('is reported apart from the server’s and added to it, a second without a store (restarting) counting 0', () => {
+    // Server 40 % → 2 ms; store (20 + 0) / 2 = 10 % → 0.5 ms; together 2.5 ms.
+    const withStore = phase(samples([30, 20], [50, null]));
+    expect(serverCpuMsPerDelivered(withStore)).toBe(2);
+    expect(storeCpuMsPerDelivered(withStore)).toBe(0.5);
+    expect(serverAndStoreCpuMsPerDelivered(withStore)).toBe(2.5);
+    expect(storeCpuNote([withStore])).toBe('server + store process 2.50 ms, store process alone 0.50 ms');
+  });
+
+  it('is not a number when the store ran inside the server, and server + store is then the server’s figure', () => {
+    const inline = phase(samples([30, null], [50, null]));
+    expect(storeCpuMsPerDelivered(inline)).toBeNaN();
+    expect(serverAndStoreCpuMsPerDelivered(inline)).toBe(2);
+    expect(storeCpuNote([inline, inline])).toBe('no store process (the store ran inside the server, whose figure includes it)');
+  });
+
+  it('goes beside the server’s target line in the sweep, which stays on the server process alone', () => {
+    const large = { ...row(100, 80), storedP99: 40, serverCpuMsPerEvent: 0.4, storeCpuNote: 'server + store process 0.60 ms, store process alone 0.20 ms' };
+    expect(formatTarget(sweepTargets([large], 200)[2] as Target)).toBe(
+      '✔ server CPU per delivered event, 100 accounts at 200 changes/s: 0.40 ms (target ≤ 0.50 ms) — server + store process 0.60 ms, store process alone 0.20 ms',
+    );
   });
 });

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ResourceSampler, storeProcessPids } from '../../../../scripts/loadtest/resource-sampler.js';
+import { StoreChild } from '../../../../src/db/embedded/store-child.js';
+import { loggerWithEvents } from '../../../support/log-events.js';
+
+// The harness finds the embedded store's process among the server's children (here: this test
+// process stands in for the server) and samples its CPU apart from the server's.
+
+const STORE_ENTRY = { path: resolve(import.meta.dirname, '../../../../dist/store.js'), execArgv: [] };
+
+let dataDir: string;
+let store: StoreChild | undefined;
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'dac-sampler-'));
+});
+afterEach(async () => {
+  await store?.stop();
+  store = undefined;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function sampledOnce(sampler: ResourceSampler) {
+  sampler.start();
+  try {
+    await vi.waitFor(() => expect(sampler.cpu.length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
+  } finally {
+    await sampler.stop();
+  }
+  return sampler.cpu[0];
+}
+
+const samplerFor = () => new ResourceSampler({ serverPid: process.pid, accountOfPid: () => undefined, currentWorkerPids: () => [], cpuIntervalMs: 50 });
+
+describe('the store process in the load harness', () => {
+  it('is told apart from the server’s other children and sampled in its own column', async () => {
+    // Another child of the "server" (as a worker would be) is not the store.
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      store = await StoreChild.start({ entry: STORE_ENTRY, config: { dataDir, socketPath: join(dataDir, 's.sock'), logLevel: 'warn' }, logger: loggerWithEvents('warn').logger });
+      expect(await storeProcessPids([process.pid])).toEqual([store.pid]);
+      const sample = await sampledOnce(samplerFor());
+      expect(sample?.storePct).toEqual(expect.any(Number));
+    } finally {
+      other.kill();
+      await once(other, 'exit');
+    }
+  });
+
+  it('reports no store (null) when the server has no store process', async () => {
+    expect(await storeProcessPids([process.pid])).toEqual([]);
+    const sample = await sampledOnce(samplerFor());
+    expect(sample?.storePct).toBeNull();
+  });
+});
