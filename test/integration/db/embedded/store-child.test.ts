@@ -1,38 +1,18 @@
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MongoClient } from 'mongodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmbeddedMongo } from '../../../../src/db/embedded/index.js';
-import { StoreChild, type StoreChildEvents, findStoreEntry } from '../../../../src/db/embedded/store-child.js';
+import { type StoreChildEvents, findStoreEntry } from '../../../../src/db/embedded/store-child.js';
 import { isRunning } from '../../../support/process-tree.js';
 import { loggerWithEvents } from '../../../support/log-events.js';
+import { useStoreChildren } from '../../../support/store-children.js';
 
 // The embedded store in a process of its own, as the server runs it: the bundled dist/store.js
 // (built by the global setup), real processes, the real driver.
 
-const STORE_ENTRY = { path: resolve(import.meta.dirname, '../../../../dist/store.js'), execArgv: [] };
-
-let dataDir: string;
-let store: StoreChild | undefined;
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'dac-store-child-'));
-});
-afterEach(async () => {
-  await store?.stop();
-  store = undefined;
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-function startStore(logger = loggerWithEvents('info').logger) {
-  return StoreChild.start({
-    entry: STORE_ENTRY,
-    config: { dataDir, socketPath: join(dataDir, 'store.sock'), logLevel: 'info' },
-    logger,
-  });
-}
+const stores = useStoreChildren();
 
 type Exit = StoreChildEvents['exit'][0];
 
@@ -43,7 +23,7 @@ describe('StoreChild', () => {
     events.on('line', (line: Record<string, unknown>) => {
       if (line.msg === 'embedded store process exited; restarting it') restarts.push(line);
     });
-    store = await startStore(logger);
+    const store = await stores.start(logger);
     const first = store.pid as number;
     expect(first).not.toBe(process.pid);
     expect(isRunning(first)).toBe(true);
@@ -85,9 +65,9 @@ describe('StoreChild', () => {
   });
 
   it('fails to start with the store’s own reason when another store holds the data directory', async () => {
-    const holder = await startEmbeddedMongo({ dataDir });
+    const holder = await startEmbeddedMongo({ dataDir: stores.dataDir });
     try {
-      await expect(startStore()).rejects.toThrow(/in use by another embedded store process/);
+      await expect(stores.start()).rejects.toThrow(/in use by another embedded store process/);
     } finally {
       await holder.stop();
     }
@@ -98,7 +78,7 @@ describe('findStoreEntry', () => {
   it('forks store.js beside the bundled server, and the TypeScript entry through tsx from source', () => {
     const dist = resolve(import.meta.dirname, '../../../../dist');
     expect(findStoreEntry(pathToFileURL(join(dist, 'server.js')).href)).toEqual({ path: join(dist, 'store.js'), execArgv: [] });
-    expect(findStoreEntry(pathToFileURL(join(dataDir, 'server.js')).href)).toBeUndefined();
+    expect(findStoreEntry(pathToFileURL(join(stores.dataDir, 'server.js')).href)).toBeUndefined();
 
     const source = findStoreEntry();
     expect(source?.path).toBe(resolve(import.meta.dirname, '../../../../src/db/embedded/store-process.ts'));

@@ -1,28 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ResourceSampler, storeProcessPids } from '../../../../scripts/loadtest/resource-sampler.js';
-import { StoreChild } from '../../../../src/db/embedded/store-child.js';
-import { loggerWithEvents } from '../../../support/log-events.js';
+import { useStoreChildren } from '../../../support/store-children.js';
 
 // The harness finds the embedded store's process among the server's children (here: this test
 // process stands in for the server) and samples its CPU apart from the server's.
 
-const STORE_ENTRY = { path: resolve(import.meta.dirname, '../../../../dist/store.js'), execArgv: [] };
-
-let dataDir: string;
-let store: StoreChild | undefined;
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'dac-sampler-'));
-});
-afterEach(async () => {
-  await store?.stop();
-  store = undefined;
-  await rm(dataDir, { recursive: true, force: true });
-});
+const stores = useStoreChildren();
 
 async function sampledOnce(sampler: ResourceSampler) {
   sampler.start();
@@ -41,7 +26,7 @@ describe('the store process in the load harness', () => {
     // Another child of the "server" (as a worker would be) is not the store.
     const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     try {
-      store = await StoreChild.start({ entry: STORE_ENTRY, config: { dataDir, socketPath: join(dataDir, 's.sock'), logLevel: 'warn' }, logger: loggerWithEvents('warn').logger });
+      const store = await stores.start();
       expect(await storeProcessPids([process.pid])).toEqual([store.pid]);
       const sample = await sampledOnce(samplerFor());
       expect(sample?.storePct).toEqual(expect.any(Number));
