@@ -16,6 +16,10 @@
  *   BENCH_WORKERS  processes per group (default 20)
  *   BENCH_ROUNDS   rounds over the groups (default 2)
  *   BENCH_SETTLE_MS  wait between "all ready" and reading memory (default 3000)
+ *   BENCH_BASELINE_REF  a commit: adds its worker (built by its own build script, forked without a
+ *                       code cache) as one more group, and the shipped worker's ratio to it — the
+ *                       worker "before": work that shortens both the cached and the uncached start of
+ *                       today's bundle (REST without Node's fetch) leaves the code-cache ratio alone.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -28,10 +32,12 @@ import { SUPERVISOR_DEFAULTS } from '../src/supervisor/constants.js';
 import { type InitMessage, message, WORKER_INTENTS } from '../src/ipc/index.js';
 import { printLoad, printTargets } from './lib/targets.js';
 import { buildWorkerBundles } from './worker-build.js';
+import { buildRevision } from '../scripts/loadtest/build-revision.js';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3_000);
+const BASELINE_REF = process.env.BENCH_BASELINE_REF || undefined;
 /** Users sharing each bot's guild; the worker watches them all. */
 const USERS_PER_GUILD = 10;
 const READY_TIMEOUT_MS = 120_000;
@@ -41,7 +47,8 @@ interface Kind {
   file: string;
   args?: string[];
   execArgv: string[];
-  role: 'worker' | 'baseline';
+  /** `before`: the worker of BENCH_BASELINE_REF, compared with the shipped one only. */
+  role: 'worker' | 'baseline' | 'before';
 }
 
 interface Sample {
@@ -244,6 +251,11 @@ function report(kinds: Kind[], results: Map<string, GroupResult[]>): void {
   }
   console.log('\ncode cache A/B, medians (means)');
   printRatio(SHIPPED, NO_CACHE);
+  const before = kinds.find((k) => k.role === 'before');
+  if (before) {
+    console.log('\nshipped worker ÷ the worker at BENCH_BASELINE_REF (no code cache), medians (means)');
+    printRatio(SHIPPED, before.name);
+  }
   printTargets([
     {
       name: `fork → ready, ${SHIPPED} ÷ ${NO_CACHE}, median`,
@@ -279,6 +291,11 @@ async function main(): Promise<void> {
     { name: BUNDLED_CLIENT, file: files.baselineBundled, execArgv: flags, role: 'baseline' },
     { name: 'minimal client, unbundled', file: files.baselineUnbundled, execArgv: flags, role: 'baseline' },
   ];
+  if (BASELINE_REF) {
+    const { commit, serverEntry } = await buildRevision(BASELINE_REF, (line) => console.error(line));
+    const file = resolve(serverEntry, '../worker.cjs');
+    kinds.push({ name: `worker at ${commit.slice(0, 7)}, no code cache`, file, execArgv: flags, role: 'before' });
+  }
   printLoad('start');
   const fake = await FakeDiscord.start();
   const results = new Map<string, GroupResult[]>(kinds.map((k) => [k.name, []]));
