@@ -31,7 +31,8 @@ export async function nodeHttpRequest(url: string, init: RequestInit): Promise<R
   };
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
     const req = (secure ? httpsRequest : httpRequest)(target, options, resolve);
-    req.once('error', reject);
+    // `on`, not `once`: a socket error after the answer must not become an unhandled 'error'.
+    req.on('error', reject);
     req.end(body ?? undefined);
   });
   return new NodeResponse(res, await readAll(res));
@@ -55,7 +56,7 @@ function readAll(res: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     res.on('data', (chunk: Buffer) => chunks.push(chunk));
     res.once('end', () => resolve(Buffer.concat(chunks)));
-    res.once('error', reject);
+    res.on('error', reject);
     res.once('aborted', () => reject(Object.assign(new Error('the connection closed before the whole answer arrived: ECONNRESET'), { code: 'ECONNRESET' })));
   });
 }

@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PRELOAD = resolve(import.meta.dirname, '../../support/fixtures/modules-at-ready.mjs');
 
 describe('worker start-up', () => {
-  it('reaches ready without loading Node’s fetch (its internal undici, http2), and its REST works after', async () => {
+  it('reaches ready without loading Node’s fetch (its internal undici, http2), with Node’s FormData back, and its REST works after', async () => {
     const bot = rig.fake.createBot({ username: 'modules-bot' });
     const friend = rig.fake.createUser({ username: 'modules-friend' });
     rig.fake.createGuild({ botIds: [bot.id], userIds: [friend.id] });
@@ -24,6 +24,8 @@ describe('worker start-up', () => {
     await worker.waitFor('ready');
 
     const loaded = readFileSync(file, 'utf8').split('\n');
+    // Node's own FormData is back once the bundle has loaded (uploads use it).
+    expect(loaded.pop()).toBe('FormData: ok');
     // The check itself works: modules the worker does need are listed.
     expect(loaded).toEqual(expect.arrayContaining(['NativeModule http', 'NativeModule child_process']));
     expect(loaded.filter((name) => /undici|http2/.test(name))).toEqual([]);
