@@ -20,9 +20,15 @@ export interface ClusterCoordinatorOptions {
   workers: LocalWorkers;
   hooks: CoordinatorHooks;
   logger: FastifyBaseLogger;
-  /** The store was started by this process: leases of other owners are left from earlier runs. */
+  /**
+   * The store was started by this process and nobody else can reach it: leases of other owners
+   * are left from earlier runs, and every desired-state change is made (and reconciled) here.
+   */
   exclusiveStore: boolean;
-  /** The owner's poll of desired state. @defaultValue 500 (changes reach the owner within 1 s) */
+  /**
+   * The owner's poll of desired state. @defaultValue 500 (changes reach the owner within 1 s).
+   * With `exclusiveStore` it runs once per renew period at most often (only this process writes).
+   */
   pollMs?: number;
   /** The accounts collection to watch for desired-state changes (change streams); absent: poll only. */
   changes?: DesiredStateFeedOptions['collection'];
@@ -126,10 +132,16 @@ export class ClusterCoordinator {
     await this.#placeRound();
     await this.#poll();
     if (this.#closed) return;
+    // A store nobody else can reach: every desired-state change is made by this process, which
+    // reconciles it at once (API → `reconcile`). The poll only catches up with what this node
+    // did not finish itself (a take after fencing, a failed reconcile): once per renew period,
+    // not a query of every account twice a second.
+    const exclusive = this.#o.exclusiveStore;
+    const pollMs = this.#o.pollMs ?? 500;
     this.#feed = new DesiredStateFeed({
-      ...(this.#o.changes && { collection: this.#o.changes }),
+      ...(this.#o.changes && !exclusive && { collection: this.#o.changes }),
       poll: () => this.#poll(),
-      pollMs: this.#o.pollMs ?? 500,
+      pollMs: exclusive ? Math.max(pollMs, timing.renewMs) : pollMs,
       safetyPollMs: this.#o.safetyPollMs ?? 5_000,
       logger: this.#log,
       now: this.#now,

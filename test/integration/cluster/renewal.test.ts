@@ -1,3 +1,4 @@
+import type { CommandStartedEvent } from 'mongodb';
 import mongoose, { type Connection, Types } from 'mongoose';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,8 @@ let models: Models;
 
 beforeAll(async () => {
   mongo = await startTestMongo();
-  conn = await mongoose.createConnection(mongo.uri).asPromise();
+  // Command events: the poll test counts the queries.
+  conn = await mongoose.createConnection(mongo.uri, { monitorCommands: true }).asPromise();
   models = createModels(conn, { activityRetentionDays: 1, metricsRetentionDays: 1 });
   await Promise.all(Object.values(models).map((m) => m.init()));
 });
@@ -132,5 +134,65 @@ describe('lease keepalive to the workers', () => {
     expect(keepaliveDue(now + 2_500, now, tight)).toBe(true);
     expect(keepaliveDue(now + 8_000, now, timing)).toBe(false);
     expect(keepaliveDue(now + 7_000, now, timing)).toBe(true);
+  });
+});
+
+describe('desired-state poll on a store only this node can reach', () => {
+  it('runs once per renew period instead of every pollMs, while a start made here is acted on at once', async () => {
+    const timing = { leaseMs: 3_000, renewMs: 300, renewDeadlineMs: 2_000 };
+    const started: string[] = [];
+    const workers: LocalWorkers = {
+      start: async (id) => started.push(id),
+      stop: async () => undefined,
+      restart: async () => undefined,
+      remove: async () => undefined,
+      get: () => undefined,
+      list: () => [],
+      close: async () => undefined,
+    };
+    const coordinator = new ClusterCoordinator({
+      config: { nodeId: 'only-node', timing, capacity: Number.POSITIVE_INFINITY },
+      leases: new LeaseRepository(models, 'only-node', timing.leaseMs),
+      registry: new NodeRegistry(models, 'only-node', { capacity: Number.POSITIVE_INFINITY, version: 'test', leaseMs: timing.leaseMs }),
+      workers,
+      hooks: { changed: async () => undefined, flush: async () => undefined, drain: async () => undefined },
+      logger: pino({ level: 'silent' }),
+      exclusiveStore: true,
+      pollMs: 30,
+    });
+    // Polls (the `$or` query of the accounts) between the 2nd and the 6th heartbeat: 4 renew periods.
+    const client = conn.getClient();
+    let heartbeats = 0;
+    let polls = 0;
+    const window = new Promise<void>((resolve) => {
+      const onCommand = (ev: CommandStartedEvent) => {
+        if (ev.commandName === 'update' && ev.command.update === 'nodes' && ++heartbeats === 6) {
+          client.off('commandStarted', onCommand);
+          resolve();
+        }
+        if (heartbeats >= 2 && ev.commandName === 'find' && ev.command.find === 'discordaccounts' && '$or' in (ev.command.filter ?? {})) polls += 1;
+      };
+      client.on('commandStarted', onCommand);
+    });
+    try {
+      await coordinator.join();
+      await window;
+      // Every 30 ms this would be about 40; once per 300 ms period, at most one per period (+1 at the edge).
+      expect(polls).toBeLessThanOrEqual(5);
+
+      const doc = await models.DiscordAccount.create({
+        ownerId: new Types.ObjectId(),
+        label: 'started here',
+        token: { ciphertext: Buffer.alloc(1), iv: Buffer.alloc(1), tag: Buffer.alloc(1), keyId: 'k' },
+        tokenHint: 'abcd',
+        desiredState: 'running',
+      });
+      const accountId = doc._id.toHexString();
+      await coordinator.reconcile(accountId, { startRequested: true });
+      expect(coordinator.holds(accountId)).toBe(true);
+      expect(started).toContain(accountId);
+    } finally {
+      await coordinator.close();
+    }
   });
 });
