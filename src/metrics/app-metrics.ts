@@ -24,9 +24,13 @@ export class AppMetrics {
   readonly ipcRoundTrip: Histogram<'type'>;
   readonly dbCommand: Histogram<'command' | 'outcome'>;
 
-  constructor(sources: MetricSources) {
+  /**
+   * @param options.processMetrics prom-client's process metrics (CPU, memory, event-loop lag, GC):
+   * they keep an event-loop delay monitor and a GC observer running, so only when scraped.
+   */
+  constructor(sources: MetricSources, options: { processMetrics: boolean } = { processMetrics: true }) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'dac_' });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'dac_' });
     new Gauge({
       name: 'dac_workers',
       help: 'Account workers on this node, by state',

@@ -25,19 +25,22 @@ const PING_EVERY_MS = 15_000;
  * Prometheus metrics (prom-client): fed by the supervisor, the activity service, the pipeline
  * and the MongoDB driver's command events. `GET /metrics` serves them to a scraper holding
  * METRICS_TOKEN. Without METRICS_TOKEN nobody can read them: the route does not exist, and
- * nothing feeds them (no listeners, no worker pings, and the database plugin leaves the
- * driver's command monitoring off) — that work would be CPU spent for nobody.
+ * nothing feeds them (no listeners, no worker pings, no process metrics, and the database
+ * plugin leaves the driver's command monitoring off) — that work would be CPU spent for nobody.
  */
 export default fp(
   async function metrics(app: FastifyInstance) {
     const { supervisor, activity, pipeline, db, config } = app;
-    const m = new AppMetrics({
-      workersByState: () => supervisor.countsByState(),
-      liveStreams: () => app.liveEvents.openStreams(),
-    });
+    const token = config.METRICS_TOKEN;
+    const m = new AppMetrics(
+      {
+        workersByState: () => supervisor.countsByState(),
+        liveStreams: () => app.liveEvents.openStreams(),
+      },
+      { processMetrics: token !== undefined },
+    );
 
     app.decorate('metrics', m);
-    const token = config.METRICS_TOKEN;
     if (!token) return;
 
     // A restart shows as a snapshot whose restart count grew; its cause is the error that ended

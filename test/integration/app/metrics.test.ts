@@ -115,6 +115,9 @@ describe('GET /metrics', () => {
         return seen;
       };
       expect(await commands(bare.app)).toEqual([]);
+      // Nor do prom-client's process metrics run (an event-loop delay monitor, a GC observer).
+      expect(bare.app.metrics.registry.getSingleMetric('dac_nodejs_eventloop_lag_seconds')).toBeUndefined();
+      expect(t.app.metrics.registry.getSingleMetric('dac_nodejs_eventloop_lag_seconds')).toBeDefined();
       expect(await commands(t.app)).toContain('aggregate');
     } finally {
       await bare.close();
