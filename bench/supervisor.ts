@@ -21,7 +21,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { PROJECT_ROOT, SUPERVISOR_DEFAULTS } from '../src/supervisor/constants.js';
-import { ChildOp, type InitMessage, message, parseChildMessage, WORKER_INTENTS } from '../src/ipc/index.js';
+import { ChildOp, type InitMessage, message, parseChildMessage, unbatch, WORKER_INTENTS } from '../src/ipc/index.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
 import { printLoad, printTargets, type Target } from './lib/targets.js';
 import type { SupervisorOptions, WorkerSnapshot } from '../src/supervisor/types.js';
@@ -277,8 +277,8 @@ async function forkAllAtOnce(apiUrl: string, bots: Bot[]): Promise<MassStart> {
     child.stderr?.resume();
     let isReady = false;
     child.on('message', (raw) => {
-      const parsed = parseChildMessage(raw);
-      if (!isReady && parsed.ok && parsed.message.type === ChildOp.Ready) {
+      const parsed = unbatch(raw).map(parseChildMessage);
+      if (!isReady && parsed.some((p) => p.ok && p.message.type === ChildOp.Ready)) {
         isReady = true;
         ready();
       }

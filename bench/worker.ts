@@ -29,7 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { FakeDiscord } from '../fake-discord/index.js';
 import { SUPERVISOR_DEFAULTS } from '../src/supervisor/constants.js';
-import { type InitMessage, message, WORKER_INTENTS } from '../src/ipc/index.js';
+import { type InitMessage, message, unbatch, WORKER_INTENTS } from '../src/ipc/index.js';
 import { printLoad, printTargets } from './lib/targets.js';
 import { buildWorkerBundles } from './worker-build.js';
 import { buildRevision } from '../scripts/loadtest/build-revision.js';
@@ -77,8 +77,9 @@ async function readMemory(pid: number): Promise<Omit<Sample, 'startMs'>> {
 function waitForReady(child: ChildProcess): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error('a process was not ready in time')), READY_TIMEOUT_MS);
-    child.on('message', (msg: { type?: unknown }) => {
-      if (msg.type !== 'ready') return;
+    child.on('message', (raw: unknown) => {
+      // A worker's messages of one turn come as one batch (src/ipc/batch.ts).
+      if (!unbatch(raw).some((msg) => (msg as { type?: unknown } | null)?.type === 'ready')) return;
       clearTimeout(timer);
       resolvePromise();
     });

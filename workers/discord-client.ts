@@ -29,7 +29,11 @@ const ipc = openIpcChannel(process, log, {
 worker = new AccountWorker({
   ipc,
   log,
-  exit: (code) => process.exit(code),
+  exit: (code) => {
+    // Messages sent in this turn (a last state, a fatal) are written before the process ends.
+    ipc.flush();
+    process.exit(code);
+  },
   started: signalStarted,
 });
 

@@ -16,3 +16,4 @@ export * from './child-messages.js';
 export * from './parse-result.js';
 export * from './parse-parent.js';
 export * from './parse-child.js';
+export * from './batch.js';

@@ -5,6 +5,7 @@ import { relayLines, scrubSecrets } from './log-relay.js';
 import { PendingRequests } from './pending-requests.js';
 import { lowerPriority } from './worker-priority.js';
 import { type ChildMessage, type ParentMessage, parseChildMessage } from '../ipc/index.js';
+import { BatchedSender, unbatch } from '../ipc/batch.js';
 
 export interface WorkerExit {
   code: number | null;
@@ -50,6 +51,8 @@ export class WorkerHandle {
   readonly exited: Promise<WorkerExit>;
   readonly #timers = new Map<HandleTimer, NodeJS.Timeout>();
   readonly #logger: Logger;
+  /** What is sent to the child in one turn goes out as one write (src/ipc/batch.ts). */
+  readonly #sender: BatchedSender;
   #exit: WorkerExit | undefined;
   #heardFrom = false;
   #messageCount = 0;
@@ -61,6 +64,7 @@ export class WorkerHandle {
     this.accountId = options.accountId;
     this.child = child;
     this.#logger = options.logger;
+    this.#sender = new BatchedSender((payload, done) => child.send(payload as object, done));
     this.heardFrom = new Promise((resolve) => {
       this.#resolveHeard = resolve;
     });
@@ -92,7 +96,10 @@ export class WorkerHandle {
       // A failed spawn emits 'error' and maybe never 'exit'.
       if (child.pid === undefined) finish({ code: null, signal: null });
     });
-    child.on('message', (raw: unknown) => this.#receive(raw, options));
+    // What the child sent in one turn arrives as one batch: each entry is parsed on its own.
+    child.on('message', (raw: unknown) => {
+      for (const entry of unbatch(raw)) this.#receive(entry, options);
+    });
 
     const relay = { logger: this.#logger, secrets: options.secrets, maxLineChars: options.maxLogLineChars };
     if (child.stdout) relayLines(child.stdout, { ...relay, fallbackLevel: 'info' });
@@ -130,7 +137,10 @@ export class WorkerHandle {
     return this.#exit !== undefined;
   }
 
-  /** Writes one message to the child; rejects when the channel is closed. */
+  /**
+   * Writes one message to the child at the end of this turn, with the others sent in it; rejects
+   * when the channel is closed.
+   */
   send(message: ParentMessage): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.hasExited || !this.child.connected) {
@@ -138,7 +148,7 @@ export class WorkerHandle {
         return;
       }
       try {
-        this.child.send(message, (err) => (err ? reject(this.#sendError(message.type, err)) : resolve()));
+        this.#sender.send(message, (err) => (err ? reject(this.#sendError(message.type, err)) : resolve()));
       } catch (err) {
         reject(this.#sendError(message.type, err));
       }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChildMessage, ParentMessage } from '../../src/ipc/index.js';
+import { BatchedSender, unbatch } from '../../src/ipc/batch.js';
 import { ParentOp, PROTOCOL_VERSION } from '../../src/ipc/ops.js';
 import { parseParentMessage } from '../../src/ipc/parse-parent.js';
 
@@ -7,6 +8,8 @@ import { parseParentMessage } from '../../src/ipc/parse-parent.js';
 export interface IpcChannel {
   /** Sends a message; resolves once it was handed to the OS, or dropped because the parent is gone. */
   send(msg: ChildMessage): Promise<void>;
+  /** Writes what was sent in this turn now (before `process.exit`, which would drop it). */
+  flush(): void;
 }
 
 export interface IpcHandlers {
@@ -22,7 +25,7 @@ export function openIpcChannel(proc: NodeJS.Process, log: Logger, handlers: IpcH
   const sendRaw = proc.send?.bind(proc);
   if (!sendRaw) throw new Error('The worker must be started by fork() with an IPC channel');
 
-  proc.on('message', (raw: unknown) => {
+  const receive = (raw: unknown): void => {
     const parsed = parseParentMessage(raw);
     if (parsed.ok) return handlers.message(parsed.message);
     // Only the envelope and the reason are logged: an `init` carries the token.
@@ -31,18 +34,26 @@ export function openIpcChannel(proc: NodeJS.Process, log: Logger, handlers: IpcH
       return handlers.initVersionMismatch(envelope.v);
     }
     log.warn({ envelope, reason }, 'dropped a malformed or unknown IPC message');
-  });
+  };
+  // What the server sent in one turn arrives as one batch: each entry is parsed on its own.
+  proc.on('message', (raw: unknown) => unbatch(raw).forEach(receive));
   proc.once('disconnect', handlers.disconnect);
 
+  // Presence changes of one gateway read, a delivery's answer and a heartbeat: one write a turn.
+  const sender = new BatchedSender((payload, done) => {
+    if (!proc.connected) return done(null);
+    sendRaw(payload, undefined, {}, done);
+  });
   return {
     send(msg) {
       if (!proc.connected) return Promise.resolve();
       return new Promise((resolve) => {
-        sendRaw(msg, undefined, {}, (error) => {
+        sender.send(msg, (error) => {
           if (error) log.warn({ err: error, type: msg.type }, 'could not send an IPC message');
           resolve();
         });
       });
     },
+    flush: () => sender.flush(),
   };
 }

@@ -51,6 +51,21 @@ describe('account worker lifecycle', () => {
     expect(worker.child.exitCode).toBeNull();
   });
 
+  it('writes the messages of one turn as one batch, and handles each entry of a batch it reads', async () => {
+    const { worker } = rig.track(await startReadyScenario(rig.fake));
+    // `ready` and the `ready` state (with what the READY dispatch brought) are sent in one turn.
+    expect(worker.batches.find((types) => types.includes('ready'))).toEqual(expect.arrayContaining(['ready', 'state']));
+    worker.send({
+      v: 1,
+      type: 'batch',
+      messages: [{ v: 1, type: 'ping', requestId: 51 }, { v: 1, type: 'deliver', requestId: 'bad' }, { v: 1, type: 'ping', requestId: 52 }],
+    });
+    await worker.waitFor('pong', (m) => m.requestId === 52);
+    expect(worker.all('pong').map((m) => m.requestId)).toEqual([51, 52]);
+    expect(worker.batches.at(-1)).toEqual(['pong', 'pong']);
+    expect(worker.output.match(/dropped a malformed or unknown IPC message/g)).toHaveLength(1);
+  });
+
   it('exits 0 promptly when asked to shut down', async () => {
     const { worker } = rig.track(await startReadyScenario(rig.fake));
     worker.send({ v: 1, type: 'shutdown', reason: 'test' });

@@ -7,6 +7,7 @@ import {
   type InitMessage,
   message,
   parseChildMessage,
+  unbatch,
   WORKER_INTENTS,
 } from '../../../src/ipc/index.js';
 
@@ -39,6 +40,8 @@ export interface ExitInfo {
 export class WorkerProcess {
   readonly child: ChildProcess;
   readonly messages: ChildMessage[] = [];
+  /** The types in each batch the worker wrote (several messages of one turn in one write). */
+  readonly batches: string[][] = [];
   output = '';
   readonly exited: Promise<ExitInfo>;
   #waiters = new Set<() => void>();
@@ -52,9 +55,13 @@ export class WorkerProcess {
     });
     this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code, signal }));
     this.child.on('message', (raw) => {
-      const parsed = parseChildMessage(raw);
-      if (!parsed.ok) throw new Error(`worker sent a malformed message (${parsed.reason}): ${JSON.stringify(raw)}`);
-      this.messages.push(parsed.message);
+      const entries = unbatch(raw);
+      if (entries[0] !== raw) this.batches.push(entries.map((e) => String((e as { type?: unknown }).type)));
+      for (const entry of entries) {
+        const parsed = parseChildMessage(entry);
+        if (!parsed.ok) throw new Error(`worker sent a malformed message (${parsed.reason}): ${JSON.stringify(entry)}`);
+        this.messages.push(parsed.message);
+      }
       this.#wake();
     });
     const collect = (chunk: Buffer) => {
