@@ -53,9 +53,14 @@ export class BatchedSender {
     this.#write = write;
   }
 
-  send(message: unknown, done: (error: Error | null) => void): void {
-    if (this.#queue.length === 0) setImmediate(() => this.flush());
+  /**
+   * Queues a message for the end of the turn; with `now`, writes it at once, together with what
+   * is queued before it (a message whose effect must not wait: order is kept either way).
+   */
+  send(message: unknown, done: (error: Error | null) => void, now = false): void {
+    if (this.#queue.length === 0 && !now) setImmediate(() => this.flush());
     this.#queue.push({ message, done });
+    if (now) this.flush();
   }
 
   /** Writes what is queued now (also called at the end of the turn). */

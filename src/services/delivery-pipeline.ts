@@ -67,6 +67,7 @@ interface RetryableError {
 }
 
 const DAY_MS = 86_400_000;
+const DEBUG_LEVELS = new Set(['debug', 'trace']);
 
 /** `CODE: message` for ContentHistory's `reason`. */
 function failureReason(err: unknown): string {
@@ -205,7 +206,9 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   /** `endTurn`: the friend's next event may start (called once this one's send is settled). */
   async #process(activity: StoredActivity | ReceivedActivity, endTurn: () => void, test?: TestRun): Promise<DeliveryOutcome | undefined> {
     const { accountId, event, friend } = activity;
-    const log = this.#opts.logger.child({ accountId, discordUserId: friend.discordUserId });
+    // Made only when a line is written: a child logger per event was a measurable share of the
+    // hot path (pino copies and redacts its bindings), and most events log nothing at info.
+    const log = (): FastifyBaseLogger => this.#opts.logger.child({ accountId, discordUserId: friend.discordUserId });
     const base = { accountId, discordUserId: friend.discordUserId, kind: event.kind, ...(test ? { test: true } : {}) };
     // Whether the event's write went through; events handed over already stored need no wait.
     const stored = () => ('stored' in activity ? activity.stored : Promise.resolve(true));
@@ -222,7 +225,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       const decision = test?.ignoreCaps ? ({ match: true } as const) : evaluate(event, rule, counters, new Date(now));
       if (!decision.match) {
         if (!(await stored())) return undefined;
-        log.debug({ kind: event.kind, reason: decision.reason }, 'no delivery');
+        if (this.#debugOn()) log().debug({ kind: event.kind, reason: decision.reason }, 'no delivery');
         const until = rejectionUntil(decision.reason, rule, counters, day);
         return { ...base, status: 'no-match', reason: decision.reason, ...(until === undefined ? {} : { until }) };
       }
@@ -238,7 +241,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       if (isSkip(picked)) {
         reservation.ledger.release(reservation.id);
         await this.#record(activity, { status: 'skipped', reason: picked.skipped });
-        log.info({ reason: picked.skipped }, 'delivery skipped');
+        log().info({ reason: picked.skipped }, 'delivery skipped');
         return { ...base, status: 'skipped', reason: picked.skipped };
       }
       const sent = await this.#send(activity, account, picked, reservation.id, log, endTurn);
@@ -252,7 +255,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
         reservation?.ledger.release(reservation.id);
         return undefined;
       }
-      log.error({ err }, 'delivery pipeline failed');
+      log().error({ err }, 'delivery pipeline failed');
       const reason = failureReason(err);
       await this.#record(activity, { status: 'failed', reason }).catch(() => {});
       return { ...base, status: 'failed', reason };
@@ -264,7 +267,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     account: AccountContext,
     item: ContentItem,
     reservation: number,
-    log: FastifyBaseLogger,
+    log: () => FastifyBaseLogger,
     endTurn: () => void,
   ): Promise<Pick<DeliveryOutcome, 'status' | 'reason' | 'itemId' | 'messageId' | 'latencyMs'>> {
     const recipientId = activity.friend.discordUserId;
@@ -281,14 +284,14 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       await this.#record(activity, { status: 'sent', item, discordMessageId: sent.messageId, latencyMs });
       // Debug: every delivery is already a ContentHistory row, a `delivery` live event and a
       // metric; an info line each would cost a log write per delivery (the largest single cost).
-      log.debug({ itemId: item.id, messageId: sent.messageId, latencyMs }, 'content delivered');
+      if (this.#debugOn()) log().debug({ itemId: item.id, messageId: sent.messageId, latencyMs }, 'content delivered');
       return { status: 'sent', itemId: item.id, messageId: sent.messageId, latencyMs };
     } catch (err) {
       account.ledger.release(reservation);
       endTurn();
       const text = failureReason(err);
       await this.#record(activity, { status: 'failed', item, reason: text });
-      log.warn({ err, itemId: item.id }, 'delivery failed');
+      log().warn({ err, itemId: item.id }, 'delivery failed');
       return { status: 'failed', itemId: item.id, reason: text };
     }
   }
@@ -340,6 +343,11 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     return written.then((ok) => {
       if (!ok) notRecorded();
     });
+  }
+
+  /** Whether debug lines are written (checked before making a child logger for one). */
+  #debugOn(): boolean {
+    return DEBUG_LEVELS.has(this.#opts.logger.level);
   }
 
   #account(accountId: string): Promise<AccountContext | null> {

@@ -4,7 +4,7 @@ import { SupervisorError } from './errors.js';
 import { relayLines, scrubSecrets } from './log-relay.js';
 import { PendingRequests } from './pending-requests.js';
 import { lowerPriority } from './worker-priority.js';
-import { type ChildMessage, type ParentMessage, parseChildMessage } from '../ipc/index.js';
+import { type ChildMessage, ParentOp, type ParentMessage, parseChildMessage } from '../ipc/index.js';
 import { BatchedSender, unbatch } from '../ipc/batch.js';
 
 export interface WorkerExit {
@@ -138,8 +138,8 @@ export class WorkerHandle {
   }
 
   /**
-   * Writes one message to the child at the end of this turn, with the others sent in it; rejects
-   * when the channel is closed.
+   * Writes one message to the child (a `deliver` at the end of this turn, with the others sent in
+   * it); rejects when the channel is closed.
    */
   send(message: ParentMessage): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -148,7 +148,10 @@ export class WorkerHandle {
         return;
       }
       try {
-        this.#sender.send(message, (err) => (err ? reject(this.#sendError(message.type, err)) : resolve()));
+        // Deliveries come in bursts and are gathered to the end of the turn; anything else (a friend
+        // list, a lease, a shutdown) is written at once, as its caller may count on it being sent.
+        const now = message.type !== ParentOp.Deliver;
+        this.#sender.send(message, (err) => (err ? reject(this.#sendError(message.type, err)) : resolve()), now);
       } catch (err) {
         reject(this.#sendError(message.type, err));
       }

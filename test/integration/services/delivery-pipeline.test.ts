@@ -1,6 +1,8 @@
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import { Types } from 'mongoose';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentService, createProviderRegistry } from '../../../src/services/content/index.js';
 import { type Deliver, DeliveryPipeline, type DeliveryPipelineOptions, type DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
@@ -462,5 +464,50 @@ describe('DeliveryPipeline: retries', () => {
     expect(flakyTimes).toHaveLength(3);
     expect(flakyTimes[1]! - flakyTimes[0]!).toBeGreaterThanOrEqual(19);
     expect(flakyTimes[2]! - flakyTimes[1]!).toBeGreaterThanOrEqual(39);
+  });
+});
+
+describe('DeliveryPipeline: logging per event', () => {
+  it('makes a child logger only for an event that writes a line, and that line names the account and friend', async () => {
+    const accountId = await accountWithItems(['a', 'b', 'c', 'd']);
+    const friend = friendEntry();
+    const lines: Array<Record<string, unknown>> = [];
+    const root = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+          done();
+        },
+      }),
+    );
+    let children = 0;
+    const logger = new Proxy(root, {
+      get(target, key, receiver) {
+        if (key !== 'child') return Reflect.get(target, key, receiver) as unknown;
+        return (...args: Parameters<typeof root.child>) => {
+          children++;
+          return target.child(...args);
+        };
+      },
+    });
+    let calls = 0;
+    const p = newPipeline({
+      logger,
+      deliver: async () => {
+        calls++;
+        if (calls === 4) throw new SupervisorError('DELIVERY_FAILED', 'Cannot send messages to this user', { retryable: false });
+        return ok(calls);
+      },
+    });
+    p.pipeline.handle((['activity:start', 'activity:end', 'status', 'activity:start'] as const).map((kind) => activityOf(accountId, friend, kind)));
+    await p.outcomesReach(4);
+    await p.close();
+    expect(p.outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent', 'failed']);
+    // Three deliveries log nothing at info; the failure logs one warning, with its bindings.
+    expect(children).toBe(1);
+    expect(lines.filter((l) => l.msg === 'delivery failed')).toEqual([
+      expect.objectContaining({ accountId, discordUserId: friend.discordUserId, level: 40 }),
+    ]);
   });
 });

@@ -44,6 +44,17 @@ describe('BatchedSender', () => {
     expect(writes).toHaveLength(1);
   });
 
+  it('writes a message sent with `now` at once, after what was queued before it', async () => {
+    const { sender, writes } = recordingSender();
+    sender.send({ n: 1 }, () => {});
+    sender.send({ n: 2 }, () => {}, true);
+    expect(writes).toEqual([{ v: PROTOCOL_VERSION, type: BATCH_TYPE, messages: [{ n: 1 }, { n: 2 }] }]);
+    sender.send({ n: 3 }, () => {}, true);
+    expect(writes.at(-1)).toEqual({ n: 3 });
+    await nextTurn();
+    expect(writes).toHaveLength(2);
+  });
+
   it('gives every message of a failed write the error, including a write that throws', async () => {
     const failed = recordingSender(new Error('channel closed'));
     failed.send({ n: 1 });
