@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type {
   ActivityEvent,
   ActivityMessage,
@@ -143,5 +143,6 @@ export function applyEvent(before: FriendPresence | undefined, event: ActivityEv
 export function activityEventId(accountId: string, sessionId: string, seq: number, event: ActivityEvent): string {
   const { discordUserId, kind, activity } = event;
   const parts = [accountId, sessionId, seq, discordUserId, kind, activity?.type ?? '', activity?.name ?? ''];
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
+  // One-shot `hash()`: the same digest as createHash().update().digest(), at about half the cost per event.
+  return hash('sha256', parts.join('\u0000'), 'hex').slice(0, 24);
 }

@@ -65,6 +65,12 @@ describe('SessionKeeper', () => {
     expect(activityEventId('acc', 'session-b', 5, event('online', 'online'))).not.toBe(first?.id);
   });
 
+  it('gives a change the same id in every version (a replay after an upgrade must match what is stored)', () => {
+    const change = { discordUserId: '123', kind: 'activity:start', status: 'online', at: 1, activity: { type: 'playing', name: 'Chess' } } as const;
+    // sha256 of the parts joined by NUL, first 24 hex digits.
+    expect(activityEventId('acc', 'sess', 5, change)).toBe('cfb0312e3e4b437fa3f650e9');
+  });
+
   it('forgets an account', () => {
     const { keeper } = keeperAt();
     keeper.forget('acc');
