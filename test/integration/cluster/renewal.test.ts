@@ -31,28 +31,38 @@ afterAll(async () => {
   await mongo.stop();
 });
 
+/** A running account (a stand-in token): its id. */
+async function runningAccount(label: string, lease?: { owner: string; expiresAt: Date; epoch: number }): Promise<string> {
+  const doc = await models.DiscordAccount.create({
+    ownerId: new Types.ObjectId(),
+    label,
+    token: { ciphertext: Buffer.alloc(1), iv: Buffer.alloc(1), tag: Buffer.alloc(1), keyId: 'k' },
+    tokenHint: 'abcd',
+    desiredState: 'running',
+    ...(lease && { lease }),
+  });
+  return doc._id.toHexString();
+}
+
+/** The node's workers, as the coordinator sees them, with the given `start`. */
+function workersStarting(start: LocalWorkers['start']): LocalWorkers {
+  return {
+    start,
+    stop: async () => undefined,
+    restart: async () => undefined,
+    remove: async () => undefined,
+    get: () => undefined,
+    list: () => [],
+    close: async () => undefined,
+  };
+}
+
 describe('lease renewal', () => {
   it('goes on every period while placement waits on a worker that never finishes starting', async () => {
-    const doc = await models.DiscordAccount.create({
-      ownerId: new Types.ObjectId(),
-      label: 'slow start',
-      token: { ciphertext: Buffer.alloc(1), iv: Buffer.alloc(1), tag: Buffer.alloc(1), keyId: 'k' },
-      tokenHint: 'abcd',
-      desiredState: 'running',
-      // Left by a node that died: placement (not the desired-state poll) takes such a lease over.
-      lease: { owner: 'dead-node', expiresAt: new Date(Date.now() - 60_000), epoch: 1 },
-    });
-    const accountId = doc._id.toHexString();
-    // The node's workers, as the coordinator sees them: this start never finishes.
-    const workers: LocalWorkers = {
-      start: () => new Promise(() => undefined),
-      stop: async () => undefined,
-      restart: async () => undefined,
-      remove: async () => undefined,
-      get: () => undefined,
-      list: () => [],
-      close: async () => undefined,
-    };
+    // Left by a node that died: placement (not the desired-state poll) takes such a lease over.
+    const accountId = await runningAccount('slow start', { owner: 'dead-node', expiresAt: new Date(Date.now() - 60_000), epoch: 1 });
+    // This start never finishes.
+    const workers = workersStarting(() => new Promise(() => undefined));
     let renewals = 0;
     let enough: () => void = () => undefined;
     const renewedEnough = new Promise<void>((resolve) => (enough = resolve));
@@ -89,14 +99,7 @@ describe('lease keepalive to the workers', () => {
   const timing = { renewMs: 2_000, renewDeadlineMs: 10_000 };
 
   it('tells a worker after every other renewal, never letting what it was told run short', async () => {
-    const doc = await models.DiscordAccount.create({
-      ownerId: new Types.ObjectId(),
-      label: 'keepalive',
-      token: { ciphertext: Buffer.alloc(1), iv: Buffer.alloc(1), tag: Buffer.alloc(1), keyId: 'k' },
-      tokenHint: 'abcd',
-      desiredState: 'running',
-    });
-    const accountId = doc._id.toHexString();
+    const accountId = await runningAccount('keepalive');
     let clock = Date.now();
     const leases = new LeaseRepository(models, 'keepalive-node', 15_000);
     const told: Array<number | undefined> = [];
@@ -141,15 +144,7 @@ describe('desired-state poll on a store only this node can reach', () => {
   it('runs once per renew period instead of every pollMs, while a start made here is acted on at once', async () => {
     const timing = { leaseMs: 3_000, renewMs: 300, renewDeadlineMs: 2_000 };
     const started: string[] = [];
-    const workers: LocalWorkers = {
-      start: async (id) => started.push(id),
-      stop: async () => undefined,
-      restart: async () => undefined,
-      remove: async () => undefined,
-      get: () => undefined,
-      list: () => [],
-      close: async () => undefined,
-    };
+    const workers = workersStarting(async (id) => started.push(id));
     const coordinator = new ClusterCoordinator({
       config: { nodeId: 'only-node', timing, capacity: Number.POSITIVE_INFINITY },
       leases: new LeaseRepository(models, 'only-node', timing.leaseMs),
@@ -180,14 +175,7 @@ describe('desired-state poll on a store only this node can reach', () => {
       // Every 30 ms this would be about 40; once per 300 ms period, at most one per period (+1 at the edge).
       expect(polls).toBeLessThanOrEqual(5);
 
-      const doc = await models.DiscordAccount.create({
-        ownerId: new Types.ObjectId(),
-        label: 'started here',
-        token: { ciphertext: Buffer.alloc(1), iv: Buffer.alloc(1), tag: Buffer.alloc(1), keyId: 'k' },
-        tokenHint: 'abcd',
-        desiredState: 'running',
-      });
-      const accountId = doc._id.toHexString();
+      const accountId = await runningAccount('started here');
       await coordinator.reconcile(accountId, { startRequested: true });
       expect(coordinator.holds(accountId)).toBe(true);
       expect(started).toContain(accountId);
