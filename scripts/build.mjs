@@ -5,8 +5,11 @@ import { build } from 'esbuild';
 // The worker's options live in JSON, shared with bench/worker-build.ts so the benchmark measures
 // the worker exactly as shipped: CommonJS; the optional native accelerators that discord.js and
 // ws probe for with require() left external; and, for the worker only, the undici package
-// swapped for Node's built-in fetch (workers/lib/undici-builtin.ts). The plugin keeps TypeBox out
-// of the worker: it generates the IPC message check at build time.
+// swapped for Node's built-in fetch (workers/lib/undici-builtin.cts); and, for the worker only,
+// whitespace and comments dropped (names kept): a quarter of discord.js's bundled source is JSDoc,
+// some of it non-ASCII, which made V8 hold the whole source as a two-byte string in every worker
+// (docs/performance.md, "Worker bundle without whitespace and comments"). The plugin keeps
+// TypeBox out of the worker: it generates the IPC message check at build time.
 import workerBundle from '../workers/bundle-options.json' with { type: 'json' };
 import { ipcValidatorPlugin } from './lib/ipc-validator-plugin.mjs';
 import { buildWeb } from './build-web.mjs';

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -100,7 +101,9 @@ export function runBundle(bundlePath: string): BundleRun {
   const stored = readIfPresent(cacheFile);
   const cachedData = stored && decodeCache(key, stored);
 
-  const script = new Script(Module.wrap(source.toString('utf8')), {
+  // An ASCII bundle (the worker's is) decodes as Latin-1 in a fraction of UTF-8's time, same string.
+  const text = isAscii(source) ? source.toString('latin1') : source.toString('utf8');
+  const script = new Script(Module.wrap(text), {
     filename: bundlePath,
     ...(cachedData && { cachedData }),
     // `import()` in the bundle (optional native add-ons) behaves as in a module Node loaded.

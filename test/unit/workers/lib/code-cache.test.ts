@@ -85,4 +85,11 @@ describe('V8 code cache of a bundle', () => {
     expect(runtimeKey(['--single-threaded'])).not.toBe(runtimeKey([]));
     expect(runtimeKey(['--single-threaded'])).toMatch(new RegExp(`^${process.version.replaceAll('.', '\\.')}-`));
   });
+
+  it('runs a bundle with non-ASCII text as UTF-8, and an ASCII one the same way it reads', () => {
+    writeFileSync(bundle, `module.exports = { text: 'café 🤖', length: 'café 🤖'.length };\n`);
+    expect(runBundle(bundle).exports).toEqual({ text: 'café 🤖', length: 7 });
+    writeFileSync(bundle, `module.exports = { text: 'caf\\u00e9', ascii: true };\n`);
+    expect(runBundle(bundle).exports).toEqual({ text: 'café', ascii: true });
+  });
 });
