@@ -38,6 +38,8 @@ export const EnvSchema = Type.Object({
    * the server's own process (one process fewer).
    */
   EMBEDDED_STORE: Type.Union([Type.Literal('process'), Type.Literal('inline')], { default: 'process' }),
+  /** Nice steps below the server the embedded store's process runs at (0 = same priority). */
+  EMBEDDED_STORE_NICENESS: Type.Integer({ default: 0, minimum: 0, maximum: 19 }),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   JWT_EXPIRES_IN: Type.String({ default: '12h' }),
   /** Comma-separated base64 32-byte keys, newest first. Older keys still decrypt. */

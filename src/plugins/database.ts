@@ -55,6 +55,7 @@ export default fp(
         dataDir,
         ...transport,
         logLevel: LOG_LEVEL,
+        niceness: app.config.EMBEDDED_STORE_NICENESS,
         logger: app.log.child({ component: 'embedded-store' }) as never,
       });
       uri = `${embedded.uri}/${EMBEDDED_DB_NAME}`;

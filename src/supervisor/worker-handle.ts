@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { SupervisorError } from './errors.js';
 import { relayLines, scrubSecrets } from './log-relay.js';
 import { PendingRequests } from './pending-requests.js';
-import { lowerPriority } from './worker-priority.js';
+import { lowerPriority } from '../utils/process-priority.js';
 import { type ChildMessage, ParentOp, type ParentMessage, parseChildMessage } from '../ipc/index.js';
 import { BatchedSender, unbatch } from '../ipc/batch.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { afterEach, beforeEach } from 'vitest';
-import { StoreChild } from '../../src/db/embedded/store-child.js';
+import { StoreChild, type StoreChildOptions } from '../../src/db/embedded/store-child.js';
 import { loggerWithEvents } from './log-events.js';
 
 /** The store process as the built server forks it (the global setup builds dist/). */
@@ -13,7 +13,7 @@ export const BUNDLED_STORE_ENTRY = { path: resolve(import.meta.dirname, '../../d
  * Embedded store processes for the calling file's tests: each test gets a fresh data directory;
  * every store started through `start()` is stopped, and the directory removed, after the test.
  */
-export function useStoreChildren(): { readonly dataDir: string; start(logger?: Logger): Promise<StoreChild> } {
+export function useStoreChildren(): { readonly dataDir: string; start(logger?: Logger, options?: Pick<StoreChildOptions, 'niceness'>): Promise<StoreChild> } {
   let dataDir: string | undefined;
   const started: StoreChild[] = [];
   beforeEach(async () => {
@@ -31,8 +31,9 @@ export function useStoreChildren(): { readonly dataDir: string; start(logger?: L
     get dataDir() {
       return dir();
     },
-    async start(logger = loggerWithEvents('warn').logger) {
+    async start(logger = loggerWithEvents('warn').logger, options = {}) {
       const store = await StoreChild.start({
+        ...options,
         entry: BUNDLED_STORE_ENTRY,
         config: { dataDir: dir(), socketPath: join(dir(), 'store.sock'), logLevel: 'info' },
         logger,

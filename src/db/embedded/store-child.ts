@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { relayLines } from '../../supervisor/log-relay.js';
 import { exponentialDelay } from '../../utils/backoff.js';
+import { lowerPriority } from '../../utils/process-priority.js';
 import { type StoreProcessConfig, parseStoreChildMessage } from './store-messages.js';
 
 /** The file the server forks for its store, and the node flags it needs. */
@@ -50,6 +51,8 @@ export const STORE_CHILD_DEFAULTS = {
   /** After `stop`, SIGKILL if the child has not exited within this. */
   stopTimeoutMs: 10_000,
   maxLogLineChars: 16_384,
+  /** Nice steps below the server the store runs at (0 = the server's priority; docs/performance.md). */
+  niceness: 0,
 };
 
 export interface StoreChildOptions extends Partial<typeof STORE_CHILD_DEFAULTS> {
@@ -132,6 +135,10 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
+    const { niceness } = this.#options;
+    if (niceness > 0 && child.pid !== undefined && lowerPriority(child.pid, niceness) === undefined) {
+      this.#logger.warn({ niceness }, 'embedded store priority not lowered');
+    }
     this.#child = child;
     const pid = child.pid ?? 0;
     const logger = this.#logger.child({ storePid: pid });

@@ -21,6 +21,7 @@ function env(overrides: Partial<Env> = {}): Env {
     LOG_LEVEL: 'info',
     DATA_DIR: dir,
     EMBEDDED_STORE: 'process',
+    EMBEDDED_STORE_NICENESS: 0,
     JWT_EXPIRES_IN: '12h',
     BODY_LIMIT_BYTES: 65536,
     HTTP_REQUEST_TIMEOUT_MS: 30_000,

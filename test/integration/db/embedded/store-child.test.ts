@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { constants, getPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MongoClient } from 'mongodb';
@@ -17,6 +18,15 @@ const stores = useStoreChildren();
 type Exit = StoreChildEvents['exit'][0];
 
 describe('StoreChild', () => {
+  it('runs the store the given nice steps below the server, and at its priority by default', async () => {
+    const mine = getPriority();
+    const plain = await stores.start();
+    expect(getPriority(plain.pid as number)).toBe(mine);
+    await plain.stop();
+    const lowered = await stores.start(undefined, { niceness: 3 });
+    expect(getPriority(lowered.pid as number)).toBe(Math.min(constants.priority.PRIORITY_LOW, mine + 3));
+  });
+
   it('serves the driver from its own process, comes back after SIGKILL with the data intact (backing off), and stops for good', async () => {
     const { logger, events } = loggerWithEvents('info');
     const restarts: Array<Record<string, unknown>> = [];
