@@ -52,7 +52,12 @@ export interface DeliveryPipelineOptions {
 
 interface AccountContext {
   target: (recipientId: string) => DeliveryTarget;
-  defaultRules: RuleOverride | null;
+  /**
+   * A friend's rule over the account's defaults, resolved once per friend entry (the friend
+   * directory hands out the same entry until the friend changes; settings changes drop this
+   * context): resolving copies the default rule, which cost a `structuredClone` per event.
+   */
+  ruleFor: (friend: FriendEntry) => Rule;
   ledger: DeliveryLedger;
   /** What each friend was sent within the no-repeat window. */
   recent: RecentItems;
@@ -216,7 +221,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     try {
       const account = await this.#account(accountId);
       if (!account) return undefined;
-      const resolved: Rule = resolveRule(account.defaultRules, friend.rules);
+      const resolved = account.ruleFor(friend);
       // A test matches whatever the triggers say: one empty trigger matches every event.
       const rule: Rule = test ? { ...resolved, enabled: true, triggers: [{}] } : resolved;
       const now = this.#now();
@@ -368,12 +373,18 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     ).lean();
     const ledger = new DeliveryLedger(sent.map((s) => ({ discordUserId: s.discordUserId, at: s.at.getTime() })));
     const { deliveryMode, channelId } = settings;
+    const defaultRules: RuleOverride | null = settings.defaultRules ?? null;
+    const rules = new WeakMap<FriendEntry, Rule>();
     return {
       target: (recipientId) =>
         deliveryMode === 'channel' && channelId
           ? { mode: 'channel', recipientId, channelId }
           : { mode: 'dm', recipientId },
-      defaultRules: settings.defaultRules ?? null,
+      ruleFor: (friend) => {
+        let rule = rules.get(friend);
+        if (rule === undefined) rules.set(friend, (rule = resolveRule(defaultRules, friend.rules)));
+        return rule;
+      },
       ledger,
       recent: new RecentItems({
         model: this.#opts.models.ContentHistory,

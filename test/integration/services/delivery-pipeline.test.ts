@@ -511,3 +511,29 @@ describe('DeliveryPipeline: logging per event', () => {
     ]);
   });
 });
+
+describe('DeliveryPipeline: resolved rules follow changes', () => {
+  it("applies a friend's changed rules (a new friend entry) and the account's changed defaults after invalidate", async () => {
+    const accountId = await accountWithItems(['a', 'b', 'c', 'd']);
+    const friend = friendEntry();
+    let sends = 0;
+    const p = newPipeline({
+      deliver: async () => ok(++sends),
+    });
+    const handleAndWait = async (entry: FriendEntry, n: number) => {
+      p.pipeline.handle([activityOf(accountId, entry)]);
+      return (await p.outcomesReach(n))[n - 1];
+    };
+    expect(await handleAndWait(friend, 1)).toMatchObject({ status: 'sent' });
+    expect(await handleAndWait(friend, 2)).toMatchObject({ status: 'sent' });
+    // The directory hands out a new entry when the friend changes: its own rules now say no.
+    const changed: FriendEntry = { ...friend, rules: { enabled: false } };
+    expect(await handleAndWait(changed, 3)).toMatchObject({ status: 'no-match' });
+    // The account's defaults change (settings reloaded after invalidate): the unchanged friend follows them.
+    await t.app.db.models.DiscordAccount.updateOne({ _id: accountId }, { $set: { 'settings.defaultRules.enabled': false } });
+    p.pipeline.invalidate(accountId);
+    expect(await handleAndWait(friend, 4)).toMatchObject({ status: 'no-match' });
+    await p.close();
+    expect(sends).toBe(2);
+  });
+});
