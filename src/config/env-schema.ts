@@ -73,7 +73,7 @@ export const EnvSchema = Type.Object({
   /** How many workers may be starting at once; 0 → 2 × CPU cores. */
   WORKER_SPAWN_CONCURRENCY: Type.Integer({ default: 0, minimum: 0 }),
   /** Nice steps below the server each worker runs at (0 = same priority). */
-  WORKER_NICENESS: Type.Integer({ default: 5, minimum: 0, maximum: 19 }),
+  WORKER_NICENESS: Type.Integer({ default: 0, minimum: 0, maximum: 19 }),
   /** Sample server and worker figures into SystemMetrics this often. */
   METRICS_INTERVAL_MS: Type.Integer({ default: 5000, minimum: 100 }),
   /** Bearer token a Prometheus scraper sends to GET /metrics; absent → no /metrics route. */

@@ -41,7 +41,7 @@ export const SUPERVISOR_DEFAULTS = {
    * dozens of them runnable, the server (which every event passes through) is not queued behind
    * them for a CPU (docs/performance.md, "stored p99").
    */
-  niceness: 5,
+  niceness: 0,
   /**
    * A message to every worker (lease keepalive, metrics ping) is written this many workers per
    * event-loop turn: one IPC write costs ≈ 0.1–0.2 ms, so 100 at once stalled the server's loop

@@ -46,7 +46,7 @@ export interface SupervisorOptions {
   /**
    * Nice steps below the server each child runs at (`os.setPriority`), so that the server gets a
    * CPU first when many children are runnable at once; 0 = the server's own priority.
-   * @defaultValue `SUPERVISOR_DEFAULTS.niceness` (5)
+   * @defaultValue `SUPERVISOR_DEFAULTS.niceness` (0)
    */
   niceness?: number;
   /** Interval the children are told to send heartbeats at. @defaultValue `WORKER_SETTINGS_DEFAULTS.heartbeatIntervalMs` (2000) */

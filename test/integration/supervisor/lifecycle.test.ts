@@ -13,15 +13,15 @@ describe('Supervisor lifecycle', () => {
     expect(isAlive(snapshot.pid ?? -1)).toBe(true);
   });
 
-  it('runs each worker the configured nice steps below the server (default 5; 0 = same priority)', async () => {
+  it('runs each worker the configured nice steps below the server (default 0 = same priority)', async () => {
     const mine = getPriority();
     const below = (by: number) => Math.min(constants.priority.PRIORITY_LOW, mine + by);
     const { supervisor } = fixtureSupervisor();
     await supervisor.start('a1');
-    expect(getPriority((await stateOf(supervisor, 'a1', 'ready')).pid ?? -1)).toBe(below(5));
-    const same = fixtureSupervisor({}, { niceness: 0 }).supervisor;
-    await same.start('a2');
-    expect(getPriority((await stateOf(same, 'a2', 'ready')).pid ?? -1)).toBe(mine);
+    expect(getPriority((await stateOf(supervisor, 'a1', 'ready')).pid ?? -1)).toBe(mine);
+    const five = fixtureSupervisor({}, { niceness: 5 }).supervisor;
+    await five.start('a2');
+    expect(getPriority((await stateOf(five, 'a2', 'ready')).pid ?? -1)).toBe(below(5));
     const lower = fixtureSupervisor({}, { niceness: 12 }).supervisor;
     await lower.start('a3');
     expect(getPriority((await stateOf(lower, 'a3', 'ready')).pid ?? -1)).toBe(below(12));
