@@ -5,8 +5,9 @@
  * app is ready, reports with timestamps taken on the server's clock:
  *
  * - `r`: every activity event the supervisor received from a worker (the `activity` event);
- * - `s`: every ActivityHistory batch once `insertMany` is acknowledged (wrapping the model's
- *   static method, which ActivityService calls through the same model object);
+ * - `s`: every ActivityHistory batch once its insert is acknowledged (wrapping the model's
+ *   `insertPlain`, or `insertMany` in builds without it, which ActivityService calls through the
+ *   same model object);
  * - `o`: every content-pipeline outcome (the pipeline's `outcome` event);
  * - `w`: every worker state or gateway-state change, with its pid (the supervisor's `state`);
  * - `resume`: whether a replacement worker resumed its predecessor's gateway session or Discord
@@ -33,10 +34,15 @@ interface ActivityEventLike {
 interface EmitterLike {
   on(event: string, listener: (...args: never[]) => void): unknown;
 }
+type Insert = (...args: unknown[]) => Promise<unknown>;
+interface InsertingModel {
+  insertMany: Insert;
+  insertPlain?: Insert;
+}
 interface AppLike {
   supervisor?: EmitterLike;
   pipeline?: EmitterLike;
-  db?: { models?: { ActivityHistory?: { insertMany: (...args: unknown[]) => Promise<unknown> } } };
+  db?: { models?: { ActivityHistory?: InsertingModel } };
   server?: { address(): unknown };
   addHook(name: string, hook: (this: AppLike) => Promise<void>): unknown;
 }
@@ -94,9 +100,11 @@ function attach(app: AppLike): void {
   app.pipeline.on('outcome', ((o: { accountId: string; discordUserId: string; kind: string; status: string; messageId?: string; latencyMs?: number; reason?: string }) => {
     outcomes.push([o.accountId, o.discordUserId, o.kind, o.status, o.messageId ?? null, o.latencyMs ?? null, Date.now(), o.reason ?? null]);
   }));
-  const insertMany = model.insertMany;
-  model.insertMany = async function probedInsertMany(this: unknown, ...args: unknown[]) {
-    const result = await insertMany.apply(this, args);
+  // Older builds (A/B against a BENCH_REF) insert through mongoose's insertMany.
+  const method = model.insertPlain !== undefined ? 'insertPlain' : 'insertMany';
+  const insert = model[method] as Insert;
+  model[method] = async function probedInsert(this: unknown, ...args: unknown[]) {
+    const result = await insert.apply(this, args);
     const storedAt = Date.now();
     const docs = Array.isArray(args[0]) ? (args[0] as Array<Record<string, unknown>>) : [];
     emit({

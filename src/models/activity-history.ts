@@ -1,5 +1,6 @@
 import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 import { ACTIVITY_KINDS } from '../domain/activity.js';
+import { withInsertPlain } from './insert-plain.js';
 
 const activityHistorySchema = new Schema(
   {
@@ -25,5 +26,5 @@ export type ActivityHistory = InferSchemaType<typeof activityHistorySchema>;
 export function activityHistoryModel(conn: Connection, retentionDays: number) {
   const schema = activityHistorySchema.clone();
   schema.index({ at: 1 }, { expireAfterSeconds: retentionDays * 86_400 });
-  return conn.model('ActivityHistory', schema, 'activityhistories');
+  return withInsertPlain(conn.model('ActivityHistory', schema, 'activityhistories'));
 }

@@ -1,4 +1,5 @@
 import { type Connection, type InferSchemaType, Schema } from 'mongoose';
+import { withInsertPlain } from './insert-plain.js';
 
 export const DELIVERY_STATUSES = ['sent', 'failed', 'skipped'] as const;
 
@@ -29,5 +30,5 @@ contentHistorySchema.index({ accountId: 1, at: -1, _id: -1 });
 export type ContentHistory = InferSchemaType<typeof contentHistorySchema>;
 
 export function contentHistoryModel(conn: Connection) {
-  return conn.model('ContentHistory', contentHistorySchema, 'contenthistories');
+  return withInsertPlain(conn.model('ContentHistory', contentHistorySchema, 'contenthistories'));
 }

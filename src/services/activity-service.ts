@@ -79,7 +79,7 @@ function isTransient(err: unknown): boolean {
  * Activity events → ActivityHistory by group commit: when no write is running, the events that
  * arrived in this turn of the event loop are written at once; while one runs, new events gather
  * and go together in the next write, right after it. So a lone event waits for no timer, and a
- * burst costs one insertMany per round trip, never one per event. A failed write keeps its
+ * burst costs one insert command per round trip, never one per event. A failed write keeps its
  * events and retries; `flush()` on shutdown stores every event the server received. Each event
  * goes to `onReceived` as soon as its friend is known, with a promise of its write's outcome.
  */
@@ -201,7 +201,7 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
   async #insert(docs: Array<Record<string, unknown>>, duplicates: Set<number>): Promise<Set<number>> {
     const refused = new Set<number>();
     try {
-      await this.#opts.models.ActivityHistory.insertMany(docs, { ordered: false, lean: true });
+      await this.#opts.models.ActivityHistory.insertPlain(docs);
       return refused;
     } catch (err) {
       if (isTransient(err)) throw err;

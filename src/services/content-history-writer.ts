@@ -25,7 +25,7 @@ export interface ContentHistoryWriterOptions {
 
 /**
  * ContentHistory rows by group commit: rows arriving while a write runs (or within `gatherMs` of
- * the first) go together in the next write. One insertMany of plain rows per round trip instead
+ * the first) go together in the next write. One `insert` command of plain rows (`insertPlain`) per round trip instead
  * of a mongoose document and an insert per delivery. `write()` resolves once its row is stored
  * (true) or dropped by `keep` (false), and rejects when the database refused it.
  */
@@ -58,10 +58,7 @@ export class ContentHistoryWriter {
     if (batch.length === 0) return;
     try {
       // Rows are built from validated values: no mongoose document, casting or validation.
-      await this.#model.insertMany(
-        batch.map((w) => w.row),
-        { ordered: false, lean: true },
-      );
+      await this.#model.insertPlain(batch.map((w) => w.row));
       for (const w of batch) w.resolve(true);
     } catch (err) {
       const refused = new Map((writeErrorsOf(err) ?? []).map((e) => [e.index, e] as const));
