@@ -20,6 +20,14 @@ export const CONTENT_DEFAULTS = {
   maxResponseBytes: 1024 * 1024,
   /** Most items one gimme request asks for (the public gimme API's own limit). */
   gimmeMaxCount: 50,
+  /**
+   * Posts a gimme provider asks for per request at least: a refill takes what it needs and the
+   * rest waits for the next refills (see `gimmeReserveMaxAgeMs`), so a busy account makes one
+   * request where it made several. The buffer, the served shelf and no-repeat are unchanged.
+   */
+  gimmeFetchCount: 50,
+  /** Posts kept from an earlier gimme request older than this are dropped, not served. */
+  gimmeReserveMaxAgeMs: 10 * 60_000,
   /** Most files a directory provider lists. */
   directoryMaxFiles: 5_000,
   /** How far back "sent recently" looks, for the caller's `isRecent` (one week). */

@@ -23,6 +23,23 @@ export interface GimmeHttpProviderOptions {
   maxResponseBytes?: number;
   /** Fetch from loopback, link-local and private addresses too. @defaultValue false */
   allowPrivateHosts?: boolean;
+  /**
+   * Posts asked for per request at least (up to the API's limit); what a call did not need is
+   * kept for the next calls for the same subreddit, for `reserveMaxAgeMs`. 1: exactly what is
+   * asked for, nothing kept.
+   * @defaultValue 1
+   */
+  fetchCount?: number;
+  /** @defaultValue CONTENT_DEFAULTS.gimmeReserveMaxAgeMs */
+  reserveMaxAgeMs?: number;
+  /** @defaultValue Date.now */
+  now?: () => number;
+}
+
+/** Posts a request brought beyond what its call needed, for the next calls. */
+interface Reserve {
+  items: ContentItem[];
+  fetchedAt: number;
 }
 
 /**
@@ -36,6 +53,11 @@ export class GimmeHttpProvider implements ContentProvider {
   readonly #timeoutMs: number;
   readonly #maxBytes: number;
   readonly #allowPrivateHosts: boolean;
+  readonly #fetchCount: number;
+  readonly #reserveMaxAgeMs: number;
+  readonly #now: () => number;
+  /** Per subreddit ('' for the API's own mix). */
+  readonly #reserves = new Map<string, Reserve>();
   #next = 0;
 
   constructor(options: GimmeHttpProviderOptions) {
@@ -45,18 +67,50 @@ export class GimmeHttpProvider implements ContentProvider {
     this.#timeoutMs = options.timeoutMs ?? CONTENT_DEFAULTS.providerTimeoutMs;
     this.#maxBytes = options.maxResponseBytes ?? CONTENT_DEFAULTS.maxResponseBytes;
     this.#allowPrivateHosts = options.allowPrivateHosts ?? false;
+    this.#fetchCount = options.fetchCount ?? 1;
+    this.#reserveMaxAgeMs = options.reserveMaxAgeMs ?? CONTENT_DEFAULTS.gimmeReserveMaxAgeMs;
+    this.#now = options.now ?? Date.now;
   }
 
   /** The URL of the next request; subreddits are taken in turn. */
   nextUrl(count: number): string {
+    return this.#urlFor(this.#nextSubreddit(), count);
+  }
+
+  /**
+   * `count` posts (fewer if the API has fewer) of the next subreddit in turn: from what earlier
+   * requests for it brought beyond their need when that is enough and fresh, else from a request
+   * for at least `fetchCount` posts, whose surplus is kept.
+   */
+  async fetch({ count, signal }: FetchOptions): Promise<ContentItem[]> {
+    const subreddit = this.#nextSubreddit();
+    const want = Math.max(1, Math.floor(count));
+    const key = subreddit ?? '';
+    const reserve = this.#reserves.get(key);
+    if (reserve !== undefined && this.#now() - reserve.fetchedAt > this.#reserveMaxAgeMs) this.#reserves.delete(key);
+    const kept = this.#reserves.get(key)?.items ?? [];
+    if (kept.length >= want) return kept.splice(0, want);
+    const fetched = await this.#request(this.#urlFor(subreddit, Math.max(want - kept.length, this.#fetchCount)), signal);
+    // Whatever was kept goes first: it is older.
+    const items = [...(this.#reserves.get(key)?.items ?? []), ...fetched];
+    const taken = items.splice(0, want);
+    if (items.length > 0) this.#reserves.set(key, { items, fetchedAt: this.#now() });
+    else this.#reserves.delete(key);
+    return taken;
+  }
+
+  #nextSubreddit(): string | undefined {
+    if (this.#subreddits.length === 0) return undefined;
+    return this.#subreddits[this.#next++ % this.#subreddits.length] as string;
+  }
+
+  #urlFor(subreddit: string | undefined, count: number): string {
     const n = Math.max(1, Math.min(CONTENT_DEFAULTS.gimmeMaxCount, Math.floor(count)));
-    if (this.#subreddits.length === 0) return `${this.#baseUrl}/gimme/${n}`;
-    const subreddit = this.#subreddits[this.#next++ % this.#subreddits.length] as string;
+    if (subreddit === undefined) return `${this.#baseUrl}/gimme/${n}`;
     return `${this.#baseUrl}/gimme/${encodeURIComponent(subreddit)}/${n}`;
   }
 
-  async fetch({ count, signal }: FetchOptions): Promise<ContentItem[]> {
-    const url = this.nextUrl(count);
+  async #request(url: string, signal: AbortSignal): Promise<ContentItem[]> {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const both = AbortSignal.any([signal, timeout]);
     try {

@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { ProviderConfig, ProviderKind } from './content-config-schema.js';
+import { CONTENT_DEFAULTS } from './defaults.js';
 import { GimmeHttpProvider } from './gimme-http-provider.js';
 import { LocalDirectoryProvider } from './local-directory-provider.js';
 import type { ContentProvider } from './provider.js';
@@ -75,6 +76,7 @@ export function createProviderRegistry(options: DefaultRegistryOptions = {}): Pr
         subreddits: c.subreddits,
         timeoutMs: ctx.timeoutMs,
         allowPrivateHosts: options.allowPrivateHosts ?? false,
+        fetchCount: CONTENT_DEFAULTS.gimmeFetchCount,
       });
     })
     .register('directory', (c, ctx) => {

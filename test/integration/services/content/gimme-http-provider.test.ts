@@ -45,6 +45,25 @@ describe('GimmeHttpProvider against the fixture server', () => {
     expect(fixture.requests.slice(before)).toEqual(['/gimme/a/2', '/gimme/b/2', '/gimme/a/2']);
   });
 
+  it('with fetchCount, asks for more posts per request and serves the surplus to the next calls for the same subreddit, never twice', async () => {
+    let now = 1_000;
+    const provider = new GimmeHttpProvider({ allowPrivateHosts: true, baseUrl: fixture.url, subreddits: ['a', 'b'], fetchCount: 5, reserveMaxAgeMs: 60_000, now: () => now });
+    const before = fixture.requests.length;
+    const got: string[][] = [];
+    for (let i = 0; i < 6; i++) got.push((await provider.fetch({ count: 2, signal: signal() })).map((item) => item.id));
+    // a: 5 fetched → 2, 2, then 1 left < 2 → a new request (its 1 goes first); b alike.
+    expect(fixture.requests.slice(before)).toEqual(['/gimme/a/5', '/gimme/b/5', '/gimme/a/5', '/gimme/b/5']);
+    expect(got.every((ids) => ids.length === 2)).toBe(true);
+    const a = got.filter((_, i) => i % 2 === 0).flat();
+    expect(new Set(a).size).toBe(6);
+    expect(got.flat().every((id, i) => (Math.floor(i / 2) % 2 === 0 ? a.includes(id) : !a.includes(id)))).toBe(true);
+    // A surplus older than reserveMaxAgeMs is dropped: a fresh request.
+    now += 60_001;
+    const stale = fixture.requests.length;
+    await provider.fetch({ count: 1, signal: signal() });
+    expect(fixture.requests.slice(stale)).toEqual(['/gimme/a/5']);
+  });
+
   it('reports an HTTP error status', async () => {
     fixture.setMode('fail');
     const provider = new GimmeHttpProvider({ allowPrivateHosts: true, baseUrl: fixture.url, subreddits: [] });
