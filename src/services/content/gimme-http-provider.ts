@@ -101,7 +101,7 @@ export class GimmeHttpProvider implements ContentProvider {
 
   #nextSubreddit(): string | undefined {
     if (this.#subreddits.length === 0) return undefined;
-    return this.#subreddits[this.#next++ % this.#subreddits.length] as string;
+    return this.#subreddits[this.#next++ % this.#subreddits.length];
   }
 
   #urlFor(subreddit: string | undefined, count: number): string {
