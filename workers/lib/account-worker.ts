@@ -124,11 +124,18 @@ export class AccountWorker {
   #keepLease(validForMs: number): void {
     clearTimeout(this.#leaseTimer);
     if (this.#phase === 'exiting') return;
-    this.#leaseTimer = setTimeout(() => {
-      if (!this.#beginExit()) return;
-      this.#log.warn({ validForMs }, 'lease keepalive expired: closing the Discord connection (fencing)');
-      void this.#destroyClient().then(() => this.#exit(WORKER_EXIT_CODES.ok));
+    const timer = setTimeout(() => {
+      // A process paused or starved past the deadline runs its due timers before it reads what
+      // the server sent meanwhile: a newer keepalive, or the shutdown that hands the session over
+      // (fencing first would end that session, and the next owner would identify). Read the
+      // channel first — I/O is polled before immediates run — then decide.
+      setImmediate(() => {
+        if (this.#leaseTimer !== timer || !this.#beginExit()) return;
+        this.#log.warn({ validForMs }, 'lease keepalive expired: closing the Discord connection (fencing)');
+        void this.#destroyClient().then(() => this.#exit(WORKER_EXIT_CODES.ok));
+      });
     }, Math.max(0, validForMs));
+    this.#leaseTimer = timer;
   }
 
   /** Reports a fatal error, closes the gateway and exits with the fatal exit code. */
