@@ -123,6 +123,7 @@ export class ResourceSampler {
     | undefined;
   #foundStores: number[] | undefined;
   #sampling: Promise<unknown> = Promise.resolve();
+  #cpuSampling = false;
 
   constructor(opts: ResourceSamplerOptions) {
     this.#opts = {
@@ -179,18 +180,31 @@ export class ResourceSampler {
 
   /** CPU % of the server, its store and all workers since the previous sample. */
   async #sampleCpu(): Promise<void> {
+    // One at a time, each against the sample before it: on a busy machine the /proc reads can
+    // outlast the interval, and an overlapping sample took deltas over a longer span than the
+    // seconds it divided by (560 %, 680,000 % of a core in one second).
+    if (this.#cpuSampling) return;
+    this.#cpuSampling = true;
+    try {
+      await this.#sampleCpuNow();
+    } finally {
+      this.#cpuSampling = false;
+    }
+  }
+
+  async #sampleCpuNow(): Promise<void> {
     const at = Date.now();
-    const servers = await cpuOf(this.#serverPids(), this.#last?.servers, true);
+    const last = this.#last;
+    const servers = await cpuOf(this.#serverPids(), last?.servers, true);
     const storePids = await this.#storePids();
-    const stores = await cpuOf(storePids, this.#last?.stores);
+    const stores = await cpuOf(storePids, last?.stores);
     const fake = this.#opts.fakePid > 0 ? ((await cpuSecondsOf(this.#opts.fakePid)) ?? 0) : 0;
     const baseline = this.#opts.baselinePid > 0 ? ((await cpuSecondsOf(this.#opts.baselinePid)) ?? 0) : 0;
     const { user, system } = process.cpuUsage();
     const harness = (user + system) / 1e6;
     const machine = (await machineCpuSeconds()).busy;
     // A process started since the last sample counts from zero; one that died drops out.
-    const workers = await cpuOf(await this.#opts.currentWorkerPids(), this.#last?.workers);
-    const last = this.#last;
+    const workers = await cpuOf(await this.#opts.currentWorkerPids(), last?.workers);
     this.#last = { at, servers: servers.now, stores: stores.now, fake, baseline, harness, machine, workers: workers.now };
     if (!last) return;
     const seconds = Math.max((at - last.at) / 1000, 0.001);

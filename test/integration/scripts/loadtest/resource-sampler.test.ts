@@ -42,3 +42,32 @@ describe('the store process in the load harness', () => {
     expect(sample?.storePct).toBeNull();
   });
 });
+
+describe('CPU samples', () => {
+  it('count each CPU second once when samples take longer than the interval', async () => {
+    // A busy process, sampled every millisecond: each sample's /proc reads outlast the interval.
+    const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    try {
+      const sampler = new ResourceSampler({ serverPid: busy.pid as number, accountOfPid: () => undefined, currentWorkerPids: () => [], cpuIntervalMs: 1 });
+      sampler.start();
+      await vi.waitFor(() => expect(sampler.cpu.length).toBeGreaterThan(30), { timeout: 20_000, interval: 20 });
+      await sampler.stop();
+      const [first, ...rest] = sampler.cpu;
+      let cpuSeconds = 0;
+      let previous = first?.at as number;
+      for (const s of rest) {
+        cpuSeconds += (s.serverPct / 100) * ((s.at - previous) / 1000);
+        previous = s.at;
+      }
+      const wallSeconds = (previous - (first?.at as number)) / 1000;
+      // One thread spinning: about one CPU second per second. The margin covers /proc's clock
+      // ticks and reads that lag their sample's timestamp; counting overlapping samples twice
+      // gave 60× the wall time.
+      expect(cpuSeconds).toBeLessThanOrEqual(wallSeconds * 1.5 + 0.25);
+      expect(cpuSeconds).toBeGreaterThan(0);
+    } finally {
+      busy.kill();
+      await once(busy, 'exit');
+    }
+  });
+});
