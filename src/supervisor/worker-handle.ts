@@ -240,6 +240,10 @@ export class WorkerHandle {
   }
 
   #sendError(op: string, cause?: unknown): SupervisorError {
+    // A write that finds the channel gone means the worker has exited (or is exiting) before
+    // answering — the same outcome, whether the write or the exit is noticed first (deliveries
+    // are written at the end of the turn, so a worker killed in that turn fails the write).
+    if (CHANNEL_GONE.has((cause as { code?: unknown } | undefined)?.code as string)) return this.#exitedError(op);
     return new SupervisorError('IPC_SEND_FAILED', `could not send ${op} to the worker`, {
       accountId: this.accountId,
       op,
@@ -248,6 +252,9 @@ export class WorkerHandle {
     });
   }
 }
+
+/** Write errors that mean the worker's end of the channel is gone. */
+const CHANNEL_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
 
 /** A short, token-free rendering of a dropped message for the log. */
 function preview(raw: unknown, secrets: readonly string[]): string {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/lib/free-port.js';
+import { freeConsecutivePorts } from '../../scripts/lib/free-port.js';
 import { descendants, isRunning } from '../support/process-tree.js';
 
 // `npm run cluster -- --nodes 2` end to end: the script, the store process and two server nodes
@@ -34,7 +34,8 @@ async function json(url: string, init: { method?: string; token?: string; body?:
 
 describe('npm run cluster', () => {
   it('starts a store and two nodes on one database, prints their URLs, and stops everything on SIGINT', async () => {
-    const port = await freePort();
+    // Two nodes on consecutive ports: both must be free (see freeConsecutivePorts).
+    const port = await freeConsecutivePorts(2);
     const cluster = execa(
       process.execPath,
       ['--import', 'tsx', 'scripts/cluster.ts', '--nodes', '2', '--port', String(port), '--data-dir', dataDir, '--skip-build'],
