@@ -125,7 +125,7 @@ function applyStatement(
       variables: statement.variables,
     });
     if (outcome.modified) {
-      collection.replace(record, outcome.doc);
+      collection.replace(record, outcome.doc, outcome.bytes);
       modified++;
     }
     after ??= outcome.modified ? outcome.doc : record.doc;

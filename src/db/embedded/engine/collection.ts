@@ -86,10 +86,10 @@ export class Collection {
     return record;
   }
 
-  /** Replaces a document by a new version with the same `_id`. */
-  replace(previous: StoredRecord, doc: Doc): StoredRecord {
+  /** Replaces a document by a new version with the same `_id` (`encoded`: `doc` encoded already). */
+  replace(previous: StoredRecord, doc: Doc, encoded?: Buffer): StoredRecord {
     const record = makeRecord(previous.idKey, doc);
-    const bytes = this.#checkWritable(record, previous);
+    const bytes = this.#checkWritable(record, previous, encoded);
     const entries = this.#checkUnique(record);
     for (const index of this.indexes.values()) index.remove(previous.idKey, index.entriesFor(previous.doc, previous.view));
     this.records.set(record.idKey, record);
@@ -112,14 +112,23 @@ export class Collection {
   }
 
   /**
+   * The documents an equality (or `$in` of plain values) on `_id` picks: exactly those whose `_id`
+   * equals one of the values, as the `_id` index keys equal values alike. Undefined when the
+   * filter has no such condition on `_id`.
+   */
+  idCandidates(filter: Doc): StoredRecord[] | undefined {
+    if (!('_id' in filter)) return undefined;
+    const keys = equalityKeys(filter._id);
+    return keys ? this.#recordsOf(keys) : undefined;
+  }
+
+  /**
    * The documents an indexed equality in the filter narrows the search to, or undefined when no
    * index applies and the caller must scan.
    */
   candidates(filter: Doc): StoredRecord[] | undefined {
-    if ('_id' in filter) {
-      const keys = equalityKeys(filter._id);
-      if (keys) return this.#recordsOf(keys);
-    }
+    const byId = this.idCandidates(filter);
+    if (byId) return byId;
     let best: Set<string> | undefined;
     for (const index of this.indexes.values()) {
       const ids = index.lookup(filter);
@@ -177,8 +186,8 @@ export class Collection {
   }
 
   /** Size and validator checks of a new document, or of the new version of `previous`. */
-  #checkWritable(record: StoredRecord, previous: StoredRecord | undefined): Buffer {
-    const bytes = encodeDocument(record.doc);
+  #checkWritable(record: StoredRecord, previous: StoredRecord | undefined, encoded?: Buffer): Buffer {
+    const bytes = encoded ?? encodeDocument(record.doc);
     const max = EMBEDDED_MONGO_DEFAULTS.maxBsonObjectSize;
     if (bytes.length > max) {
       throw new CommandError(

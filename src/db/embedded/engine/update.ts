@@ -58,6 +58,8 @@ export interface UpdateOptions {
 export interface UpdateOutcome {
   doc: Doc;
   modified: boolean;
+  /** `doc` encoded, when finding out whether it changed took its encoding already. */
+  bytes?: Buffer;
 }
 
 export function isReplacement(update: UpdateSpec): update is Doc {
@@ -122,8 +124,12 @@ export function applyUpdate(original: Doc, update: UpdateSpec, options: UpdateOp
   if (!options.inserting && keyOf(doc._id) !== keyOf(original._id)) {
     throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
   }
-  const modified = options.inserting || !encodeDocument(original).equals(encodeDocument(doc));
-  return { doc: withIdFirst(doc), modified };
+  if (options.inserting) return { doc: withIdFirst(doc), modified: true };
+  const bytes = encodeDocument(doc);
+  const modified = !encodeDocument(original).equals(bytes);
+  const stored = withIdFirst(doc);
+  // The new version's encoding is what the collection stores: handed on, unless `_id` moved.
+  return stored === doc ? { doc, modified, bytes } : { doc: stored, modified };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Binary, type Collection, DBRef, type Document, MongoServerError, ObjectId } from 'mongodb';
+import { Binary, type Collection, DBRef, type Document, Double, Long, MongoServerError, ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../support/mongo-client.js';
 
@@ -76,5 +76,36 @@ describe('`$`-prefixed top-level query keys', () => {
     }
     const negated = await collection('blobs').find({ $not: { b: 1 } } as never).toArray().catch((caught: unknown) => caught);
     expect(negated).toMatchObject({ code: 2, message: 'unknown top level operator: $not. If you are trying to negate an entire expression, use $nor.' });
+  });
+});
+
+describe('_id equality and $in beside other conditions', () => {
+  it('matches the _id values by BSON equality and still applies the rest of the filter', async () => {
+    const things = collection('idlookup');
+    await things.insertMany([
+      { _id: 1, tag: 'a' },
+      { _id: 2, tag: 'b' },
+      { _id: 3, tag: 'a' },
+      { _id: 'x', tag: 'a' },
+      { _id: 5, tag: 'a' },
+    ] as never[]);
+    // 2.0 and NumberLong(3) equal the stored 2 and 3; 4 is absent; the tag leaves out 2.
+    const filter = { _id: { $in: [1, new Double(2), Long.fromNumber(3), 4, 'x'] }, tag: 'a' };
+    expect(await ids(things.find(filter as never).sort({ _id: 1 }))).toEqual([1, 3, 'x']);
+    expect(await ids(things.find({ _id: 3, tag: 'b' } as never))).toEqual([]);
+    expect(await ids(things.find({ _id: { $in: [/^x/] }, tag: 'a' } as never))).toEqual(['x']);
+  });
+
+  it('updates exactly the listed documents the rest of the filter matches, as a lease renewal does', async () => {
+    const leases = collection('idleases');
+    const all = Array.from({ length: 30 }, (_, i) => ({ _id: new ObjectId(), owner: i % 3 === 0 ? 'other' : 'me', expiresAt: 0 }));
+    await leases.insertMany(all);
+    const listed = all.slice(0, 20).map((doc) => doc._id);
+    const result = await leases.updateMany({ _id: { $in: listed }, owner: 'me' }, { $set: { expiresAt: 1 } });
+    const expected = all.slice(0, 20).filter((doc) => doc.owner === 'me').map((doc) => String(doc._id));
+    expect(result.matchedCount).toBe(expected.length);
+    expect(result.modifiedCount).toBe(expected.length);
+    const renewed = (await leases.find({ expiresAt: 1 }).toArray()).map((doc) => String(doc._id));
+    expect(renewed.sort()).toEqual(expected.sort());
   });
 });

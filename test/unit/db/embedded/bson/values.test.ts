@@ -1,6 +1,6 @@
-import { Decimal128, Double, Int32, Long, ObjectId } from 'bson';
+import { calculateObjectSize, Decimal128, Double, Int32, Long, ObjectId, serializeWithBufferAndIndex } from 'bson';
 import { describe, expect, it } from 'vitest';
-import { formatDocument, keyOf, toStored, toView, valuesAtPath } from '../../../../../src/db/embedded/bson/values.js';
+import { encodeDocument, formatDocument, keyOf, toStored, toView, valuesAtPath } from '../../../../../src/db/embedded/bson/values.js';
 
 describe('toStored', () => {
   it('turns int32 into a plain number', () => {
@@ -91,5 +91,23 @@ describe('formatDocument', () => {
     expect(formatDocument({ _id: id, email: 'a@x.io', n: 1, at: new Date(5), none: null })).toBe(
       `{ _id: ObjectId('65f000000000000000000001'), email: "a@x.io", n: 1, at: new Date(5), none: null }`,
     );
+  });
+});
+
+describe('encodeDocument', () => {
+  const exact = (doc: Record<string, unknown>): Buffer => {
+    const buffer = Buffer.alloc(calculateObjectSize(doc));
+    serializeWithBufferAndIndex(doc, buffer);
+    return buffer;
+  };
+
+  it('gives the exact bytes of a document', () => {
+    const doc = { _id: new ObjectId(), n: Long.fromNumber(5), at: new Date(0), nested: { list: [1, 'two', null], bin: Buffer.from([1, 2]) } };
+    expect(encodeDocument(doc).equals(exact(doc))).toBe(true);
+  });
+
+  it('gives a document larger than bson\'s 17 MiB scratch buffer its true size', () => {
+    const doc = { s: 'x'.repeat(18 * 1024 * 1024) };
+    expect(encodeDocument(doc).length).toBe(calculateObjectSize(doc));
   });
 });
