@@ -40,6 +40,11 @@ export const EnvSchema = Type.Object({
   EMBEDDED_STORE: Type.Union([Type.Literal('process'), Type.Literal('inline')], { default: 'process' }),
   /** Nice steps below the server the embedded store's process runs at (0 = same priority). */
   EMBEDDED_STORE_NICENESS: Type.Integer({ default: 0, minimum: 0, maximum: 19 }),
+  /**
+   * The embedded store's process is killed and restarted after leaving the server's liveness ping
+   * unanswered this long (0 = never). Well above the 10 s one command may keep it busy.
+   */
+  EMBEDDED_STORE_HANG_TIMEOUT_MS: Type.Integer({ default: 60_000, minimum: 0 }),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   JWT_EXPIRES_IN: Type.String({ default: '12h' }),
   /** Comma-separated base64 32-byte keys, newest first. Older keys still decrypt. */

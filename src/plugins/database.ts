@@ -34,7 +34,7 @@ export const EMBEDDED_SOCKET_FILE = 'embedded-mongo.sock';
 /**
  * Connects mongoose. Without MONGODB_URI it starts the embedded MongoDB-compatible store with
  * its data under DATA_DIR/db, reached over a Unix socket there (or EMBEDDED_MONGO_PORT), so
- * `npm start` needs no setup: in a child process of its own (restarted if it dies), or inside
+ * `npm start` needs no setup: in a child process of its own (restarted if it dies or hangs), or inside
  * the server with EMBEDDED_STORE=inline. Closes both on shutdown.
  */
 export default fp(
@@ -56,6 +56,7 @@ export default fp(
         ...transport,
         logLevel: LOG_LEVEL,
         niceness: app.config.EMBEDDED_STORE_NICENESS,
+        hangTimeoutMs: app.config.EMBEDDED_STORE_HANG_TIMEOUT_MS,
         logger: app.log.child({ component: 'embedded-store' }) as never,
       });
       uri = `${embedded.uri}/${EMBEDDED_DB_NAME}`;

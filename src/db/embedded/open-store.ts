@@ -14,6 +14,8 @@ export interface OpenStoreOptions extends StoreProcessConfig {
   entry?: StoreEntry | undefined;
   /** Nice steps below the server for the store's process. @defaultValue 0 */
   niceness?: number | undefined;
+  /** The store's process is killed and restarted after leaving a ping unanswered this long (0 = never). @defaultValue 60 s */
+  hangTimeoutMs?: number | undefined;
 }
 
 /** A running embedded store, however it runs. */
@@ -30,13 +32,19 @@ export interface OpenedStore {
  * store's entry file cannot be found, which is logged).
  */
 export async function openEmbeddedStore(options: OpenStoreOptions): Promise<OpenedStore> {
-  const { mode, logger, entry: given, niceness, ...config } = options;
+  const { mode, logger, entry: given, niceness, hangTimeoutMs, ...config } = options;
   const entry = mode === 'process' ? (given ?? findStoreEntry()) : undefined;
   if (mode === 'process' && !entry) {
     logger.warn('the embedded store process entry (dist/store.js) is missing; running the store inside the server (npm run build)');
   }
   if (entry) {
-    const child = await StoreChild.start({ entry, config, logger, ...(niceness !== undefined && { niceness }) });
+    const child = await StoreChild.start({
+      entry,
+      config,
+      logger,
+      ...(niceness !== undefined && { niceness }),
+      ...(hangTimeoutMs !== undefined && { hangTimeoutMs }),
+    });
     return { uri: child.uri, child, stop: () => child.stop() };
   }
   const store = await startEmbeddedMongo({

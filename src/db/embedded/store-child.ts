@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { relayLines } from '../../supervisor/log-relay.js';
 import { exponentialDelay } from '../../utils/backoff.js';
 import { lowerPriority } from '../../utils/process-priority.js';
+import { LivenessWatch } from './liveness-watch.js';
 import { type StoreProcessConfig, parseStoreChildMessage } from './store-messages.js';
 
 /** The file the server forks for its store, and the node flags it needs. */
@@ -53,6 +54,14 @@ export const STORE_CHILD_DEFAULTS = {
   maxLogLineChars: 16_384,
   /** Nice steps below the server the store runs at (0 = the server's priority; docs/performance.md). */
   niceness: 0,
+  /**
+   * A ready store that leaves the server's ping unanswered this long is hung: SIGKILLed, then
+   * restarted like a crash (0 = never). The ping is answered by the loop that runs the commands,
+   * and one command may keep that loop busy for its whole 10 s budget (maxCommandTimeMs) plus
+   * unbudgeted work (its writes, the reply's encoding, a full GC, a slow disk's fsync, a starved
+   * CPU): six times the budget never takes a working store for a hung one.
+   */
+  hangTimeoutMs: 60_000,
 };
 
 export interface StoreChildOptions extends Partial<typeof STORE_CHILD_DEFAULTS> {
@@ -67,12 +76,15 @@ export interface StoreChildEvents {
   ready: [pid: number];
   /** A store process exited; `restarting` unless the server is stopping it. */
   exit: [exit: { pid: number; code: number | null; signal: NodeJS.Signals | null; restarting: boolean }];
+  /** A store process left a ping unanswered for `hangTimeoutMs`; it is being killed. */
+  hung: [hang: { pid: number; silentMs: number }];
 }
 
 /**
  * The embedded store as a child process of the server: forked at start (start() resolves once it
- * listens), restarted with exponential backoff if it dies, asked to stop when the server closes
- * (SIGKILL after a timeout). The child exits by itself when the server dies (IPC disconnect).
+ * listens), pinged while it runs, restarted with exponential backoff if it dies or stops answering
+ * (killed first), asked to stop when the server closes (SIGKILL after a timeout). The child exits
+ * by itself when the server dies (IPC disconnect).
  */
 export class StoreChild extends EventEmitter<StoreChildEvents> {
   readonly #options: StoreChildOptions & typeof STORE_CHILD_DEFAULTS;
@@ -84,6 +96,7 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
   #crashes = 0;
   #stopping = false;
   #restartTimer: NodeJS.Timeout | undefined;
+  #liveness: LivenessWatch | undefined;
 
   private constructor(options: StoreChildOptions) {
     super();
@@ -113,6 +126,8 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
   async stop(): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#restartTimer);
+    // A store busy closing is not a hung one.
+    this.#liveness?.stop();
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
@@ -156,18 +171,22 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
       child.on('message', (raw: unknown) => {
         const message = parseStoreChildMessage(raw);
         if (!message) return logger.warn('dropped a malformed IPC message from the embedded store');
-        if (message.type === 'failed') failure = message.message;
+        if (message.type === 'pong') this.#liveness?.answered(message.seq);
+        else if (message.type === 'failed') failure = message.message;
         else if (!ready) {
           ready = true;
           clearTimeout(startTimer);
-          this.#onReady(message.uri, message.port, pid);
+          this.#onReady(message.uri, message.port, child);
           resolveReady();
         }
       });
       child.on('error', (error) => logger.error({ err: error }, 'embedded store process error'));
       child.once('exit', (code, signal) => {
         clearTimeout(startTimer);
-        if (this.#child === child) this.#child = undefined;
+        if (this.#child === child) {
+          this.#child = undefined;
+          this.#liveness?.stop();
+        }
         const restarting = !this.#stopping && this.#uri !== '';
         this.emit('exit', { pid, code, signal, restarting });
         if (!ready) rejectReady(new Error(failure ?? `embedded store process exited before it was ready (code ${code}, signal ${signal})`));
@@ -176,7 +195,8 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
     });
   }
 
-  #onReady(uri: string, port: number, pid: number): void {
+  #onReady(uri: string, port: number, child: ChildProcess): void {
+    const pid = child.pid ?? 0;
     if (this.#uri === '') {
       this.#uri = uri;
       // A restart listens where the driver already looks: the port first picked, not a new one.
@@ -184,7 +204,24 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
     }
     this.#readyAt = Date.now();
     this.#logger.info({ storePid: pid, uri }, 'embedded store process ready');
+    if (this.#options.hangTimeoutMs > 0 && !this.#stopping) this.#watch(child, pid);
     this.emit('ready', pid);
+  }
+
+  /** Pings the ready store; one that stops answering is killed, and its exit restarts it. */
+  #watch(child: ChildProcess, pid: number): void {
+    const { hangTimeoutMs } = this.#options;
+    this.#liveness = new LivenessWatch({
+      timeoutMs: hangTimeoutMs,
+      ping: (seq) => {
+        if (child.connected) child.send({ type: 'ping', seq }, () => undefined);
+      },
+      onHung: (silentMs) => {
+        this.#logger.error({ storePid: pid, silentMs, hangTimeoutMs }, 'embedded store process not answering; killing it');
+        this.emit('hung', { pid, silentMs });
+        child.kill('SIGKILL');
+      },
+    });
   }
 
   #scheduleRestart(exit: { code: number | null; signal: NodeJS.Signals | null; failure: string | undefined }, wasReady: boolean) {

@@ -1,6 +1,7 @@
 /**
  * The IPC protocol between the server and its embedded store process (JSON over the fork
- * channel). Three messages, checked by hand: a malformed one is logged and dropped, never trusted.
+ * channel). A few small messages, checked by hand: a malformed one is logged and dropped, never
+ * trusted.
  */
 
 /** Where the store child keeps its data and listens; passed as its one argument (JSON). */
@@ -18,11 +19,17 @@ export function listenOptions(config: StoreProcessConfig): { socketPath: string 
   return config.socketPath === undefined ? { port: config.port ?? 0 } : { socketPath: config.socketPath };
 }
 
-/** Child → server: listening at `uri`; or could not start (`message` says why). */
-export type StoreChildMessage = { type: 'ready'; uri: string; port: number } | { type: 'failed'; message: string };
+/**
+ * Child → server: listening at `uri`; or could not start (`message` says why); or the answer to
+ * the server's liveness ping `seq`.
+ */
+export type StoreChildMessage =
+  | { type: 'ready'; uri: string; port: number }
+  | { type: 'failed'; message: string }
+  | { type: 'pong'; seq: number };
 
-/** Server → child: close the store and exit. */
-export type StoreParentMessage = { type: 'stop' };
+/** Server → child: close the store and exit; or answer `pong` with this `seq` (liveness). */
+export type StoreParentMessage = { type: 'stop' } | { type: 'ping'; seq: number };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -33,11 +40,15 @@ export function parseStoreChildMessage(raw: unknown): StoreChildMessage | undefi
     return { type: 'ready', uri: raw.uri, port: raw.port };
   }
   if (raw.type === 'failed' && typeof raw.message === 'string') return { type: 'failed', message: raw.message };
+  if (raw.type === 'pong' && Number.isSafeInteger(raw.seq)) return { type: 'pong', seq: raw.seq as number };
   return undefined;
 }
 
 export function parseStoreParentMessage(raw: unknown): StoreParentMessage | undefined {
-  return isRecord(raw) && raw.type === 'stop' ? { type: 'stop' } : undefined;
+  if (!isRecord(raw)) return undefined;
+  if (raw.type === 'stop') return { type: 'stop' };
+  if (raw.type === 'ping' && Number.isSafeInteger(raw.seq)) return { type: 'ping', seq: raw.seq as number };
+  return undefined;
 }
 
 /** The child's argument, checked: a bad one is a programming error, so it throws. */

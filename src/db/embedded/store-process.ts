@@ -39,7 +39,10 @@ async function stopAndExit(reason: string): Promise<void> {
 }
 
 process.on('message', (raw: unknown) => {
-  if (parseStoreParentMessage(raw)) void stopAndExit('the server asked');
+  const message = parseStoreParentMessage(raw);
+  // Answered from the event loop that serves the commands: a pong says that loop is turning.
+  if (message?.type === 'ping') void send({ type: 'pong', seq: message.seq });
+  else if (message) void stopAndExit('the server asked');
   else logger.warn({ type: typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : typeof raw }, 'dropped a malformed IPC message');
 });
 // The server died or closed the channel: no orphan store, whatever happened to it.

@@ -74,6 +74,37 @@ describe('StoreChild', () => {
     expect(store.pid).toBeUndefined();
   });
 
+  it('kills a store that stops answering its pings (SIGSTOP) and restarts it with the data intact', async () => {
+    const { logger, events } = loggerWithEvents('info');
+    const hungLines: Array<Record<string, unknown>> = [];
+    events.on('line', (line: Record<string, unknown>) => {
+      if (line.msg === 'embedded store process not answering; killing it') hungLines.push(line);
+    });
+    const store = await stores.start(logger, { hangTimeoutMs: 1_500 });
+    const stopped = store.pid as number;
+    const client = await new MongoClient(`${store.uri}/t`).connect();
+    try {
+      await client.db().collection('notes').insertOne({ _id: 'kept' as never, n: 1 });
+      const hung = once(store, 'hung') as Promise<[StoreChildEvents['hung'][0]]>;
+      const exited = once(store, 'exit') as Promise<[Exit]>;
+      const ready = once(store, 'ready') as Promise<[number]>;
+      process.kill(stopped, 'SIGSTOP');
+
+      const [hang] = await hung;
+      expect(hang.pid).toBe(stopped);
+      expect(hang.silentMs).toBeGreaterThanOrEqual(1_500);
+      expect(hungLines).toEqual([expect.objectContaining({ storePid: stopped, hangTimeoutMs: 1_500 })]);
+      const [exit] = await exited;
+      expect(exit).toMatchObject({ pid: stopped, signal: 'SIGKILL', restarting: true });
+      const [next] = await ready;
+      expect(next).not.toBe(stopped);
+      expect(isRunning(stopped)).toBe(false);
+      await expect(client.db().collection('notes').findOne({ _id: 'kept' as never })).resolves.toMatchObject({ n: 1 });
+    } finally {
+      await client.close();
+    }
+  });
+
   it('fails to start with the store’s own reason when another store holds the data directory', async () => {
     const holder = await startEmbeddedMongo({ dataDir: stores.dataDir });
     try {
