@@ -16,6 +16,7 @@ interface LogLine {
   msg?: string;
   storePid?: number;
   component?: string;
+  hangTimeoutMs?: number;
 }
 
 let dataDir: string | undefined;
@@ -105,6 +106,48 @@ describe('the embedded store process', () => {
     expect(result.exitCode).toBe(0);
     expect(lines.some((l) => l.msg === 'embedded store stopping' && l.storePid === replacement)).toBe(true);
     expect(isRunning(replacement as number)).toBe(false);
+  });
+
+  it('stopped (SIGSTOP): requests that need it answer 503 in JSON; found hung, it is killed and restarted, and the same request answers 200', async () => {
+    // A short hang timeout keeps the test quick (the default is a minute).
+    const { base, lines, next, storePid } = await startServer({ EMBEDDED_STORE_HANG_TIMEOUT_MS: '3000' });
+    const store = storePid as number;
+    const credentials = { email: 'hung-store@example.com', password: 'a long enough password' };
+    expect((await post(`${base}/auth/register`, credentials)).status).toBe(201);
+    const { accessToken } = (await (await post(`${base}/auth/login`, credentials)).json()) as { accessToken: string };
+    const me = () => fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect((await me()).status).toBe(200);
+
+    const killed = next((l) => l.msg === 'embedded store process not answering; killing it');
+    const restarted = next((l) => l.msg === 'embedded store process ready' && l.storePid !== store);
+    process.kill(store, 'SIGSTOP');
+    // Sent while the store is stopped: each waits for the driver's timeout or for the kill,
+    // whichever comes first, and must answer 503 either way.
+    const answers = await Promise.all([me(), post(`${base}/auth/login`, credentials), fetch(`${base}/health`)]);
+    const bodies: unknown[] = [];
+    for (const res of answers) {
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const text = await res.text();
+      expect(text).not.toMatch(/stack|\.js:\d+/);
+      bodies.push(JSON.parse(text));
+    }
+    expect(bodies).toEqual([
+      { statusCode: 503, error: 'Service Unavailable', message: expect.any(String), code: 'DB_UNAVAILABLE' },
+      { statusCode: 503, error: 'Service Unavailable', message: expect.any(String), code: 'DB_UNAVAILABLE' },
+      { status: 'degraded', db: 'down' },
+    ]);
+
+    expect(await killed).toMatchObject({ storePid: store, hangTimeoutMs: 3000 });
+    const { storePid: replacement } = await restarted;
+    expect(replacement).not.toBe(store);
+    expect(isRunning(store)).toBe(false);
+    expect(lines.filter((l) => l.msg === 'embedded store process exited; restarting it')).toHaveLength(1);
+
+    // The driver reconnects to the new process, which has the user.
+    const after = await me();
+    expect(after.status).toBe(200);
+    expect(await after.json()).toMatchObject({ email: credentials.email });
   });
 
   it('exits by itself when the server is killed with SIGKILL', async () => {
