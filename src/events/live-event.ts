@@ -1,4 +1,4 @@
-import type { ActivityKind, ActivityTypeName, PresenceStatus } from '../ipc/index.js';
+import type { ActivityKind, ActivityTypeName, PresenceStatus } from '../domain/activity.js';
 import type { WorkerState } from '../supervisor/worker-state.js';
 
 /**
@@ -60,6 +60,19 @@ export interface LiveEventData {
 }
 
 export type LiveEventType = keyof LiveEventData;
+
+/** Why the server ended a stream; sent as a last `disconnect` event. */
+export type DisconnectReason = 'slow-consumer' | 'token-expired' | 'server-shutdown';
+
+/** The stream's own events around the bus's (they carry no account and no `at`). */
+export interface StreamEventData {
+  /** The stream is live; `resumed` when it replayed what the client missed. */
+  hello: { resumed: boolean };
+  /** The resume point is no longer buffered: reload. */
+  reset: { reason: string };
+  /** The server ends the stream. */
+  disconnect: { reason: DisconnectReason };
+}
 
 export const LIVE_EVENT_TYPES: readonly LiveEventType[] = ['state', 'activity', 'delivery', 'presence', 'log'];
 

@@ -2,6 +2,9 @@ import { AccountSettingsView, DesiredState } from '../../domain/account.js';
 import { WORKER_STATES } from '../../supervisor/worker-state.js';
 import { ErrorBody, IsoDate, ObjectIdString, Page, PageQuery, Snowflake, Type } from '../common-schemas.js';
 
+/** The bodies of POST /accounts and PUT /accounts/:id, defined with the account's domain rules. */
+export { CreateAccountInput, UpdateAccountInput } from '../../domain/account.js';
+
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const WorkerStateSchema = Type.Enum(WORKER_STATES, {

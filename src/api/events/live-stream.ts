@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { EventBus } from '../../events/event-bus.js';
-import type { LiveEvent } from '../../events/live-event.js';
+import type { DisconnectReason, LiveEvent, StreamEventData } from '../../events/live-event.js';
 
 export interface LiveStreamOptions {
   bus: EventBus;
@@ -20,9 +20,6 @@ export interface LiveStreamOptions {
 
 /** A burst this large is written at once instead of waiting for the flush timer. */
 const FLUSH_AT_FRAMES = 64;
-
-/** Why the server ended a stream; sent as a last `disconnect` event. */
-export type DisconnectReason = 'slow-consumer' | 'token-expired' | 'server-shutdown';
 
 /** One SSE frame. Event data is JSON (no raw newlines), so one `data:` line always suffices. */
 const frame = (id: string | undefined, event: string | undefined, data: string | undefined): string =>
@@ -72,10 +69,10 @@ export class LiveStream {
     bus.on('event', this.#onEvent);
     const position = Number(bus.lastId.split('.')[1]);
     if (replay && 'reset' in replay) {
-      this.#write(frame(bus.lastId, 'reset', JSON.stringify({ reason: 'missed events are no longer buffered; reload' })));
+      this.#write(frame(bus.lastId, 'reset', JSON.stringify({ reason: 'missed events are no longer buffered; reload' } satisfies StreamEventData['reset'])));
     } else {
       for (const event of replay?.events ?? []) this.#offer(event);
-      this.#write(frame(bus.lastId, 'hello', JSON.stringify({ resumed: replay !== undefined })));
+      this.#write(frame(bus.lastId, 'hello', JSON.stringify({ resumed: replay !== undefined } satisfies StreamEventData['hello'])));
     }
     this.#position = this.#sentPosition = position;
     const untilExpiry = Math.min(Math.max(this.#opts.validUntil - Date.now(), 0), 2 ** 31 - 1);
@@ -90,7 +87,7 @@ export class LiveStream {
     this.#queue.length = 0;
     const raw = this.#reply.raw;
     // One small write past the queue is bounded; a client that never reads is destroyed below.
-    raw.write(frame(undefined, 'disconnect', JSON.stringify({ reason })));
+    raw.write(frame(undefined, 'disconnect', JSON.stringify({ reason } satisfies StreamEventData['disconnect'])));
     this.#cleanup();
     this.#reply.sse.close();
     setTimeout(() => raw.destroy(), 5_000).unref();

@@ -1,6 +1,9 @@
 import { LIVE_EVENT_TYPES } from '../../events/live-event.js';
 import { Type } from '../common-schemas.js';
 
+/** What each event of the stream carries (interfaces, not schemas: the stream is not validated). */
+export type { LiveEventData, StreamEventData } from '../../events/live-event.js';
+
 export const EventsQuery = Type.Object({
   ticket: Type.Optional(Type.String({ maxLength: 100, description: 'A ticket from POST /api/events/ticket (for EventSource, which cannot send headers)' })),
   accountId: Type.Optional(Type.String({ description: "Only this account's events" })),

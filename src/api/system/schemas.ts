@@ -61,7 +61,7 @@ export const HistoryQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 5000, default: 720, description: 'At most this many samples (the newest of the range)' }),
 });
 
-const Sample = Type.Object({
+export const MetricsSample = Type.Object({
   at: IsoDate,
   process: Type.Object({ rss: Type.Number(), heapUsed: Type.Number(), cpuPercent: Type.Number(), eventLoopLagMs: Type.Number() }),
   workers: Type.Object({ total: Type.Integer(), byState: StateCounts, rssTotal: Type.Number() }),
@@ -71,5 +71,5 @@ const Sample = Type.Object({
 export const HistoryBody = Type.Object({
   from: IsoDate,
   to: IsoDate,
-  items: Type.Array(Sample, { description: 'Samples taken every METRICS_INTERVAL_MS, oldest first' }),
+  items: Type.Array(MetricsSample, { description: 'Samples taken every METRICS_INTERVAL_MS, oldest first' }),
 });
