@@ -1,136 +1,51 @@
-// The API's answer shapes, as far as the dashboard reads them (see docs/api.md).
+// The API's shapes as the dashboard names them, derived from the server's TypeBox schemas (the
+// ones beside the routes in src/api/): a route whose schema changes fails the dashboard's type
+// check. Type-only imports: the schemas themselves never reach the browser bundle
+// (scripts/build-web.mjs refuses a bundle holding server code).
+import type { Static } from 'typebox';
+import type * as accounts from '../../src/api/accounts/schemas.js';
+import type * as auth from '../../src/api/auth/schemas.js';
+import type * as discovery from '../../src/api/discovery/schemas.js';
+import type * as events from '../../src/api/events/schemas.js';
+import type * as friends from '../../src/api/friends/schemas.js';
+import type * as history from '../../src/api/history/schemas.js';
+import type * as system from '../../src/api/system/schemas.js';
 
-export type WorkerState =
-  | 'stopped'
-  | 'starting'
-  | 'connecting'
-  | 'ready'
-  | 'stopping'
-  | 'backoff'
-  | 'crashed'
-  | 'error';
+// Answers.
+export type User = Static<typeof auth.User>;
+export type AccessToken = Static<typeof auth.AccessToken>;
+export type Account = Static<typeof accounts.Account>;
+export type AccountPage = Static<typeof accounts.AccountPage>;
+export type WorkerState = Static<typeof accounts.WorkerStateSchema>;
+export type LastError = Static<typeof accounts.LastError>;
+export type RuleOverride = NonNullable<Account['settings']['defaultRules']>;
+export type Trigger = NonNullable<RuleOverride['triggers']>[number];
+export type Friend = Static<typeof friends.Friend>;
+export type FriendPage = Static<typeof friends.FriendPage>;
+export type Presence = Static<typeof friends.Presence>;
+export type Decision = Static<typeof friends.Decision>;
+export type ContentPage = Static<typeof history.ContentPage>;
+export type ContentEntry = Static<typeof history.ContentEntry>;
+export type GuildPage = Static<typeof discovery.GuildPage>;
+export type MemberPage = Static<typeof discovery.MemberPage>;
+export type Member = Static<typeof discovery.Member>;
+export type StatusBody = Static<typeof system.StatusBody>;
+export type MetricsHistory = Static<typeof system.HistoryBody>;
+export type MetricsSample = Static<typeof system.MetricsSample>;
+export type EventTicket = Static<typeof events.TicketBody>;
 
-export interface User {
-  id: string;
-  email: string;
-  role: 'user' | 'admin';
-}
+// Request bodies.
+export type RegisterBody = Static<typeof auth.RegisterBody>;
+export type LoginBody = Static<typeof auth.LoginBody>;
+export type CreateAccountBody = Static<typeof accounts.CreateAccountInput>;
+export type UpdateAccountBody = Static<typeof accounts.UpdateAccountInput>;
+export type CreateFriendBody = Static<typeof friends.CreateFriend>;
 
-export interface LastError {
-  code: string;
-  message: string;
-  at: string;
-}
-
-export interface Account {
-  id: string;
-  label: string;
-  tokenHint: string;
-  botUserId: string | null;
-  botUsername: string | null;
-  desiredState: 'running' | 'stopped';
-  state: WorkerState;
-  lastError: LastError | null;
-  node?: string | null;
-  settings: { deliveryMode: 'dm' | 'channel'; channelId?: string; defaultRules?: RuleOverride };
-  worker: { state: WorkerState; restarts: number; gatewayState?: string; guildCount?: number } | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface RuleOverride {
-  enabled?: boolean;
-  triggers?: Array<{ kinds?: string[]; activityTypes?: string[]; name?: { match: string; value: string } }>;
-  cooldownSeconds?: number;
-  dailyCapPerFriend?: number;
-  dailyCapPerAccount?: number;
-  quietHours?: { start: string; end: string; timeZone: string } | null;
-}
-
-export interface Presence {
-  status: string;
-  activities: Array<{ name: string; type: string | number | null }>;
-}
-
-export interface Decision {
-  outcome: string;
-  reason?: string | null;
-  until?: string | null;
-  at?: string;
-}
-
-export interface Friend {
-  id: string;
-  discordUserId: string;
-  displayName: string | null;
-  enabled: boolean;
-  rules: RuleOverride | null;
-  visible?: boolean | null;
-  presence?: Presence | null;
-  lastDecision?: Decision | null;
-}
-
-export interface ActivityEntry {
-  id: string;
-  discordUserId: string;
-  kind: string;
-  status: string | null;
-  activity: { name: string; type: string | null } | null;
-  at: string;
-}
-
-export interface ContentEntry {
-  id: string;
-  discordUserId: string;
-  item: { id?: string; type?: string; url?: string; text?: string; title?: string } | null;
-  status: 'sent' | 'failed' | 'skipped';
-  reason: string | null;
-  latencyMs: number | null;
-  at: string;
-}
-
-export interface Guild {
-  id: string;
-  name: string;
-  memberCount?: number;
-}
-
-export interface Member {
-  id: string;
-  username: string;
-  globalName: string | null;
-  nickname: string | null;
-  bot: boolean;
-  /** Already a friend of this account. */
-  watched: boolean;
-}
-
-export interface StatusBody {
-  version: string;
-  uptimeSeconds: number;
-  memory: { rss: number; heapUsed: number };
-  accounts: { total: number; byState: Record<string, number> };
-  nodes?: Array<{ id: string; accounts: number; heartbeatAt: string; version: string }>;
-  server?: {
-    workers: { total: number; byState: Record<string, number> };
-    rates: { eventsPerSec: number; deliveriesPerSec: number };
-    eventLoopLagMs: number;
-  };
-}
-
-export interface MetricsSample {
-  at: string;
-  process: { rss: number; heapUsed: number; cpuPercent: number; eventLoopLagMs: number };
-  workers: { total: number; byState: Record<string, number>; rssTotal: number };
-  rates: { eventsPerSec: number; deliveriesPerSec: number };
-}
-
-/** One event of `GET /api/events`, with its SSE name. */
-export interface LiveEvent {
-  id: string;
-  type: string;
-  data: Record<string, unknown> & { accountId?: string; at?: number };
-}
+// The live stream (`GET /api/events`): each event by its SSE name. The bus's events carry `at`
+// (epoch ms) besides their data; the stream's own (hello, reset, disconnect) do not.
+type BusEvents = { [K in keyof events.LiveEventData]: events.LiveEventData[K] & { at: number } };
+type StreamEvents = BusEvents & events.StreamEventData;
+export type LiveEventType = keyof StreamEvents;
+type AnyLiveEvent = { [K in LiveEventType]: { id: string; type: K; data: StreamEvents[K] } }[LiveEventType];
+/** An event of the stream; `LiveEvent<'state' | 'reset'>` is one of those two, told apart by `type`. */
+export type LiveEvent<T extends LiveEventType = LiveEventType> = Extract<AnyLiveEvent, { type: T }>;

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { go } from '../router.js';
-import type { Account } from '../types.js';
+import type { Account, UpdateAccountBody } from '../types.js';
 import { ErrorNote } from './error-note.js';
 
 interface Props {
@@ -23,7 +23,7 @@ export function AccountSettings({ account, onSaved }: Props) {
     setSaved(false);
     try {
       const settings = mode === 'channel' ? { deliveryMode: mode, channelId } : { deliveryMode: mode };
-      onSaved(await api<Account>('PUT', `/api/accounts/${account.id}`, { label, settings, ...(token ? { token } : {}) }));
+      onSaved(await api<Account>('PUT', `/api/accounts/${account.id}`, { label, settings, ...(token ? { token } : {}) } satisfies UpdateAccountBody));
       setToken('');
       setSaved(true);
     } catch (err) {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { useLiveEvents } from '../live-account.js';
-import type { ContentEntry, Page } from '../types.js';
+import type { ContentEntry, ContentPage } from '../types.js';
 import { when } from '../words.js';
 import { ErrorNote } from './error-note.js';
 
@@ -13,7 +13,7 @@ export function ContentHistory({ accountId, names }: { accountId: string; names:
   const [error, setError] = useState<unknown>(null);
   /** Loads the newest entries; with `until`, tries again (a few times) until one that recent is there. */
   const load = (until?: number, tries = 8) => {
-    api<Page<ContentEntry>>('GET', `/api/accounts/${accountId}/content-history?limit=20`)
+    api<ContentPage>('GET', `/api/accounts/${accountId}/content-history?limit=20`)
       .then((page) => {
         setEntries(page.items);
         const newest = page.items[0] ? Date.parse(page.items[0].at) : 0;
@@ -25,7 +25,7 @@ export function ContentHistory({ accountId, names }: { accountId: string; names:
   // A delivery's record is written just after its event is published.
   useLiveEvents(['delivery', 'reset'], (event) => {
     if (event.type === 'reset') load();
-    else if (event.data.accountId === accountId) load(typeof event.data.at === 'number' ? event.data.at - 1_000 : undefined);
+    else if (event.data.accountId === accountId) load(event.data.at - 1_000);
   }, [accountId]);
 
   return (

@@ -1,22 +1,29 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { useLiveEvents } from '../live-account.js';
-import type { Decision, Friend, Page, Presence } from '../types.js';
+import type { CreateFriendBody, Decision, Friend, FriendPage } from '../types.js';
 import { presenceText, when } from '../words.js';
 import { ErrorNote } from './error-note.js';
 import { MemberPicker } from './member-picker.js';
 
-const OUTCOME_WORDS: Record<string, string> = {
-  sent: 'sent',
+const OUTCOME_WORDS: Record<Decision['outcome'], string> = { sent: 'sent', failed: 'failed', skipped: 'skipped' };
+// Why nothing was sent (a rule's or the content's reason; a failure's reason is its error).
+const REASON_WORDS: Record<string, string> = {
   'no-trigger': 'no trigger matched',
   cooldown: 'cooling down',
-  'daily-cap': 'daily cap reached',
+  'friend-cap': 'daily cap for this friend reached',
+  'account-cap': 'daily cap of the account reached',
   'quiet-hours': 'quiet hours',
   'no-content': 'no content to send',
+  'only-repeats': 'only items already sent',
   disabled: 'rules off',
-  failed: 'failed',
-  skipped: 'skipped',
 };
+
+function decisionText(decision: Decision): string {
+  if (decision.reason === undefined) return OUTCOME_WORDS[decision.outcome];
+  const reason = REASON_WORDS[decision.reason] ?? decision.reason;
+  return decision.outcome === 'failed' ? `failed: ${reason}` : reason;
+}
 
 interface Props {
   accountId: string;
@@ -32,7 +39,7 @@ export function FriendsPanel({ accountId, onFriends }: Props) {
   }, [friends]);
 
   const load = () => {
-    api<Page<Friend>>('GET', `/api/accounts/${accountId}/friends?limit=100`)
+    api<FriendPage>('GET', `/api/accounts/${accountId}/friends?limit=100`)
       .then((page) => setFriends(page.items))
       .catch(setError);
   };
@@ -40,19 +47,23 @@ export function FriendsPanel({ accountId, onFriends }: Props) {
 
   useLiveEvents(['presence', 'delivery', 'reset'], (event) => {
     if (event.type === 'reset') return load();
-    if (event.data.accountId !== accountId) return;
-    const userId = event.data.discordUserId as string;
+    const { data } = event;
+    if (data.accountId !== accountId) return;
     setFriends((list) =>
       list &&
       list.map((f) => {
-        if (f.discordUserId !== userId) return f;
+        if (f.discordUserId !== data.discordUserId) return f;
         if (event.type === 'presence') {
-          return { ...f, visible: true, presence: { status: event.data.status as string, activities: event.data.activities as Presence['activities'] } };
+          const { status, activities } = event.data;
+          return { ...f, visible: true, presence: { status, activities } };
         }
+        // The stream says when in epoch ms; the friend's answer, as ISO dates.
+        const { status, reason, until, at } = event.data;
         const decision: Decision = {
-          outcome: String(event.data.reason ?? event.data.status),
-          reason: (event.data.reason as string | undefined) ?? null,
-          until: (event.data.until as string | undefined) ?? null,
+          outcome: status,
+          ...(reason !== undefined ? { reason } : {}),
+          ...(until !== undefined ? { until: new Date(until).toISOString() } : {}),
+          at: new Date(at).toISOString(),
         };
         return { ...f, lastDecision: decision };
       }),
@@ -63,7 +74,7 @@ export function FriendsPanel({ accountId, onFriends }: Props) {
     const friend = await api<Friend>('POST', `/api/accounts/${accountId}/friends`, {
       discordUserId: id,
       ...(name ? { displayName: name } : {}),
-    });
+    } satisfies CreateFriendBody);
     setFriends((list) => [friend, ...(list ?? [])]);
   };
 
@@ -104,7 +115,7 @@ export function FriendsPanel({ accountId, onFriends }: Props) {
                 <td class="decision">
                   {f.lastDecision ? (
                     <>
-                      {OUTCOME_WORDS[f.lastDecision.outcome] ?? f.lastDecision.outcome}
+                      {decisionText(f.lastDecision)}
                       {f.lastDecision.until ? ` until ${when(f.lastDecision.until)}` : ''}
                     </>
                   ) : (

@@ -5,9 +5,11 @@ import { when } from '../words.js';
 
 const MAX_LINES = 50;
 
+type FeedEvent = LiveEvent<'activity' | 'delivery'>;
+
 /** The account's activity and deliveries as they happen (newest first). */
 export function LiveFeed({ accountId, names }: { accountId: string; names: (userId: string) => string }) {
-  const [lines, setLines] = useState<LiveEvent[]>([]);
+  const [lines, setLines] = useState<FeedEvent[]>([]);
   useLiveEvents(['activity', 'delivery'], (event) => {
     if (event.data.accountId === accountId) setLines((list) => [event, ...list].slice(0, MAX_LINES));
   }, [accountId]);
@@ -30,17 +32,15 @@ export function LiveFeed({ accountId, names }: { accountId: string; names: (user
   );
 }
 
-function describe(event: LiveEvent, names: (userId: string) => string): string {
-  const data = event.data as { discordUserId?: string; kind?: string; status?: string; reason?: string; latencyMs?: number; activity?: { name: string; type?: string | null } };
-  const who = names(data.discordUserId ?? '');
+function describe(event: FeedEvent, names: (userId: string) => string): string {
+  const who = names(event.data.discordUserId);
   if (event.type === 'activity') {
-    const activity = data.activity;
-    const kind = data.kind ?? '';
-    if (kind === 'activity:start' && activity) return `${who} started ${activity.type ?? ''} ${activity.name}`.replace(/\s+/g, ' ');
+    const { kind, activity, status } = event.data;
+    if (kind === 'activity:start' && activity) return `${who} started ${activity.type} ${activity.name}`;
     if (kind === 'activity:end' && activity) return `${who} stopped ${activity.name}`;
-    return `${who} is ${data.status ?? kind}`;
+    return `${who} is ${status}`;
   }
-  const status = data.status ?? '';
-  if (status === 'sent') return `Sent ${who} an item${typeof data.latencyMs === 'number' ? ` (${Math.round(data.latencyMs)} ms)` : ''}`;
-  return `Nothing sent to ${who}: ${data.reason ?? status}`;
+  const { status, reason, latencyMs } = event.data;
+  if (status === 'sent') return `Sent ${who} an item${latencyMs !== undefined ? ` (${Math.round(latencyMs)} ms)` : ''}`;
+  return `Nothing sent to ${who}: ${reason ?? status}`;
 }

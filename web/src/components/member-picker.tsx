@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import type { Guild, Member, Page } from '../types.js';
+import type { GuildPage, Member, MemberPage } from '../types.js';
 import { ErrorNote } from './error-note.js';
 
 interface Props {
@@ -10,7 +10,7 @@ interface Props {
 
 /** Pick a friend among the members of the bot's servers, or paste a user id. */
 export function MemberPicker({ accountId, onPick }: Props) {
-  const [guilds, setGuilds] = useState<Guild[] | null>(null);
+  const [guilds, setGuilds] = useState<GuildPage['items'] | null>(null);
   const [guildId, setGuildId] = useState('');
   const [query, setQuery] = useState('');
   const [members, setMembers] = useState<Member[] | null>(null);
@@ -20,7 +20,7 @@ export function MemberPicker({ accountId, onPick }: Props) {
 
   useEffect(() => {
     if (!open) return;
-    api<Page<Guild>>('GET', `/api/accounts/${accountId}/guilds?limit=100`)
+    api<GuildPage>('GET', `/api/accounts/${accountId}/guilds?limit=100`)
       .then(({ items: list }) => {
         setGuilds(list);
         if (list[0]) setGuildId(list[0].id);
@@ -35,7 +35,7 @@ export function MemberPicker({ accountId, onPick }: Props) {
     if (!guildId) return;
     const timer = setTimeout(() => {
       const search = new URLSearchParams({ limit: '25', ...(query ? { query } : {}) });
-      api<Page<Member>>('GET', `/api/accounts/${accountId}/guilds/${guildId}/members?${search.toString()}`)
+      api<MemberPage>('GET', `/api/accounts/${accountId}/guilds/${guildId}/members?${search.toString()}`)
         .then(({ items: list }) => setMembers(list.filter((m) => !m.bot)))
         .catch(setError);
     }, 200);

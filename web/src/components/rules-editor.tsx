@@ -1,16 +1,20 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import type { Account, RuleOverride } from '../types.js';
+import type { Account, RuleOverride, Trigger, UpdateAccountBody } from '../types.js';
 import { ErrorNote } from './error-note.js';
 
-const KINDS = ['online', 'offline', 'status', 'activity:start', 'activity:end'] as const;
-const KIND_WORDS: Record<string, string> = {
+type Kind = NonNullable<Trigger['kinds']>[number];
+type NameMatch = NonNullable<Trigger['name']>['match'];
+
+// Every kind the server knows (a new one fails the type check until it has words here).
+const KIND_WORDS: Record<Kind, string> = {
   online: 'comes online',
   offline: 'goes offline',
   status: 'changes status (online / idle / do not disturb)',
   'activity:start': 'starts an activity (a game, music…)',
   'activity:end': 'ends an activity',
 };
+const KINDS = Object.keys(KIND_WORDS) as Kind[];
 
 interface Props {
   account: Account;
@@ -25,8 +29,8 @@ export function RulesEditor({ account, onSaved }: Props) {
   const rules = account.settings.defaultRules ?? {};
   const trigger = rules.triggers?.[0] ?? { kinds: ['activity:start'] };
   const [enabled, setEnabled] = useState(rules.enabled ?? true);
-  const [kinds, setKinds] = useState<string[]>(trigger.kinds ?? []);
-  const [nameMatch, setNameMatch] = useState(trigger.name?.match ?? 'substring');
+  const [kinds, setKinds] = useState<Kind[]>(trigger.kinds ?? []);
+  const [nameMatch, setNameMatch] = useState<NameMatch>(trigger.name?.match ?? 'substring');
   const [nameValue, setNameValue] = useState(trigger.name?.value ?? '');
   const [cooldown, setCooldown] = useState(String(rules.cooldownSeconds ?? 3600));
   const [capFriend, setCapFriend] = useState(String(rules.dailyCapPerFriend ?? 5));
@@ -46,7 +50,7 @@ export function RulesEditor({ account, onSaved }: Props) {
       dailyCapPerAccount: toNumber(capAccount),
     };
     try {
-      onSaved(await api<Account>('PUT', `/api/accounts/${account.id}`, { settings: { defaultRules: next } }));
+      onSaved(await api<Account>('PUT', `/api/accounts/${account.id}`, { settings: { defaultRules: next } } satisfies UpdateAccountBody));
       setSaved(true);
     } catch (err) {
       setError(err);
@@ -86,7 +90,7 @@ export function RulesEditor({ account, onSaved }: Props) {
       <div class="row">
         <label>
           Activity name
-          <select value={nameMatch} onChange={(e) => setNameMatch(e.currentTarget.value)}>
+          <select value={nameMatch} onChange={(e) => setNameMatch(e.currentTarget.value as NameMatch)}>
             <option value="substring">contains</option>
             <option value="exact">is exactly</option>
             <option value="regex">matches the pattern</option>

@@ -4,7 +4,7 @@ import { AccountControls } from '../components/account-controls.js';
 import { ErrorNote } from '../components/error-note.js';
 import { StateBadge } from '../components/state-badge.js';
 import { applyStateEvent, useLiveEvents } from '../live-account.js';
-import type { Account, Page } from '../types.js';
+import type { Account, AccountPage, CreateAccountBody } from '../types.js';
 import { advice } from '../words.js';
 
 export function AccountsPage() {
@@ -12,7 +12,7 @@ export function AccountsPage() {
   const [error, setError] = useState<unknown>(null);
 
   const load = () => {
-    api<Page<Account>>('GET', '/api/accounts?limit=100')
+    api<AccountPage>('GET', '/api/accounts?limit=100')
       .then((page) => setAccounts(page.items))
       .catch(setError);
   };
@@ -21,7 +21,7 @@ export function AccountsPage() {
     if (event.type === 'reset') return load();
     setAccounts((list) => list && list.map((a) => applyStateEvent(a, event)));
     // A worker that became ready knows its bot's name: fetch the account once.
-    if (event.data.state === 'ready' && typeof event.data.accountId === 'string') {
+    if (event.data.state === 'ready') {
       api<Account>('GET', `/api/accounts/${event.data.accountId}`)
         .then((account) => setAccounts((list) => list && list.map((a) => (a.id === account.id ? account : a))))
         .catch(() => undefined);
@@ -67,7 +67,7 @@ function AddAccountForm({ onAdded }: { onAdded: (account: Account) => void }) {
     setBusy(true);
     setError(null);
     try {
-      onAdded(await api<Account>('POST', '/api/accounts', { label, token }));
+      onAdded(await api<Account>('POST', '/api/accounts', { label, token } satisfies CreateAccountBody));
       setLabel('');
       setToken('');
     } catch (err) {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { ErrorNote } from '../components/error-note.js';
+import type { AccessToken, LoginBody, RegisterBody } from '../types.js';
 
 interface Props {
   onSignedIn: (accessToken: string) => Promise<void>;
@@ -16,8 +17,8 @@ export function SignInPage({ onSignedIn }: Props) {
     setBusy(true);
     setError(null);
     try {
-      if (register) await api('POST', '/api/auth/register', { email, password });
-      const { accessToken } = await api<{ accessToken: string }>('POST', '/api/auth/login', { email, password });
+      if (register) await api('POST', '/api/auth/register', { email, password } satisfies RegisterBody);
+      const { accessToken } = await api<AccessToken>('POST', '/api/auth/login', { email, password } satisfies LoginBody);
       await onSignedIn(accessToken);
     } catch (err) {
       setError(err);

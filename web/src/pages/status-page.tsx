@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Chart } from '../components/chart.js';
 import { ErrorNote } from '../components/error-note.js';
-import type { MetricsSample, StatusBody } from '../types.js';
+import type { MetricsHistory, MetricsSample, StatusBody } from '../types.js';
 import { mebibytes, STATE_WORDS, when } from '../words.js';
 
 const REFRESH_MS = 5_000;
@@ -15,7 +15,7 @@ export function StatusPage() {
   useEffect(() => {
     const load = () => {
       api<StatusBody>('GET', '/api/status').then(setStatus).catch(setError);
-      api<{ items: MetricsSample[] }>('GET', '/api/status/history?limit=360')
+      api<MetricsHistory>('GET', '/api/status/history?limit=360')
         .then((history) => setSamples(history.items))
         .catch(setError);
     };
