@@ -107,6 +107,16 @@ describe('the dashboard in a browser', () => {
     await friendRow.locator('.presence', { hasText: 'Chess' }).waitFor();
     await page.locator('.history-sent').first().waitFor({ timeout: 30_000 });
     expect(fake.messages({ botId: bot.id, recipientId: friend.id })).toHaveLength(1);
+    await friendRow.locator('.decision', { hasText: 'sent' }).waitFor();
+
+    // A second game within the cooldown: nothing is sent, and the friend's row says why — live,
+    // and in the same words when the page loads the friend again from the API.
+    fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'Chess', type: 0 }, { name: 'Go', type: 0 }] });
+    await friendRow.locator('.decision', { hasText: /^cooling down until / }).waitFor({ timeout: 30_000 });
+    await page.getByRole('link', { name: '← All accounts' }).click();
+    await row.getByRole('link', { name: 'Meme bot' }).click();
+    await friendRow.locator('.decision', { hasText: /^cooling down until / }).waitFor();
+    expect(fake.messages({ botId: bot.id, recipientId: friend.id })).toHaveLength(1);
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}/account.png`, fullPage: true });
 
