@@ -4,6 +4,8 @@ import { clusterNodeModel } from './cluster-node.js';
 import { contentHistoryModel } from './content-history.js';
 import { discordAccountModel } from './discord-account.js';
 import { friendModel } from './friend.js';
+import { quotaCounterModel } from './quota-counter.js';
+import { rateBucketModel } from './rate-bucket.js';
 import { systemMetricsModel } from './system-metrics.js';
 import { userModel } from './user.js';
 
@@ -22,6 +24,8 @@ export function createModels(conn: Connection, options: ModelOptions) {
     ContentHistory: contentHistoryModel(conn),
     SystemMetrics: systemMetricsModel(conn, options.metricsRetentionDays),
     ClusterNode: clusterNodeModel(conn),
+    QuotaCounter: quotaCounterModel(conn),
+    RateBucket: rateBucketModel(conn),
   };
 }
 

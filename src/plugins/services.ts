@@ -4,11 +4,11 @@ import { AccountChanges } from '../services/account-changes.js';
 import { AccountService } from '../services/account-service.js';
 import { DiscoveryService } from '../services/discovery-service.js';
 import { FriendService } from '../services/friend-service.js';
-import { OwnerQuota } from '../services/owner-quota.js';
 import { RegexWriteRate } from '../services/regex-write-rate.js';
 import { HistoryService } from '../services/history-service.js';
 import { SystemService } from '../services/system-service.js';
 import { ThroughputMeter } from '../services/throughput-meter.js';
+import { userLimits } from '../services/user-limits.js';
 import { UserService } from '../services/user-service.js';
 import { PasswordHasher, type ScryptCost } from '../utils/password.js';
 import type { WorkerControl } from '../services/worker-control.js';
@@ -58,20 +58,9 @@ export default fp<ServicesPluginOptions>(
     // The pipeline's cached account settings reload when an account changes.
     const changes = new AccountChanges();
     changes.on('account', (id) => pipeline.invalidate(id));
-    const { MAX_ACCOUNTS_PER_USER, MAX_FRIENDS_PER_USER } = app.config;
-    const accounts = new AccountService(
-      db.models,
-      tokenCipher,
-      workers,
-      changes,
-      {},
-      new OwnerQuota(MAX_ACCOUNTS_PER_USER, 'ACCOUNT_LIMIT_REACHED', 'accounts', 'MAX_ACCOUNTS_PER_USER'),
-    );
-    const friends = new FriendService(
-      db.models,
-      accounts,
-      new OwnerQuota(MAX_FRIENDS_PER_USER, 'FRIEND_LIMIT_REACHED', 'friends', 'MAX_FRIENDS_PER_USER'),
-    );
+    const limits = userLimits(db.models, app.config);
+    const accounts = new AccountService(db.models, tokenCipher, workers, limits, changes);
+    const friends = new FriendService(db.models, accounts, limits);
     const system = new SystemService({
       models: db.models,
       workers: supervisor,
@@ -89,7 +78,7 @@ export default fp<ServicesPluginOptions>(
     app.decorate('users', new UserService(db.models, new PasswordHasher(opts.passwordCost)));
     app.decorate('accounts', accounts);
     app.decorate('friends', friends);
-    app.decorate('regexWrites', new RegexWriteRate(app.config.REGEX_RULE_WRITES_PER_MINUTE));
+    app.decorate('regexWrites', new RegexWriteRate(db.models.RateBucket, app.config.REGEX_RULE_WRITES_PER_MINUTE));
     app.decorate(
       'discovery',
       new DiscoveryService({

@@ -6,11 +6,10 @@ import { AccountCache, type AccountCacheOptions } from './account-cache.js';
 import { AccountChanges } from './account-changes.js';
 import { type TokenCipher, tokenHint } from '../utils/token-cipher.js';
 import { ConflictError, NotFoundError } from './errors.js';
-import { OwnerQuota } from './owner-quota.js';
-import { assertRegexTriggerRoom } from './regex-trigger-cap.js';
 import { REJECTED_TOKEN_CODE } from './rejected-token.js';
 import { botIdFromToken, type InviteInfo, inviteInfo } from './invite-url.js';
 import type { WorkerState } from '../supervisor/worker-state.js';
+import type { UserLimits } from './user-limits.js';
 import type { WorkerControl, WorkerView } from './worker-control.js';
 
 /** What the account's own document says, as the API shows it. */
@@ -65,11 +64,11 @@ export class AccountService {
     private readonly models: Pick<Models, 'DiscordAccount' | 'Friend' | 'ActivityHistory' | 'ContentHistory'>,
     private readonly cipher: TokenCipher,
     private readonly workers: WorkerControl,
+    /** Most accounts and friends per user, regex triggers per account. */
+    private readonly limits: UserLimits,
     /** Told when an account's settings or existence change (caches downstream reload). */
     private readonly changes: AccountChanges = new AccountChanges(),
     cacheOptions: AccountCacheOptions = {},
-    /** Most accounts one user may have. */
-    private readonly quota = new OwnerQuota(0, 'ACCOUNT_LIMIT_REACHED', 'accounts', 'MAX_ACCOUNTS_PER_USER'),
   ) {
     this.#cache = new AccountCache(
       (ownerId, max) =>
@@ -102,7 +101,7 @@ export class AccountService {
   }
 
   async create(ownerId: string, input: CreateAccountInput): Promise<AccountView> {
-    const doc = await this.quota.create(
+    const doc = await this.limits.accounts.create(
       ownerId,
       () => this.models.DiscordAccount.countDocuments({ ownerId }),
       () =>
@@ -125,9 +124,6 @@ export class AccountService {
 
   async update(ownerId: string, id: string, input: UpdateAccountInput): Promise<AccountView> {
     const current = await this.find(ownerId, id);
-    if (input.settings?.defaultRules !== undefined) {
-      await assertRegexTriggerRoom(this.models.Friend, current, { defaultRules: input.settings.defaultRules });
-    }
     const set: Record<string, unknown> = {};
     const unset: Record<string, ''> = {};
     if (input.label !== undefined) set.label = input.label;
@@ -145,11 +141,27 @@ export class AccountService {
     // The versions tell the node running the account to reload it (and to replace its worker
     // for a new token).
     const inc = { desiredVersion: 1, ...(input.token !== undefined ? { restartVersion: 1 } : {}) };
-    const updated = await this.models.DiscordAccount.findOneAndUpdate(
-      { _id: current._id, ownerId },
-      { $set: set, $inc: inc, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
-      { returnDocument: 'after', runValidators: true },
-    ).lean<AccountDoc>();
+    const write = (filter: Record<string, unknown> = {}) =>
+      this.models.DiscordAccount.findOneAndUpdate(
+        { _id: current._id, ownerId, ...filter },
+        { $set: set, $inc: inc, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+        { returnDocument: 'after', runValidators: true },
+      ).lean<AccountDoc>();
+    const rules = input.settings?.defaultRules;
+    const updated =
+      rules === undefined
+        ? await write()
+        : // Counted against the account's regex triggers, applied only over the rules counted.
+          await this.limits.regexTriggers.replace(
+            current._id,
+            rules,
+            async () => {
+              const stored = await this.models.DiscordAccount.findOne({ _id: current._id, ownerId }, { 'settings.defaultRules': 1 }).lean<Pick<AccountDoc, 'settings'>>();
+              if (!stored) throw new NotFoundError('Account');
+              return stored.settings?.defaultRules;
+            },
+            (before) => write({ 'settings.defaultRules': before ?? null }),
+          );
     this.#cache.invalidateOwner(ownerId);
     if (!updated) throw new NotFoundError('Account');
     this.changes.emit('account', id);
@@ -168,12 +180,19 @@ export class AccountService {
     const account = await this.find(ownerId, id);
     await this.#setDesired(ownerId, account._id, 'stopped');
     await this.workers.awaitStopped(id);
-    await Promise.all([
+    const { limits } = this;
+    const [accountSlot, friendSlot] = await Promise.all([limits.accounts.beforeRemove(ownerId), limits.friends.beforeRemove(ownerId)]);
+    const [friends] = await Promise.all([
       this.models.Friend.deleteMany({ accountId: account._id }),
       this.models.ActivityHistory.deleteMany({ accountId: account._id }),
       this.models.ContentHistory.deleteMany({ accountId: account._id }),
     ]);
-    await this.models.DiscordAccount.deleteOne({ _id: account._id, ownerId });
+    const gone = await this.models.DiscordAccount.deleteOne({ _id: account._id, ownerId });
+    await Promise.all([
+      limits.friends.removed(ownerId, friends.deletedCount, friendSlot),
+      limits.accounts.removed(ownerId, gone.deletedCount, accountSlot),
+      limits.regexTriggers.dropAccount(account._id),
+    ]);
     this.#cache.invalidateOwner(ownerId);
     this.changes.emit('account', id);
     await this.workers.apply(id);

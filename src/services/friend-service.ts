@@ -3,8 +3,7 @@ import type { Models } from '../models/index.js';
 import { afterIdCursor, toObjectId, toPage } from '../utils/cursor.js';
 import type { AccountService } from './account-service.js';
 import { NotFoundError } from './errors.js';
-import { OwnerQuota } from './owner-quota.js';
-import { assertRegexTriggerRoom } from './regex-trigger-cap.js';
+import type { UserLimits } from './user-limits.js';
 
 export interface FriendInput {
   discordUserId: string;
@@ -51,10 +50,10 @@ function view(f: FriendDoc): FriendView {
 /** The people an account watches. Every change reaches a running worker at once. */
 export class FriendService {
   constructor(
-    private readonly models: Pick<Models, 'Friend'>,
+    private readonly models: Pick<Models, 'Friend' | 'DiscordAccount'>,
     private readonly accounts: AccountService,
-    /** Most friends one user may have, over all their accounts. */
-    private readonly quota = new OwnerQuota(0, 'FRIEND_LIMIT_REACHED', 'friends', 'MAX_FRIENDS_PER_USER'),
+    /** Most friends one user may have over all their accounts, regex triggers per account. */
+    private readonly limits: UserLimits,
   ) {}
 
   async list(ownerId: string, accountId: string, page: { limit: number; cursor?: string }) {
@@ -73,11 +72,16 @@ export class FriendService {
 
   async create(ownerId: string, accountId: string, input: FriendInput): Promise<FriendView> {
     const account = await this.accounts.find(ownerId, accountId);
-    await assertRegexTriggerRoom(this.models.Friend, account, { rules: input.rules });
-    const doc = await this.quota.create(
-      ownerId,
-      async () => this.models.Friend.countDocuments({ accountId: { $in: await this.accounts.ids(ownerId) } }),
-      () => this.models.Friend.create({ ...input, accountId: account._id }),
+    const doc = await this.limits.regexTriggers.replace(
+      account._id,
+      input.rules,
+      async () => undefined,
+      () =>
+        this.limits.friends.create(
+          ownerId,
+          () => this.#countFriends(ownerId),
+          () => this.models.Friend.create({ ...input, accountId: account._id }),
+        ),
     );
     await this.pushFriends(account._id);
     return view(doc.toObject());
@@ -85,15 +89,23 @@ export class FriendService {
 
   async update(ownerId: string, accountId: string, friendId: string, input: Partial<FriendInput>) {
     const friend = await this.find(ownerId, accountId, friendId);
-    if (input.rules !== undefined) {
-      const account = await this.accounts.find(ownerId, accountId);
-      await assertRegexTriggerRoom(this.models.Friend, account, { friendId: friend._id, rules: input.rules });
-    }
-    const updated = await this.models.Friend.findOneAndUpdate(
-      { _id: friend._id, accountId: friend.accountId },
-      { $set: input },
-      { returnDocument: 'after', runValidators: true },
-    ).lean<FriendDoc>();
+    const target = { _id: friend._id, accountId: friend.accountId };
+    const write = (filter: Record<string, unknown> = {}) =>
+      this.models.Friend.findOneAndUpdate({ ...target, ...filter }, { $set: input }, { returnDocument: 'after', runValidators: true }).lean<FriendDoc>();
+    const updated =
+      input.rules === undefined
+        ? await write()
+        : // Counted against the account's regex triggers, applied only over the rules counted.
+          await this.limits.regexTriggers.replace(
+            friend.accountId,
+            input.rules,
+            async () => {
+              const stored = await this.models.Friend.findOne(target, { rules: 1 }).lean<Pick<FriendDoc, 'rules'>>();
+              if (!stored) throw new NotFoundError('Friend');
+              return stored.rules;
+            },
+            (before) => write({ rules: before ?? null }),
+          );
     if (!updated) throw new NotFoundError('Friend');
     await this.pushFriends(friend.accountId);
     return view(updated);
@@ -101,8 +113,19 @@ export class FriendService {
 
   async remove(ownerId: string, accountId: string, friendId: string): Promise<void> {
     const friend = await this.find(ownerId, accountId, friendId);
-    await this.models.Friend.deleteOne({ _id: friend._id });
+    const { friends, regexTriggers } = this.limits;
+    const [friendSlot, regexSlot] = await Promise.all([friends.beforeRemove(ownerId), regexTriggers.beforeRemove(friend.accountId)]);
+    const deleted = await this.models.Friend.findOneAndDelete({ _id: friend._id }, { projection: { rules: 1 } }).lean();
+    if (deleted) {
+      await Promise.all([friends.removed(ownerId, 1, friendSlot), regexTriggers.removed(friend.accountId, deleted.rules, regexSlot)]);
+    }
     await this.pushFriends(friend.accountId);
+  }
+
+  /** The owner's friends over all their accounts, as stored (the recount of their counter). */
+  async #countFriends(ownerId: string): Promise<number> {
+    const accounts = await this.models.DiscordAccount.find({ ownerId }, { _id: 1 }).lean();
+    return this.models.Friend.countDocuments({ accountId: { $in: accounts.map((a) => a._id) } });
   }
 
   private async find(ownerId: string, accountId: string, friendId: string): Promise<FriendDoc> {

@@ -3,14 +3,20 @@
  * pattern, reloads the account's friends and rules, and the first presence change after it
  * builds a matcher per new pattern: profiled under the issue-12 attack, a few users saving as
  * fast as the general rate limit let them kept the event loop busy and every other request
- * waited. A token bucket per user: `perMinute` on average, up to `burst` at once.
+ * waited. A token bucket per user: `perMinute` on average, up to `burst` at once, kept in the
+ * shared database so that every node draws from the same bucket.
+ *
+ * The bucket is one date per user (the generic cell rate algorithm): `tat`, when the bucket is
+ * full again. A write is allowed while `tat` is at most `burst − 1` intervals ahead of now, and
+ * moves it one interval on, from now if it was past. That is one conditional upsert: when the
+ * bucket exists but has no token left, the upsert's insert collides with it (duplicate key) and
+ * nothing changes. A TTL index removes buckets once full again, which is what a missing one means.
  */
+import type { Models } from '../models/index.js';
 import { AppError } from './errors.js';
 
 /** Writes one user may make at once before the per-minute rate applies. */
 export const REGEX_WRITE_BURST = 5;
-/** Users remembered at most; the least recently seen is forgotten first. */
-const MAX_USERS = 10_000;
 
 export class RegexWriteRateError extends AppError {
   override name = 'RegexWriteRateError';
@@ -20,24 +26,37 @@ export class RegexWriteRateError extends AppError {
 }
 
 export class RegexWriteRate {
-  readonly #buckets = new Map<string, { tokens: number; at: number }>();
-
   /** `perMinute` 0 → no limit. */
   constructor(
+    private readonly model: Models['RateBucket'],
     private readonly perMinute: number,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Counts one write by `userId`; throws RegexWriteRateError (429) when the user has none left. */
-  take(userId: string): void {
+  async take(userId: string): Promise<void> {
     if (this.perMinute === 0) return;
-    const now = this.now();
-    const perMs = this.perMinute / 60_000;
-    const prev = this.#buckets.get(userId);
-    const tokens = prev ? Math.min(REGEX_WRITE_BURST, prev.tokens + (now - prev.at) * perMs) : REGEX_WRITE_BURST;
-    if (tokens < 1) throw new RegexWriteRateError(Math.ceil((1 - tokens) / perMs / 1000));
-    this.#buckets.delete(userId); // re-inserted last: the map stays in least-recently-used order
-    this.#buckets.set(userId, { tokens: tokens - 1, at: now });
-    if (this.#buckets.size > MAX_USERS) this.#buckets.delete(this.#buckets.keys().next().value as string);
+    const intervalMs = 60_000 / this.perMinute;
+    const aheadMs = (REGEX_WRITE_BURST - 1) * intervalMs;
+    const _id = `regex-writes:${userId}`;
+    let waitMs = 0;
+    // Another try only when the collision was with a bucket made meanwhile that has a token left.
+    for (let tries = 0; tries < 3 && waitMs <= 0; tries += 1) {
+      const now = this.now();
+      try {
+        await this.model.findOneAndUpdate(
+          { _id, tat: { $not: { $gt: new Date(now + aheadMs) } } },
+          // $ifNull: the embedded store's $max gives null for a missing field (mongod skips it).
+          [{ $set: { tat: { $add: [{ $max: [{ $ifNull: ['$tat', new Date(now)] }, new Date(now)] }, intervalMs] } } }],
+          { upsert: true, updatePipeline: true, projection: { _id: 1 } },
+        );
+        return;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+      const bucket = await this.model.findById(_id).lean();
+      waitMs = bucket ? bucket.tat.getTime() - aheadMs - now : 0;
+    }
+    throw new RegexWriteRateError(Math.max(1, Math.ceil(waitMs / 1000)));
   }
 }

@@ -10,19 +10,19 @@ import { assertUsableRule, type RegexWriteGate, regexWriteGate } from './rule-ch
 import { Account, AccountPage, ListAccountsQuery } from './schemas.js';
 
 /** Settings the body schema cannot judge alone. `current` is what an update merges into. */
-function assertUsableSettings(
+async function assertUsableSettings(
   settings: AccountSettings | undefined,
   policy: ContentPolicy,
   gate: RegexWriteGate,
   current: AccountSettings = {},
-) {
+): Promise<void> {
   if (!settings) return;
   assertUsableContent(settings.content, policy);
   const merged = { ...current, ...settings };
   if (merged.deliveryMode === 'channel' && !merged.channelId) {
     throw new BadRequestError('CHANNEL_REQUIRED', "settings.channelId is required when deliveryMode is 'channel'");
   }
-  assertUsableRule(settings.defaultRules, 'settings.defaultRules', gate);
+  await assertUsableRule(settings.defaultRules, 'settings.defaultRules', gate);
 }
 
 const security = [{ bearerAuth: [] }];
@@ -61,7 +61,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      assertUsableSettings(request.body.settings, app.config, regexWriteGate(request, reply));
+      await assertUsableSettings(request.body.settings, app.config, regexWriteGate(request, reply));
       const account = await app.accounts.create(request.user.sub, request.body);
       return reply.status(201).send(presentAccount(account));
     },
@@ -99,7 +99,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { settings } = request.body;
       const needsCurrent = settings?.deliveryMode === 'channel' && !settings.channelId;
       const current = needsCurrent ? (await app.accounts.get(sub, request.params.id)).settings : undefined;
-      assertUsableSettings(settings, app.config, regexWriteGate(request, reply), current);
+      await assertUsableSettings(settings, app.config, regexWriteGate(request, reply), current);
       return presentAccount(await app.accounts.update(sub, request.params.id, request.body));
     },
   );

@@ -45,7 +45,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      assertUsableRule(request.body.rules, 'rules', regexWriteGate(request, reply));
+      await assertUsableRule(request.body.rules, 'rules', regexWriteGate(request, reply));
       const friend = await app.friends.create(request.user.sub, request.params.id, request.body as FriendInput);
       return reply.status(201).send(presentFriend(app, friend));
     },
@@ -81,7 +81,7 @@ const friendRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      assertUsableRule(request.body.rules, 'rules', regexWriteGate(request, reply));
+      await assertUsableRule(request.body.rules, 'rules', regexWriteGate(request, reply));
       const { id, friendId } = request.params;
       return presentFriend(app, await app.friends.update(request.user.sub, id, friendId, request.body as FriendInput));
     },
