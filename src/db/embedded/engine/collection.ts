@@ -10,6 +10,7 @@ import type { IndexEntry } from './secondary-index.js';
 import { SecondaryIndex } from './secondary-index.js';
 import type { StoredRecord } from './stored-record.js';
 import { makeRecord } from './stored-record.js';
+import { TtlExpiries } from './ttl-expiries.js';
 
 export const ID_INDEX_NAME = '_id_';
 export const ID_INDEX_SPEC = { v: 2, key: { _id: 1 }, name: ID_INDEX_NAME } as const;
@@ -34,6 +35,7 @@ export class Collection {
   readonly persistId: number;
   readonly records = new Map<string, StoredRecord>();
   readonly indexes = new Map<string, SecondaryIndex>();
+  readonly #ttl = new TtlExpiries();
   readonly #persistence: Persistence;
   #options: Doc;
   #validator: Query | undefined;
@@ -61,7 +63,10 @@ export class Collection {
 
   /** Changes options of a secondary index (collMod) and persists its spec. */
   updateIndex(index: SecondaryIndex, changes: { expireAfterSeconds?: number; hidden?: boolean }): void {
-    if (changes.expireAfterSeconds !== undefined) index.setExpireAfterSeconds(changes.expireAfterSeconds);
+    if (changes.expireAfterSeconds !== undefined) {
+      index.setExpireAfterSeconds(changes.expireAfterSeconds);
+      this.#ttl.rebuild(index, this.records.values());
+    }
     if (changes.hidden !== undefined) {
       if (changes.hidden) index.spec.hidden = true;
       else delete index.spec.hidden;
@@ -82,6 +87,7 @@ export class Collection {
     const entries = this.#checkUnique(record);
     this.records.set(idKey, record);
     for (const [index, indexEntries] of entries) index.add(idKey, indexEntries);
+    this.#ttl.track(this.indexes.values(), record);
     this.#persistence.putDocument(this.persistId, idKey, bytes);
     return record;
   }
@@ -94,6 +100,7 @@ export class Collection {
     for (const index of this.indexes.values()) index.remove(previous.idKey, index.entriesFor(previous.doc, previous.view));
     this.records.set(record.idKey, record);
     for (const [index, indexEntries] of entries) index.add(record.idKey, indexEntries);
+    this.#ttl.retrack(this.indexes.values(), previous, record);
     this.#persistence.putDocument(this.persistId, record.idKey, bytes);
     return record;
   }
@@ -109,6 +116,12 @@ export class Collection {
     const record = makeRecord(keyOf(doc._id), doc);
     this.records.set(record.idKey, record);
     for (const index of this.indexes.values()) index.add(record.idKey, index.entriesFor(record.doc, record.view));
+    this.#ttl.track(this.indexes.values(), record);
+  }
+
+  /** The documents a TTL index says are expired at `now` (mongod's TTL monitor deletes them). */
+  expired(now: number): StoredRecord[] {
+    return this.#ttl.due(now, this.records);
   }
 
   /**
@@ -157,16 +170,21 @@ export class Collection {
       index.add(record.idKey, entries);
     }
     this.indexes.set(index.name, index);
+    this.#ttl.rebuild(index, this.records.values());
     this.#persistence.putIndex(this.persistId, spec);
     return index;
   }
 
   /** Re-creates an index read back from disk (documents are restored afterwards). */
   restoreIndex(spec: Doc): void {
-    this.indexes.set(String(spec.name), new SecondaryIndex(spec));
+    const index = new SecondaryIndex(spec);
+    this.indexes.set(index.name, index);
+    this.#ttl.rebuild(index, []);
   }
 
   dropIndex(name: string): void {
+    const index = this.indexes.get(name);
+    if (index) this.#ttl.forget(index);
     this.indexes.delete(name);
     this.#persistence.dropIndex(this.persistId, name);
   }

@@ -71,4 +71,37 @@ describe('TTL indexes', () => {
     },
     EXPIRY_TIMEOUT_MS + 10_000,
   );
+
+  it(
+    'expires a document by its date as last updated, and not after it was deleted',
+    async () => {
+      const tokens = db.collection('tokens');
+      await tokens.createIndex({ usedAt: 1 }, { expireAfterSeconds: 60 });
+      const now = Date.now();
+      const past = new Date(now - 3_600_000);
+      const future = new Date(now + 3_600_000);
+      await tokens.insertMany([
+        { name: 'renewed', usedAt: past },
+        { name: 'aged', usedAt: future },
+        { name: 'deleted', usedAt: past },
+        { name: 'marker', usedAt: past },
+        { name: 'kept', usedAt: future },
+      ]);
+      // In one command each, before the next sweep can see the old dates.
+      await db.command({
+        update: 'tokens',
+        updates: [
+          { q: { name: 'renewed' }, u: { $set: { usedAt: future } } },
+          { q: { name: 'aged' }, u: { $set: { usedAt: past } } },
+        ],
+      });
+      // The same _id comes back with a later date: the entry its first version left is stale.
+      const deleted = await tokens.findOneAndDelete({ name: 'deleted' });
+      await tokens.insertOne({ _id: deleted?._id, name: 'deleted', usedAt: future });
+      await eventually(async () => (await tokens.countDocuments({ name: { $in: ['aged', 'marker'] } })) === 0, EXPIRY_TIMEOUT_MS);
+      const names = (await tokens.find().toArray()).map((doc) => doc.name).sort();
+      expect(names).toEqual(['deleted', 'kept', 'renewed']);
+    },
+    EXPIRY_TIMEOUT_MS + 10_000,
+  );
 });

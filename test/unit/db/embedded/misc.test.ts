@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultIndexName, normaliseIndexSpec } from '../../../../src/db/embedded/commands/indexes.js';
 import { CursorRegistry } from '../../../../src/db/embedded/engine/cursor-registry.js';
-import { expiryOf } from '../../../../src/db/embedded/engine/ttl-sweeper.js';
+import { expiryOf } from '../../../../src/db/embedded/engine/ttl-expiries.js';
 
 describe('index specs', () => {
   it('names an index after its key pattern as mongod does', () => {
