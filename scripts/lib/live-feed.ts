@@ -1,8 +1,8 @@
 /**
  * New activity and content-history entries of several accounts, read from the API as they
- * appear. The API has no push channel, so this polls with `from` (re-reading a short overlap,
- * because activity is written in batches and may land slightly late) and drops entries it has
- * already passed on.
+ * appear: what the server stored, not the live event stream. It polls with `from` (re-reading a
+ * short overlap, because activity is written in batches and may land slightly late) and drops
+ * entries it has already passed on.
  */
 import type { ActivityEntryBody, ApiClient, ContentEntryBody } from './api-client.js';
 
