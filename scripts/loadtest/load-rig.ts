@@ -115,7 +115,15 @@ function readLatency(samples: readonly ReadSample[]): ReadLatency {
 
 function totalsOf(sample: MemorySample | undefined): MemoryTotals {
   const sum = (f: keyof MemoryFigures) => (sample?.workers ?? []).reduce((acc, w) => acc + w[f], 0);
-  return { at: sample?.at ?? Date.now(), workers: sample?.workers.length ?? 0, rss: sum('rss'), pss: sum('pss'), uss: sum('uss'), server: sample?.server ?? null };
+  return {
+    at: sample?.at ?? Date.now(),
+    workers: sample?.workers.length ?? 0,
+    rss: sum('rss'),
+    pss: sum('pss'),
+    uss: sum('uss'),
+    server: sample?.server ?? null,
+    store: sample?.store ?? null,
+  };
 }
 
 export class LoadRig {
@@ -187,7 +195,7 @@ export class LoadRig {
       ...(this.#baseline ? { baselinePid: this.#baseline.pid } : {}),
       accountOfPid: (pid) => this.#probes.accountOfPid(pid),
       currentWorkerPids: () => this.#probes.workerPids(),
-      ...(this.#fleet.sharedStorePid === undefined ? {} : { storePids: () => [this.#fleet.sharedStorePid as number] }),
+      ...this.#sharedStore(),
       memoryIntervalMs: this.options.memoryIntervalMs,
     });
     const reads = new ReadLoad(this.#api, this.#accounts.map((a) => a.accountId), this.options.readRate);
@@ -279,6 +287,12 @@ export class LoadRig {
     return result;
   }
 
+  /** Several nodes share a store process of the harness's own (not a server's child): sample that one. */
+  #sharedStore(): { storePids?: () => number[] } {
+    const pid = this.#fleet.sharedStorePid;
+    return pid === undefined ? {} : { storePids: () => [pid] };
+  }
+
   /** Reads everything back through the API, reconciles, samples final memory and states. */
   async finish(): Promise<LoadTestResult> {
     const finalWorkers = await this.#finalWorkers();
@@ -300,7 +314,7 @@ export class LoadRig {
       loadStart: this.phases[0]?.startedAt ?? this.setup.startAt,
     });
 
-    const sampler = new ResourceSampler({ serverPid: () => this.#fleet.serverPids(), accountOfPid: (pid) => this.#probes.accountOfPid(pid) });
+    const sampler = new ResourceSampler({ serverPid: () => this.#fleet.serverPids(), accountOfPid: (pid) => this.#probes.accountOfPid(pid), ...this.#sharedStore() });
     const sample = await sampler.sampleMemory();
     const workers: WorkerMemoryFinal[] = sample.workers.map(({ accountId, rss, pss, uss }) => ({ accountId, rss, pss, uss }));
     const median = (f: keyof MemoryFigures) => spread(workers.map((w) => w[f])).median;
@@ -330,6 +344,7 @@ export class LoadRig {
       memory: {
         workers,
         server: sample.server ?? null,
+        store: sample.store ?? null,
         perWorkerMedian: { rss: median('rss'), pss: median('pss'), uss: median('uss') },
         totals: totalsOf(sample),
       },

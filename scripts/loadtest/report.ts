@@ -20,6 +20,12 @@ export const fmtMiB = (bytes: number): string => (Number.isFinite(bytes) ? `${(b
 const fmtInt = (v: number): string => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
 const fmtPct = (v: number): string => (Number.isFinite(v) ? `${Math.round(v)} %` : '—');
 
+/** The store process's memory at the end of a phase (its last sample), e.g. "RSS 80.1 MiB, PSS 62.3 MiB"; undefined without one. */
+export function storeMemoryAtEnd(p: Pick<PhaseResult, 'memory'>): string | undefined {
+  const store = p.memory.findLast((m) => m.store)?.store;
+  return store ? `RSS ${fmtMiB(store.rss)}, PSS ${fmtMiB(store.pss)}` : undefined;
+}
+
 export function latencyCells(s: LatencySummary | undefined): string {
   if (!s || s.count === 0) return '— | — | — | — | 0';
   return `${fmtMs(s.p50)} | ${fmtMs(s.p95)} | ${fmtMs(s.p99)} | ${fmtMs(s.max)} | ${fmtInt(s.count)}`;
@@ -93,7 +99,7 @@ export function summaryTable(result: LoadTestResult): string {
     if (l.baselineDelivered) lines.push([`baseline delivered${tag}`, `p50 ${fmtMs(l.baselineDelivered.p50)}  p99 ${fmtMs(l.baselineDelivered.p99)}`]);
     lines.push(
       [`read API p50/p99${tag}`, `accounts ${fmtMs(p.reads.accounts.p50)}/${fmtMs(p.reads.accounts.p99)}, activity ${fmtMs(p.reads.activity.p50)}/${fmtMs(p.reads.activity.p99)} (${p.reads.accounts.errors + p.reads.activity.errors} errors)`],
-      [`CPU (% of a core)${tag}`, `server median ${fmtPct(p.cpu.serverMeanPct)}, max ${fmtPct(p.cpu.serverMaxPct)}; store process ${fmtPct(p.cpu.storeMeanPct)}; workers ${fmtPct(p.cpu.workersMeanPct)}; fake ${fmtPct(p.cpu.fakeMeanPct)}; ${o.baseline !== 'off' ? `baseline ${fmtPct(p.cpu.baselineMeanPct)}; ` : ''}harness ${fmtPct(p.cpu.harnessMeanPct)}; machine ${fmtPct(p.cpu.machineMeanPct)}`],
+      [`CPU (% of a core)${tag}`, `server median ${fmtPct(p.cpu.serverMeanPct)}, max ${fmtPct(p.cpu.serverMaxPct)}; store process ${fmtPct(p.cpu.storeMeanPct)}${storeMemoryAtEnd(p) ? ` (${storeMemoryAtEnd(p)})` : ''}; workers ${fmtPct(p.cpu.workersMeanPct)}; fake ${fmtPct(p.cpu.fakeMeanPct)}; ${o.baseline !== 'off' ? `baseline ${fmtPct(p.cpu.baselineMeanPct)}; ` : ''}harness ${fmtPct(p.cpu.harnessMeanPct)}; machine ${fmtPct(p.cpu.machineMeanPct)}`],
     );
     const kills = p.chaosEvents.filter((e) => e.action === 'kill' && e.recoveryMs !== null).map((e) => e.recoveryMs as number);
     const drops = p.chaosEvents.filter((e) => e.action === 'drop' && e.recoveryMs !== null).map((e) => e.recoveryMs as number);
@@ -109,6 +115,7 @@ export function summaryTable(result: LoadTestResult): string {
     ['memory per worker (median)', `RSS ${fmtMiB(result.memory.perWorkerMedian.rss)}, PSS ${fmtMiB(result.memory.perWorkerMedian.pss)}, USS ${fmtMiB(result.memory.perWorkerMedian.uss)}`],
     ['memory, all workers', `RSS ${fmtMiB(result.memory.totals.rss)}, PSS ${fmtMiB(result.memory.totals.pss)}`],
     ['server memory', `RSS ${fmtMiB(result.memory.server?.rss ?? Number.NaN)}, PSS ${fmtMiB(result.memory.server?.pss ?? Number.NaN)}`],
+    ['store process memory', result.memory.store ? `RSS ${fmtMiB(result.memory.store.rss)}, PSS ${fmtMiB(result.memory.store.pss)}` : '— (no store process)'],
     ['worker restarts / all ready at end', `${result.workers.restarts} / ${result.workers.allReady ? 'yes' : 'NO'}`],
     ['result', result.problems.length === 0 ? 'OK' : `PROBLEMS: ${result.problems.join('; ')}`],
   );
@@ -160,6 +167,9 @@ function charts(result: LoadTestResult): Record<string, string> {
         { name: 'RSS (sum)', points: phase.memory.map((m) => [(m.at - phase.startedAt) / 1000, m.rss / MiB] as const) },
         { name: 'PSS (sum)', points: phase.memory.map((m) => [(m.at - phase.startedAt) / 1000, m.pss / MiB] as const) },
         { name: 'server RSS', points: phase.memory.map((m) => [(m.at - phase.startedAt) / 1000, (m.server?.rss ?? Number.NaN) / MiB] as const) },
+        ...(phase.memory.some((m) => m.store)
+          ? [{ name: 'store process RSS', points: phase.memory.map((m) => [(m.at - phase.startedAt) / 1000, (m.store?.rss ?? Number.NaN) / MiB] as const) }]
+          : []),
       ],
     });
   }
@@ -217,7 +227,7 @@ export function markdownReport(result: LoadTestResult): string {
       '',
       `Server event loop: p99 delay ${fmtMs(p.serverLag.p99Median)} in a typical second, longest stall ${fmtMs(p.serverLag.max)}.`,
       '',
-      `CPU, % of one core (median of 1 s samples): server ${fmtPct(p.cpu.serverMeanPct)} (max ${fmtPct(p.cpu.serverMaxPct)}), its embedded store's process ${Number.isFinite(p.cpu.storeMeanPct) ? fmtPct(p.cpu.storeMeanPct) : '— (none: the store runs inside the server, or MongoDB elsewhere)'}, all workers together ${fmtPct(p.cpu.workersMeanPct)}, fake Discord ${fmtPct(p.cpu.fakeMeanPct)}, ${o.baseline !== 'off' ? `baseline client ${fmtPct(p.cpu.baselineMeanPct)}, ` : ''}this harness ${fmtPct(p.cpu.harnessMeanPct)}; the whole machine ${fmtPct(p.cpu.machineMeanPct)} of ${m.cpus * 100} %.`,
+      `CPU, % of one core (median of 1 s samples): server ${fmtPct(p.cpu.serverMeanPct)} (max ${fmtPct(p.cpu.serverMaxPct)}), its embedded store's process ${Number.isFinite(p.cpu.storeMeanPct) ? `${fmtPct(p.cpu.storeMeanPct)}${storeMemoryAtEnd(p) ? ` (memory at the end: ${storeMemoryAtEnd(p)})` : ''}` : '— (none: the store runs inside the server, or MongoDB elsewhere)'}, all workers together ${fmtPct(p.cpu.workersMeanPct)}, fake Discord ${fmtPct(p.cpu.fakeMeanPct)}, ${o.baseline !== 'off' ? `baseline client ${fmtPct(p.cpu.baselineMeanPct)}, ` : ''}this harness ${fmtPct(p.cpu.harnessMeanPct)}; the whole machine ${fmtPct(p.cpu.machineMeanPct)} of ${m.cpus * 100} %.`,
       '',
     );
     if (p.chaos) lines.push('### Chaos', '', ...chaosTable(p.chaosEvents, p.startedAt), '');
@@ -247,6 +257,7 @@ export function markdownReport(result: LoadTestResult): string {
     `| per worker (median) | ${fmtMiB(result.memory.perWorkerMedian.rss)} | ${fmtMiB(result.memory.perWorkerMedian.pss)} | ${fmtMiB(result.memory.perWorkerMedian.uss)} |`,
     `| all ${result.memory.totals.workers} workers | ${fmtMiB(result.memory.totals.rss)} | ${fmtMiB(result.memory.totals.pss)} | ${fmtMiB(result.memory.totals.uss)} |`,
     `| server | ${fmtMiB(result.memory.server?.rss ?? Number.NaN)} | ${fmtMiB(result.memory.server?.pss ?? Number.NaN)} | ${fmtMiB(result.memory.server?.uss ?? Number.NaN)} |`,
+    `| its store process | ${fmtMiB(result.memory.store?.rss ?? Number.NaN)} | ${fmtMiB(result.memory.store?.pss ?? Number.NaN)} | ${fmtMiB(result.memory.store?.uss ?? Number.NaN)} |`,
     '',
     `Worker restarts: ${result.workers.restarts}; every worker ready at the end: ${result.workers.allReady ? 'yes' : '**no**'}. Server shutdown (SIGTERM → exit, all workers stopped${o.nodes > 1 ? '; every node at once, the slowest' : ''}): ${result.shutdownMs === null ? '—' : fmtMs(result.shutdownMs)}.`,
     '',

@@ -29,6 +29,8 @@ export interface WorkerMemory extends MemoryFigures {
 export interface MemorySample {
   at: number;
   server: MemoryFigures | undefined;
+  /** The embedded store's own process(es); undefined when there is none (see CpuSample.storePct). */
+  store: MemoryFigures | undefined;
   workers: WorkerMemory[];
 }
 
@@ -111,7 +113,7 @@ async function cpuOf(
   return { now, delta };
 }
 
-/** Samples server and worker CPU every second and memory every few seconds, from /proc. */
+/** Samples server, store and worker CPU every second and memory every few seconds, from /proc. */
 export class ResourceSampler {
   readonly cpu: CpuSample[] = [];
   readonly memory: MemorySample[] = [];
@@ -161,7 +163,13 @@ export class ResourceSampler {
         const figures = await memoryOf(pid);
         if (figures) workers.push({ pid, accountId: this.#opts.accountOfPid(pid), ...figures });
       }
-      const sample = { at: Date.now(), server: sumFigures(await Promise.all(servers.map(memoryOf))), workers };
+      const stores = await this.#storePids();
+      const sample = {
+        at: Date.now(),
+        server: sumFigures(await Promise.all(servers.map(memoryOf))),
+        store: sumFigures(await Promise.all(stores.map(memoryOf))),
+        workers,
+      };
       this.memory.push(sample);
       return sample;
     })();

@@ -56,6 +56,8 @@ export interface MemoryTotals {
   pss: number;
   uss: number;
   server: MemoryFigures | null;
+  /** The embedded store's own process; null when it has none (inside the server, or MongoDB elsewhere). */
+  store: MemoryFigures | null;
 }
 
 export interface PhaseResult {
@@ -131,7 +133,14 @@ export interface LoadTestResult {
   phases: PhaseResult[];
   reconciliation: Reconciliation;
   workers: { final: WorkerFinal[]; allReady: boolean; restarts: number };
-  memory: { workers: WorkerMemoryFinal[]; server: MemoryFigures | null; perWorkerMedian: MemoryFigures; totals: MemoryTotals };
+  memory: {
+    workers: WorkerMemoryFinal[];
+    server: MemoryFigures | null;
+    /** The embedded store's own process at the end; null when it has none. */
+    store: MemoryFigures | null;
+    perWorkerMedian: MemoryFigures;
+    totals: MemoryTotals;
+  };
   content: { sent: number; failed: number; skipped: number; messagesInFake: number };
   fake: FakeStats;
   /** Every server node of the run and how it ended (killed, stopped by node chaos, or up). */

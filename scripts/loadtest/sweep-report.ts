@@ -27,6 +27,8 @@ export interface SweepRow {
   serverCpuMsPerEvent: number;
   /** The embedded store's own process, % of one core; NaN when the store runs inside the server. */
   storeCpuPct: number;
+  /** The embedded store's own process at the end, MiB; NaN when it has none. */
+  storeRssMiB: number;
   /** Server + its store process per delivered event, ms (= the server's when the store runs inside it). */
   serverAndStoreCpuMsPerEvent: number;
   /** Says what the store's CPU was, beside the server's target line. */
@@ -64,6 +66,7 @@ export function sweepRow(result: LoadTestResult): SweepRow {
     serverCpuPct: phase?.cpu.serverMeanPct ?? Number.NaN,
     serverCpuMsPerEvent: phase ? serverCpuMsPerDelivered(phase) : Number.NaN,
     storeCpuPct: phase?.cpu.storeMeanPct ?? Number.NaN,
+    storeRssMiB: (result.memory.store?.rss ?? Number.NaN) / MiB,
     serverAndStoreCpuMsPerEvent: phase ? serverAndStoreCpuMsPerDelivered(phase) : Number.NaN,
     storeCpuNote: phase ? storeCpuNote([phase]) : '',
     machineCpuPct: phase?.cpu.machineMeanPct ?? Number.NaN,
@@ -115,6 +118,7 @@ export function failedRow(accounts: number, problem: string): SweepRow {
     serverCpuPct: nan,
     serverCpuMsPerEvent: nan,
     storeCpuPct: nan,
+    storeRssMiB: nan,
     serverAndStoreCpuMsPerEvent: nan,
     storeCpuNote: '',
     machineCpuPct: nan,
@@ -134,11 +138,11 @@ export function sweepMarkdown(rows: readonly SweepRow[], opts: { rate: number; f
     `# Scaling sweep — ${opts.rate} presence changes/s, ${opts.friends} friends per account, ${opts.duration} s per size after a ${opts.warmup} s warm-up, every event delivered`,
     '',
     ...(rows.some((r) => (r.runs ?? 1) > 1) ? ['Each size: the best of its runs (lowest delivered p99); every run is in sweep.json.', ''] : []),
-    '| accounts | all ready | median ready | changes/s held | stored p50 | stored p99 (≤ 50 ms) | delivered p50 | delivered p99 (≤ 100 ms) | PSS / worker | RSS / worker | PSS all workers | RSS all workers | server RSS | server CPU | store CPU | server CPU / delivered event | server + store CPU / delivered event | machine CPU | lost / dup | within targets |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| accounts | all ready | median ready | changes/s held | stored p50 | stored p99 (≤ 50 ms) | delivered p50 | delivered p99 (≤ 100 ms) | PSS / worker | RSS / worker | PSS all workers | RSS all workers | server RSS | server CPU | store CPU | store RSS | server CPU / delivered event | server + store CPU / delivered event | machine CPU | lost / dup | within targets |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.accounts} | ${r.allReadyS.toFixed(1)} s | ${r.medianReadyS.toFixed(1)} s | ${r.achievedRate.toFixed(0)} | ${fmtMs(r.storedP50)} | ${mark(r.storedP99, SWEEP_TARGETS.storedP99Ms)} | ${fmtMs(r.deliveredP50)} | ${mark(r.deliveredP99, SWEEP_TARGETS.deliveredP99Ms)} | ${r.pssPerWorkerMiB.toFixed(1)} MiB | ${r.rssPerWorkerMiB.toFixed(1)} MiB | ${fmtMiB(r.pssTotalMiB * MiB)} | ${fmtMiB(r.rssTotalMiB * MiB)} | ${r.serverRssMiB.toFixed(0)} MiB | ${Math.round(r.serverCpuPct)} % | ${Number.isFinite(r.storeCpuPct) ? `${Math.round(r.storeCpuPct)} %` : '—'} | ${r.serverCpuMsPerEvent.toFixed(2)} ms | ${r.serverAndStoreCpuMsPerEvent.toFixed(2)} ms | ${Math.round(r.machineCpuPct)} % | ${r.lost} / ${r.duplicated} | ${r.withinTargets ? 'yes' : 'no'} |`,
+        `| ${r.accounts} | ${r.allReadyS.toFixed(1)} s | ${r.medianReadyS.toFixed(1)} s | ${r.achievedRate.toFixed(0)} | ${fmtMs(r.storedP50)} | ${mark(r.storedP99, SWEEP_TARGETS.storedP99Ms)} | ${fmtMs(r.deliveredP50)} | ${mark(r.deliveredP99, SWEEP_TARGETS.deliveredP99Ms)} | ${r.pssPerWorkerMiB.toFixed(1)} MiB | ${r.rssPerWorkerMiB.toFixed(1)} MiB | ${fmtMiB(r.pssTotalMiB * MiB)} | ${fmtMiB(r.rssTotalMiB * MiB)} | ${r.serverRssMiB.toFixed(0)} MiB | ${Math.round(r.serverCpuPct)} % | ${Number.isFinite(r.storeCpuPct) ? `${Math.round(r.storeCpuPct)} %` : '—'} | ${Number.isFinite(r.storeRssMiB) ? `${r.storeRssMiB.toFixed(0)} MiB` : '—'} | ${r.serverCpuMsPerEvent.toFixed(2)} ms | ${r.serverAndStoreCpuMsPerEvent.toFixed(2)} ms | ${Math.round(r.machineCpuPct)} % | ${r.lost} / ${r.duplicated} | ${r.withinTargets ? 'yes' : 'no'} |`,
     ),
     '',
     largest === null
@@ -166,10 +170,15 @@ export function sweepCharts(rows: readonly SweepRow[]): Record<string, string> {
       series: [series('all ready', (r) => r.allReadyS), series('median account ready', (r) => r.medianReadyS)],
     }),
     'memory-vs-accounts.svg': lineChart({
-      title: 'Memory of all workers together (and the server)',
+      title: 'Memory of all workers together (and the server, its store process)',
       xLabel: 'accounts',
       yLabel: 'MiB',
-      series: [series('RSS (sum)', (r) => r.rssTotalMiB), series('PSS (sum)', (r) => r.pssTotalMiB), series('server RSS', (r) => r.serverRssMiB)],
+      series: [
+        series('RSS (sum)', (r) => r.rssTotalMiB),
+        series('PSS (sum)', (r) => r.pssTotalMiB),
+        series('server RSS', (r) => r.serverRssMiB),
+        ...(rows.some((r) => Number.isFinite(r.storeRssMiB)) ? [series('store process RSS', (r) => r.storeRssMiB)] : []),
+      ],
     }),
     'latency-vs-accounts.svg': lineChart({
       title: 'Latency under load vs accounts',

@@ -57,6 +57,12 @@ describe('the load test with chaos', () => {
     expect(result.reconciliation.unexpected).toBe(0);
   });
 
+  it('samples the server’s store process’s memory (the default EMBEDDED_STORE=process)', () => {
+    const store = result.memory.store;
+    expect(store?.rss).toBeGreaterThan(10 * 2 ** 20);
+    expect(store?.pss).toBeLessThanOrEqual(store?.rss as number);
+  });
+
   it('ends with every worker ready', () => {
     expect(result.workers.final).toHaveLength(10);
     expect(result.workers.final.filter((w) => w.state !== 'ready')).toEqual([]);

@@ -22,7 +22,7 @@ async function sampledOnce(sampler: ResourceSampler) {
 const samplerFor = () => new ResourceSampler({ serverPid: process.pid, accountOfPid: () => undefined, currentWorkerPids: () => [], cpuIntervalMs: 50 });
 
 describe('the store process in the load harness', () => {
-  it('is told apart from the server’s other children and sampled in its own column', async () => {
+  it('is told apart from the server’s other children and its CPU and memory sampled in their own columns', async () => {
     // Another child of the "server" (as a worker would be) is not the store.
     const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     try {
@@ -30,6 +30,17 @@ describe('the store process in the load harness', () => {
       expect(await storeProcessPids([process.pid])).toEqual([store.pid]);
       const sample = await sampledOnce(samplerFor());
       expect(sample?.storePct).toEqual(expect.any(Number));
+
+      // Its memory, beside the server's: a Node process holding the store, PSS within RSS.
+      const { store: memory, server } = await samplerFor().sampleMemory();
+      const MiB = 2 ** 20;
+      expect(memory?.rss).toBeGreaterThan(10 * MiB);
+      expect(memory?.rss).toBeLessThan(2048 * MiB);
+      expect(memory?.pss).toBeGreaterThan(0);
+      expect(memory?.pss).toBeLessThanOrEqual(memory?.rss as number);
+      expect(memory?.uss).toBeLessThanOrEqual(memory?.pss as number);
+      // Not the server's figures under another name.
+      expect(memory?.rss).not.toBe(server?.rss);
     } finally {
       other.kill();
       await once(other, 'exit');
@@ -40,6 +51,7 @@ describe('the store process in the load harness', () => {
     expect(await storeProcessPids([process.pid])).toEqual([]);
     const sample = await sampledOnce(samplerFor());
     expect(sample?.storePct).toBeNull();
+    expect((await samplerFor().sampleMemory()).store).toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@ import {
   storeCpuMsPerDelivered,
   storeCpuNote,
 } from '../../../../scripts/loadtest/cpu-per-event.js';
-import { bestPerSize, failedRow, type SweepRow, sweepTargets } from '../../../../scripts/loadtest/sweep-report.js';
+import { bestPerSize, failedRow, type SweepRow, sweepMarkdown, sweepTargets } from '../../../../scripts/loadtest/sweep-report.js';
 
 const row = (accounts: number, deliveredP99: number): SweepRow => ({ ...failedRow(accounts, ''), problems: [], deliveredP99 });
 
@@ -19,6 +19,18 @@ describe('bestPerSize', () => {
   it('prefers any measured run over one that failed', () => {
     const best = bestPerSize([failedRow(25, 'not ready'), row(25, 900)]);
     expect(best[0]?.deliveredP99).toBe(900);
+  });
+});
+
+describe('sweepMarkdown', () => {
+  it('prints the store process’s RSS beside its CPU, and — without one', () => {
+    const opts = { rate: 200, friends: 5, duration: 30, warmup: 10 };
+    const cells = (r: SweepRow) => (sweepMarkdown([r], opts).split('\n').find((l) => l.startsWith(`| ${r.accounts} |`)) ?? '').split(' | ');
+    const header = sweepMarkdown([row(10, 50)], opts).split('\n').find((l) => l.startsWith('| accounts |'))?.split(' | ') ?? [];
+    const storeCpu = header.indexOf('store CPU');
+    expect(header[storeCpu + 1]).toBe('store RSS');
+    expect(cells({ ...row(10, 50), storeCpuPct: 12, storeRssMiB: 84.6 }).slice(storeCpu, storeCpu + 2)).toEqual(['12 %', '85 MiB']);
+    expect(cells(row(10, 50)).slice(storeCpu, storeCpu + 2)).toEqual(['—', '—']);
   });
 });
 
