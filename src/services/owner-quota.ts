@@ -8,8 +8,7 @@ import type { Slot, SlotCounter } from './slot-counter.js';
  */
 export class OwnerQuota {
   constructor(
-    /** Null: nothing counted (services built without the app's models). */
-    private readonly counter: SlotCounter | null,
+    private readonly counter: SlotCounter,
     /** 0: unlimited (still counted, so a cap set later starts from the truth). */
     readonly max: number,
     private readonly code: string,
@@ -24,7 +23,6 @@ export class OwnerQuota {
 
   /** Creates when the owner has a slot left (`count()` says how many they have), else rejects with 409 `code`. */
   async create<T>(ownerId: string, count: () => Promise<number>, create: () => Promise<T>): Promise<T> {
-    if (!this.counter) return create();
     const key = this.#key(ownerId);
     const slot = await this.counter.take(key, 1, this.max > 0 ? this.max : Number.MAX_SAFE_INTEGER, count);
     if (!slot) {
@@ -44,11 +42,11 @@ export class OwnerQuota {
 
   /** Read before deleting: what `removed` needs to give the slots back. */
   async beforeRemove(ownerId: string): Promise<Slot | null> {
-    return this.counter ? this.counter.current(this.#key(ownerId)) : null;
+    return this.counter.current(this.#key(ownerId));
   }
 
   /** `deleted` of the owner's are gone: their slots are free again. */
   async removed(ownerId: string, deleted: number, slot: Slot | null): Promise<void> {
-    await this.counter?.release(this.#key(ownerId), deleted, slot);
+    await this.counter.release(this.#key(ownerId), deleted, slot);
   }
 }

@@ -33,8 +33,7 @@ export function regexTriggerCount(rule: unknown): number {
 export class RegexTriggerCap {
   constructor(
     private readonly models: Pick<Models, 'DiscordAccount' | 'Friend'>,
-    /** Null: no cap (services built without the app's models). */
-    private readonly counter: SlotCounter | null,
+    private readonly counter: SlotCounter,
   ) {}
 
   #key(accountId: Types.ObjectId): string {
@@ -73,9 +72,12 @@ export class RegexTriggerCap {
 
   async #replaceOnce<T>(accountId: Types.ObjectId, before: unknown, after: unknown, write: () => Promise<T | null>): Promise<T | null> {
     const delta = regexTriggerCount(after) - regexTriggerCount(before);
-    if (!this.counter) return write();
+    if (delta === 0) return write();
     const key = this.#key(accountId);
-    const slot = delta > 0 ? await this.counter.take(key, delta, MAX_REGEX_TRIGGERS_PER_ACCOUNT, () => this.#recount(accountId)) : await this.counter.current(key);
+    const slot =
+      delta > 0
+        ? await this.counter.take(key, delta, MAX_REGEX_TRIGGERS_PER_ACCOUNT, () => this.#recount(accountId))
+        : await this.counter.current(key); // read before the write, for its release
     if (delta > 0 && !slot) {
       const total = (await this.#recount(accountId)) + delta;
       throw new ConflictError(
@@ -97,16 +99,16 @@ export class RegexTriggerCap {
 
   /** Read before deleting rules without a compare-and-set (a friend deleted): what `removed` needs. */
   async beforeRemove(accountId: Types.ObjectId): Promise<Slot | null> {
-    return this.counter ? this.counter.current(this.#key(accountId)) : null;
+    return this.counter.current(this.#key(accountId));
   }
 
   /** Rules holding `rules`' regex triggers were deleted. */
   async removed(accountId: Types.ObjectId, rules: unknown, slot: Slot | null): Promise<void> {
-    await this.counter?.release(this.#key(accountId), regexTriggerCount(rules), slot);
+    await this.counter.release(this.#key(accountId), regexTriggerCount(rules), slot);
   }
 
   /** The account is gone: so is its counter. */
   async dropAccount(accountId: Types.ObjectId): Promise<void> {
-    await this.counter?.drop(this.#key(accountId));
+    await this.counter.drop(this.#key(accountId));
   }
 }
