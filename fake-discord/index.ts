@@ -43,7 +43,7 @@ export interface FakeDiscordOptions {
 type Counters = Omit<FakeStats, 'connections' | 'messages'>;
 
 function zeroCounters(): Counters {
-  return { identifies: 0, resumes: 0, dispatches: 0, presenceUpdates: 0, maxSessionsPerBot: 0 };
+  return { identifies: 0, resumes: 0, resumesRefused: 0, dispatches: 0, presenceUpdates: 0, maxSessionsPerBot: 0 };
 }
 
 export class FakeDiscord extends EventEmitter<FakeDiscordEvents> implements ControlTarget {
@@ -182,6 +182,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> implements Cont
       connections: this.#gateway.connectionCount,
       identifies: this.#counters.identifies,
       resumes: this.#counters.resumes,
+      resumesRefused: this.#counters.resumesRefused,
       dispatches: this.#counters.dispatches,
       presenceUpdates: this.#counters.presenceUpdates,
       messages: this.#store.messageCount,

@@ -81,6 +81,8 @@ export interface FakeStats {
   identifies: number;
   /** RESUMEs answered with RESUMED. */
   resumes: number;
+  /** RESUMEs refused (INVALID_SESSION): the session had ended, expired or was unknown. */
+  resumesRefused: number;
   /** Dispatches queued to sessions (replays not counted again). */
   dispatches: number;
   /** PRESENCE_UPDATE dispatches queued to sessions. */

@@ -22,7 +22,7 @@ export interface GatewayOptions {
   maxFrameBytes: number;
 }
 
-export type GatewayCounters = Pick<FakeStats, 'identifies' | 'resumes' | 'dispatches' | 'maxSessionsPerBot'>;
+export type GatewayCounters = Pick<FakeStats, 'identifies' | 'resumes' | 'resumesRefused' | 'dispatches' | 'maxSessionsPerBot'>;
 
 export interface GatewayDeps {
   store: FakeStore;
@@ -238,6 +238,7 @@ export class Gateway implements ConnectionHost {
     if (!session || !missed) {
       this.logger.info({ botId: session?.bot.id }, 'RESUME refused; the client must re-identify');
       if (session && valid) this.#endSession(session);
+      this.#deps.stats.resumesRefused += 1;
       connection.send({ op: GatewayOp.InvalidSession, d: false });
       return;
     }

@@ -109,6 +109,15 @@ export const FatalMessage = envelope(ChildOp.Fatal, {
 });
 export type FatalMessage = Static<typeof FatalMessage>;
 
+/**
+ * Sent before a worker whose lease keepalive ran out closes its gateway connection (fencing):
+ * closing ends the session at Discord, so the server must not hand it to the next worker.
+ * `sessionId` names the session that ends (a credential, like `session`'s: never logged); absent
+ * when the worker had none yet.
+ */
+export const FencedMessage = envelope(ChildOp.Fenced, { sessionId: Type.Optional(Type.String()) });
+export type FencedMessage = Static<typeof FencedMessage>;
+
 export const ChildMessage = Type.Union([
   ReadyMessage,
   SessionMessage,
@@ -121,5 +130,6 @@ export const ChildMessage = Type.Union([
   HeartbeatMessage,
   InvalidRequestMessage,
   FatalMessage,
+  FencedMessage,
 ]);
 export type ChildMessage = Static<typeof ChildMessage>;

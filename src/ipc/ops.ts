@@ -36,6 +36,8 @@ export const ChildOp = {
   Heartbeat: 'heartbeat',
   InvalidRequest: 'rest:invalid',
   Fatal: 'fatal',
+  /** The worker closed its gateway connection by itself: its lease keepalive ran out (fencing). */
+  Fenced: 'fenced',
 } as const;
 export type ChildOp = (typeof ChildOp)[keyof typeof ChildOp];
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
-import { persistSessions } from '../services/gateway-sessions.js';
+import { dropPersistedSession, persistSessions } from '../services/gateway-sessions.js';
 import { loadWorkerInit } from '../services/worker-init.js';
 import { SUPERVISOR_DEFAULTS, Supervisor, type SupervisorOptions } from '../supervisor/index.js';
 
@@ -51,11 +51,23 @@ export default fp<SupervisorPluginOptions>(
     sup.on('ready', ({ accountId }) => {
       pipeline.warm(accountId).catch((err: unknown) => logger.warn({ err, accountId }, 'warming content failed'));
     });
+    // A worker that fenced ended its session: a copy persisted before its message was read (a
+    // hand-over while this server was slow) would be resumed by the next owner, and refused.
+    const dropping = new Set<Promise<unknown>>();
+    sup.on('fenced', (accountId, sessionId) => {
+      if (sessionId === undefined) return;
+      const drop = dropPersistedSession(db.models.DiscordAccount, tokenCipher, accountId, sessionId)
+        .then((dropped) => dropped && logger.info({ accountId }, 'persisted gateway session of a fenced worker removed'))
+        .catch((err: unknown) => logger.warn({ err, accountId }, 'persisted gateway session of a fenced worker not removed'))
+        .finally(() => dropping.delete(drop));
+      dropping.add(drop);
+    });
 
     app.decorate('supervisor', sup);
 
     app.addHook('onClose', async () => {
       await sup.close();
+      await Promise.all(dropping);
       await activity.flush();
       // After the flush: a session is persisted at a sequence whose events are all stored.
       const sessions = sup.sessionAccounts().flatMap((id) => {

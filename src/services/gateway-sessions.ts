@@ -38,6 +38,30 @@ export async function takePersistedSession(
 ): Promise<SessionHandover | undefined> {
   if (!stored?.ciphertext) return undefined;
   await model.updateOne({ _id: toObjectId(accountId) }, { $unset: { gatewaySession: 1 } });
+  return readHandover(cipher, stored);
+}
+
+/**
+ * Removes the account's persisted session if it is `sessionId`, one its worker ended (fencing):
+ * Discord would refuse to resume it. A newer one stored meanwhile (by another node) is kept: the
+ * removal matches the exact record that was read. Whether one was removed.
+ */
+export async function dropPersistedSession(model: AccountModel, cipher: TokenCipher, accountId: string, sessionId: string): Promise<boolean> {
+  const _id = toObjectId(accountId);
+  if (!_id) return false;
+  // Not lean: mongoose turns the stored Binary fields back into Buffers.
+  const account = await model.findById(_id, { gatewaySession: 1 });
+  const stored = account?.gatewaySession;
+  if (!stored?.ciphertext || readHandover(cipher, stored)?.session.sessionId !== sessionId) return false;
+  const { modifiedCount } = await model.updateOne(
+    { _id, 'gatewaySession.ciphertext': stored.ciphertext },
+    { $unset: { gatewaySession: 1 } },
+  );
+  return modifiedCount > 0;
+}
+
+/** A persisted session decrypted, or undefined when it cannot be read. */
+function readHandover(cipher: TokenCipher, stored: EncryptedSecret): SessionHandover | undefined {
   try {
     const handover = JSON.parse(cipher.decrypt(stored)) as SessionHandover;
     return typeof handover.session?.sessionId === 'string' && typeof handover.seenAt === 'number' ? handover : undefined;

@@ -1,4 +1,4 @@
-import { type InitMessage, message, ParentOp, WORKER_INTENTS, type WorkerInitSettings } from '../ipc/index.js';
+import { type FriendPresence, type InitMessage, message, ParentOp, WORKER_INTENTS, type WorkerInitSettings } from '../ipc/index.js';
 import { SUPERVISOR_DEFAULTS } from './constants.js';
 import type { SessionHandover } from './session-keeper.js';
 import type { WorkerInit } from './types.js';
@@ -11,6 +11,8 @@ export interface InitInputs {
   friendsOverride: string[] | undefined;
   /** A session the new worker resumes instead of identifying. */
   handover: SessionHandover | undefined;
+  /** Without a handover: the presences an identifying worker reports changes against (its predecessor fenced). */
+  baseline?: Record<string, FriendPresence> | undefined;
   heartbeatIntervalMs: number;
   discordApiUrl: string | undefined;
 }
@@ -31,6 +33,6 @@ export function buildInitMessage(inputs: InitInputs): InitMessage {
     friends: [...(inputs.friendsOverride ?? init.friends)],
     ...(discordApiUrl === undefined ? {} : { discordApiUrl }),
     settings,
-    ...(handover && { session: handover.session, baseline: handover.baseline }),
+    ...(handover ? { session: handover.session, baseline: handover.baseline } : inputs.baseline && { baseline: inputs.baseline }),
   });
 }

@@ -34,6 +34,8 @@ interface Kept {
  */
 export class SessionKeeper {
   readonly #kept = new Map<string, Kept>();
+  /** Per account, the last session its worker said it ended (fenced): never resumed, from anywhere. */
+  readonly #ended = new Map<string, string>();
   readonly #resumeWindowMs: number;
   readonly #now: () => number;
 
@@ -87,10 +89,14 @@ export class SessionKeeper {
     };
   }
 
-  /** Takes over a persisted handover (a server restart, another node), unless a fresher one is kept. */
+  /**
+   * Takes over a persisted handover (a server restart, another node), unless a fresher one is
+   * kept or it is a session the worker ended (persisted before its `fenced` message was read).
+   */
   adopt(accountId: string, handover: SessionHandover): void {
     const kept = this.#kept.get(accountId);
     if (kept?.session && kept.seenAt >= handover.seenAt) return;
+    if (this.#ended.get(accountId) === handover.session.sessionId) return;
     const { botUserId, botUsername, guildCount, ...session } = handover.session;
     this.#kept.set(accountId, {
       session,
@@ -98,6 +104,27 @@ export class SessionKeeper {
       baseline: new Map(Object.entries(handover.baseline)),
       seenAt: handover.seenAt,
     });
+  }
+
+  /**
+   * The worker closed its session itself (it fenced): Discord will refuse a RESUME, so none is
+   * handed over or persisted, and a persisted copy is not adopted. The presences stay: the next
+   * worker identifies against them, so a change made meanwhile is still reported.
+   */
+  endSession(accountId: string, sessionId: string): void {
+    this.#ended.set(accountId, sessionId);
+    const kept = this.#kept.get(accountId);
+    if (kept?.session?.sessionId === sessionId) delete kept.session;
+  }
+
+  /**
+   * What the server knew of the friends' presences, for a worker that identifies after its
+   * session ended — within the resume window, as a handed-over session's would be.
+   */
+  presencesAfterEnd(accountId: string): Record<string, FriendPresence> | undefined {
+    const kept = this.#kept.get(accountId);
+    if (!kept || kept.session || !this.#ended.has(accountId) || kept.baseline.size === 0) return undefined;
+    return this.#now() - kept.seenAt > this.#resumeWindowMs ? undefined : Object.fromEntries(kept.baseline);
   }
 
   /** The session ended (a clean stop, a fatal error) or the account is gone. */

@@ -132,4 +132,9 @@ export interface SupervisorEvents {
   exit: [accountId: string, code: number | null, signal: NodeJS.Signals | null];
   /** A worker handed a session resumed it, or Discord refused it (a gap: changes unobserved). */
   resume: [accountId: string, outcome: ResumeOutcome];
+  /**
+   * A worker whose lease keepalive ran out said it is closing its gateway connection (fencing):
+   * the session it names has ended and is not handed over. `sessionId` is a credential: never log it.
+   */
+  fenced: [accountId: string, sessionId: string | undefined];
 }

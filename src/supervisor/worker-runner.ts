@@ -20,6 +20,7 @@ import type { OwnerBudgets } from './owner-budgets.js';
 import { recordInvalidRequest } from './record-invalid-request.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { SessionKeeper } from './session-keeper.js';
+import { reportFenced, reportResumeOutcome, type SessionOutcomeDeps } from './session-outcomes.js';
 import { SpawnScheduler } from './spawn-scheduler.js';
 import type { SupervisorEvents, WorkerInit } from './types.js';
 import { type WorkerExit, WorkerHandle } from './worker-handle.js';
@@ -160,6 +161,7 @@ export class WorkerRunner {
       init,
       friendsOverride,
       handover,
+      baseline: this.#sessions.presencesAfterEnd(accountId),
       heartbeatIntervalMs: this.#config.heartbeatIntervalMs,
       discordApiUrl: this.#config.discordApiUrl,
     });
@@ -205,7 +207,7 @@ export class WorkerRunner {
       case ChildOp.Ready:
         handle.disarm('ready');
         this.#sessions.onReady(rec.accountId, msg);
-        if (msg.resume) this.#onResumeOutcome(rec, msg.resume);
+        if (msg.resume) reportResumeOutcome(this.#sessionDeps(rec), rec.accountId, msg.resume);
         rec.bot = { botUserId: msg.botUserId, botUsername: msg.botUsername, guildCount: msg.guildCount };
         rec.run = { ...rec.run, gatewayState: 'ready', readyAt: Date.now() };
         if (rec.phase.state === 'starting' || rec.phase.state === 'connecting') {
@@ -248,7 +250,14 @@ export class WorkerRunner {
       case ChildOp.Fatal:
         this.#onFatal(rec, handle, msg);
         break;
+      case ChildOp.Fenced:
+        reportFenced(this.#sessionDeps(rec), rec.accountId, msg);
+        break;
     }
+  }
+
+  #sessionDeps(rec: WorkerRecord): SessionOutcomeDeps {
+    return { sessions: this.#sessions, log: this.accountLog(rec.accountId), emit: this.#emit };
   }
 
   #onHeartbeat(rec: WorkerRecord, proc: LiveProcess, msg: HeartbeatMessage): void {
@@ -267,14 +276,6 @@ export class WorkerRunner {
       this.accountLog(rec.accountId).warn({ rss: msg.rss }, 'worker over its memory cap; replacing it');
       void this.askToLeave(rec, 'replace', 'memory limit', true);
     }
-  }
-
-  /** A refused resume is a gap: changes made while no worker ran were not observed. */
-  #onResumeOutcome(rec: WorkerRecord, outcome: 'resumed' | 'refused'): void {
-    this.#emit('resume', rec.accountId, outcome);
-    const log = this.accountLog(rec.accountId);
-    if (outcome === 'resumed') log.info('replacement worker resumed the gateway session');
-    else log.warn('Discord refused the session; presence changes made while no worker ran were not observed');
   }
 
   #onFatal(rec: WorkerRecord, handle: WorkerHandle, msg: FatalMessage): void {

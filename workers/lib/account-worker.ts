@@ -7,6 +7,7 @@ import type {
   DeliverFailedMessage,
   DeliverMessage,
   FatalMessage,
+  FencedMessage,
   GatewayState,
   HandedOverSession,
   InitMessage,
@@ -28,6 +29,7 @@ import { answerQuery } from './discovery.js';
 import { GuildIds, MEMBER_REQUEST_TIMEOUT_MS } from './guild-ids.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { IpcChannel } from './ipc-channel.js';
+import { LeaseWatch } from './lease-watch.js';
 import { PresenceTracker, type RawGuildPresences, type RawPresence } from './presence-tracker.js';
 import { watchRateLimits } from './rest-watch.js';
 import { markResumedClientReady, resumingStrategy } from './session-resume.js';
@@ -79,12 +81,14 @@ export class AccountWorker {
   #handedOver: HandedOverSession | undefined;
   /** Sequence number of the last dispatch passed on whole. */
   #seq: number | undefined;
+  /** The gateway session this worker holds: handed over in `init`, then each READY's. */
+  #sessionId: string | undefined;
   #hasBeenReady = false;
   #lastCloseCode: number | undefined;
   #stopHeartbeat: () => void = () => {};
   #initTimer: NodeJS.Timeout;
   #loginTimer: NodeJS.Timeout | undefined;
-  #leaseTimer: NodeJS.Timeout | undefined;
+  readonly #lease = new LeaseWatch((validForMs) => this.#onLeaseExpired(validForMs));
 
   constructor({ ipc, log, exit, started }: AccountWorkerOptions) {
     this.#ipc = ipc;
@@ -108,7 +112,8 @@ export class AccountWorker {
       case ParentOp.Ping:
         return void this.#send(message<PongMessage>({ type: ChildOp.Pong, requestId: msg.requestId }));
       case ParentOp.Lease:
-        return this.#keepLease(msg.validForMs);
+        if (this.#phase !== 'exiting') this.#lease.keep(msg.validForMs);
+        return;
       case ParentOp.Query:
         return void this.#answer(msg);
       case ParentOp.Shutdown:
@@ -116,26 +121,24 @@ export class AccountWorker {
     }
   }
 
+  /** The last lease keepalive ran out (see LeaseWatch): close the connection, the bot may soon run elsewhere. */
+  #onLeaseExpired(validForMs: number): void {
+    if (!this.#beginExit()) return;
+    this.#log.warn({ validForMs }, 'lease keepalive expired: closing the Discord connection (fencing)');
+    void this.#fence().then(() => this.#exit(WORKER_EXIT_CODES.ok));
+  }
+
   /**
-   * Fencing: the server renews the lease of this account every few seconds and says for how long
-   * it holds. When it falls silent past that (paused, hung, cut off from its database), another
-   * server may soon connect this bot, so this one closes its connection by itself.
+   * Closing ends the session at Discord: the server, told first, will not hand it to the next
+   * worker (a RESUME to be refused). The close does not wait for the write — the server may be
+   * the one stuck — but the exit waits for it a bounded time (`process.exit` drops queued writes).
    */
-  #keepLease(validForMs: number): void {
-    clearTimeout(this.#leaseTimer);
-    if (this.#phase === 'exiting') return;
-    const timer = setTimeout(() => {
-      // A process paused or starved past the deadline runs its due timers before it reads what
-      // the server sent meanwhile: a newer keepalive, or the shutdown that hands the session over
-      // (fencing first would end that session, and the next owner would identify). Read the
-      // channel first — I/O is polled before immediates run — then decide.
-      setImmediate(() => {
-        if (this.#leaseTimer !== timer || !this.#beginExit()) return;
-        this.#log.warn({ validForMs }, 'lease keepalive expired: closing the Discord connection (fencing)');
-        void this.#destroyClient().then(() => this.#exit(WORKER_EXIT_CODES.ok));
-      });
-    }, Math.max(0, validForMs));
-    this.#leaseTimer = timer;
+  async #fence(): Promise<void> {
+    if (!this.#client) return;
+    const sessionId = this.#sessionId;
+    const told = this.#send(message<FencedMessage>({ type: ChildOp.Fenced, ...(sessionId !== undefined && { sessionId }) }));
+    this.#ipc.flush();
+    await Promise.all([this.#destroyClient(), settleWithin(told, this.#settings.destroyTimeoutMs)]);
   }
 
   /** Reports a fatal error, closes the gateway and exits with the fatal exit code. */
@@ -179,7 +182,7 @@ export class AccountWorker {
     this.#phase = 'exiting';
     clearTimeout(this.#initTimer);
     clearTimeout(this.#loginTimer);
-    clearTimeout(this.#leaseTimer);
+    this.#lease.stop();
     this.#stopHeartbeat();
     return true;
   }
@@ -211,13 +214,14 @@ export class AccountWorker {
     this.#log.setBindings({ accountId: init.accountId });
     this.#settings = resolveSettings(init.settings);
     if (this.#settings.leaseValidForMs !== undefined) {
-      this.#keepLease(this.#settings.leaseValidForMs);
+      this.#lease.keep(this.#settings.leaseValidForMs);
       if (this.#settings.leaseValidForMs <= 0) return;
     }
     this.#tracker.setFriends(init.friends);
     if (init.baseline) this.#tracker.seed(init.baseline);
     this.#handedOver = init.session;
     this.#seq = init.session?.seq;
+    this.#sessionId = init.session?.sessionId;
 
     const client = createDiscordClient({
       intents: init.intents,
@@ -358,6 +362,7 @@ export class AccountWorker {
   #onSessionStart(d: { session_id?: unknown; resume_gateway_url?: unknown }, seq: unknown): void {
     const { session_id: sessionId, resume_gateway_url: resumeUrl } = d;
     if (typeof sessionId !== 'string' || typeof resumeUrl !== 'string' || typeof seq !== 'number') return;
+    this.#sessionId = sessionId;
     void this.#send(message<SessionMessage>({ type: ChildOp.Session, session: { sessionId, resumeUrl, seq } }));
   }
 

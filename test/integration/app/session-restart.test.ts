@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../fake-discord/index.js';
 import type { App } from '../../../src/app.js';
 import type { ResumeOutcome } from '../../../src/ipc/index.js';
+import { persistSessions } from '../../../src/services/gateway-sessions.js';
 import { buildTestApp, registerAndLogin } from '../../support/build-app.js';
-import { startTestMongo, type TestMongo } from '../../support/test-mongo.js';
+import { startTestMongo, type TestMongo, withDatabase } from '../../support/test-mongo.js';
 
 let fake: FakeDiscord;
 let mongo: TestMongo;
@@ -88,6 +89,64 @@ describe('a server restart within the session’s lifetime', () => {
       const doc = await second.app.db.models.DiscordAccount.findById(account.id).lean();
       expect(doc?.gatewaySession).toBeUndefined();
       expect(second.logs.join('\n')).not.toMatch(/"sessionId":"[0-9a-f]/);
+    } finally {
+      await second.close();
+    }
+  }, 120_000);
+});
+
+/** Leases long enough that no keepalive reaches a worker during the test: only the test's own. */
+const NO_KEEPALIVE = { LEASE_MS: '600000', LEASE_RENEW_MS: '250000', LEASE_RENEW_DEADLINE_MS: '300000' };
+
+describe('a worker that fenced itself', () => {
+  it('leaves no session to resume: a copy persisted before the server heard of it is removed, and the next server identifies', async () => {
+    // A database of its own: the other test's account would start here too, and resume.
+    const uri = withDatabase(mongo.uri, 'fenced');
+    const env = { MONGODB_URI: uri, DISCORD_API_URL: fake.apiUrl, ...NO_KEEPALIVE };
+    const bot = fake.createBot();
+    fake.createGuild({ botIds: [bot.id], userIds: [] });
+
+    // No restart after the fence: the copy must go because the server heard of the fence, not
+    // because a restarted worker read it.
+    const first = await buildTestApp({ env, supervisor: { restart: { maxCrashesInWindow: 0 } } });
+    const { userId } = await registerAndLogin(first.app);
+    const account = await first.app.accounts.create(userId, { label: 'fences', token: bot.token });
+    await first.app.accounts.start(userId, account.id);
+    await untilReady(first.app, account.id);
+    // A hand-over wrote the session down before the server read the worker's message (it was slow).
+    const handover = first.app.supervisor.sessionHandover(account.id);
+    expect(handover).toBeDefined();
+    await persistSessions(first.app.db.models.DiscordAccount, first.app.tokenCipher, [[account.id, handover!]]);
+    const fenced = new Promise<string | undefined>((resolve) => first.app.supervisor.once('fenced', (_id, sessionId) => resolve(sessionId)));
+    // The lease runs out now: the worker fences.
+    first.app.supervisor.renewLeases(new Map([[account.id, 0]]));
+    expect(await fenced).toBe(handover!.session.sessionId);
+    // Closing waits for the removal; it persists no session for the account either.
+    await first.close();
+
+    const client = await MongoClient.connect(uri);
+    const doc = await client.db().collection('discordaccounts').findOne({ _id: new ObjectId(account.id) });
+    await client.close();
+    expect(doc).not.toBeNull();
+    expect(doc?.gatewaySession).toBeUndefined();
+    const before = fake.stats();
+
+    const outcomes: ResumeOutcome[] = [];
+    const second = await buildTestApp({
+      env,
+      beforeReady: (app) => {
+        app.supervisor.on('resume', (_id: string, outcome: ResumeOutcome) => outcomes.push(outcome));
+      },
+    });
+    try {
+      await untilReady(second.app, account.id);
+      expect(outcomes).toEqual([]);
+      expect(fake.stats()).toMatchObject({
+        identifies: before.identifies + 1,
+        resumes: before.resumes,
+        resumesRefused: before.resumesRefused,
+        maxSessionsPerBot: 1,
+      });
     } finally {
       await second.close();
     }

@@ -59,7 +59,7 @@ describe('fake Discord: the HTTP control API', () => {
     expect(messages.body).toHaveLength(1);
     expect(messages.body[0]).toMatchObject({ content: 'to friend', recipientId: friend.id, botId: bot.id });
     expect(new Date(messages.body[0]?.at ?? '').getTime()).not.toBeNaN();
-    expect(stats.body).toEqual({ connections: 1, identifies: 1, resumes: 0, dispatches: 2, presenceUpdates: 0, messages: 2, maxSessionsPerBot: 1 });
+    expect(stats.body).toEqual({ connections: 1, identifies: 1, resumes: 0, resumesRefused: 0, dispatches: 2, presenceUpdates: 0, messages: 2, maxSessionsPerBot: 1 });
   });
 
   test('disconnect over HTTP drops the bot and it resumes', async ({ fake, newClient }) => {
@@ -121,6 +121,7 @@ describe('fake Discord: the HTTP control API', () => {
       connections: 0,
       identifies: 0,
       resumes: 0,
+      resumesRefused: 0,
       dispatches: 0,
       presenceUpdates: 0,
       messages: 0,

@@ -50,6 +50,7 @@ export const childMessages: ChildMessage[] = [
   message({ type: ChildOp.Heartbeat, rss: 1, heapUsed: 2, eventLoopLagMs: 3, gatewayPingMs: -1, at: 4, seq: 12 }),
   message({ type: ChildOp.InvalidRequest, status: 401, route: '/users/@me' }),
   message({ type: ChildOp.Fatal, code: 'TOKEN_INVALID', message: 'bad token' }),
+  message({ type: ChildOp.Fenced, sessionId: 's' }),
 ];
 
 /** A value of the wrong JSON type for whatever `value` is. */

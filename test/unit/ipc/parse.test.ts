@@ -55,6 +55,7 @@ describe('rejecting what the supervisor relies on', () => {
     ['a state the worker does not report', { v: 1, type: 'state', state: 'asleep' }],
     ['an activity of an unknown kind', { v: 1, type: 'activity', event: { discordUserId: '1', kind: 'typing', status: 'online', at: 1 } }],
     ['a reply with a fractional request id', { v: 1, type: 'pong', requestId: 1.5 }],
+    ['a fenced worker naming its session by a number', { v: 1, type: 'fenced', sessionId: 7 }],
   ])('rejects %s', (_what, raw) => {
     expect(parseChildMessage(raw).ok).toBe(false);
   });

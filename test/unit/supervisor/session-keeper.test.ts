@@ -71,6 +71,41 @@ describe('SessionKeeper', () => {
     expect(activityEventId('acc', 'sess', 5, change)).toBe('cfb0312e3e4b437fa3f650e9');
   });
 
+  it('hands over no session its worker ended (fenced), but keeps the presences for the worker that identifies next', () => {
+    const { keeper } = keeperAt();
+    keeper.onActivity('acc', { seq: 3, events: [event('online', 'online')] });
+    keeper.endSession('acc', 'another-session');
+    expect(keeper.handOver('acc')?.session.sessionId).toBe('session-a');
+    expect(keeper.presencesAfterEnd('acc')).toBeUndefined();
+
+    keeper.endSession('acc', SESSION.sessionId);
+    expect(keeper.handOver('acc')).toBeUndefined();
+    expect(keeper.accounts()).toEqual([]);
+    expect(keeper.presencesAfterEnd('acc')).toEqual({ [FRIEND]: { status: 'online', activities: [] } });
+    // The next worker's session replaces it, and is handed over as usual.
+    keeper.onSession('acc', { ...SESSION, sessionId: 'session-c' });
+    expect(keeper.handOver('acc')?.session.sessionId).toBe('session-c');
+    expect(keeper.presencesAfterEnd('acc')).toBeUndefined();
+  });
+
+  it('does not adopt a persisted copy of a session its worker ended, saved before it heard of the end', () => {
+    const { keeper } = keeperAt(5_000);
+    const persisted = { session: { ...SESSION, ...BOT }, baseline: {}, seenAt: 6_000 };
+    keeper.endSession('acc', SESSION.sessionId);
+    keeper.adopt('acc', persisted);
+    expect(keeper.handOver('acc')).toBeUndefined();
+    keeper.adopt('acc', { ...persisted, session: { ...persisted.session, sessionId: 'session-b' } });
+    expect(keeper.handOver('acc')?.session.sessionId).toBe('session-b');
+  });
+
+  it('keeps the presences of an ended session no longer than a session would be handed over', () => {
+    const { keeper, clock } = keeperAt();
+    keeper.onActivity('acc', { seq: 3, events: [event('online', 'online')] });
+    keeper.endSession('acc', SESSION.sessionId);
+    clock.now += 60_001;
+    expect(keeper.presencesAfterEnd('acc')).toBeUndefined();
+  });
+
   it('forgets an account', () => {
     const { keeper } = keeperAt();
     keeper.forget('acc');
