@@ -41,7 +41,8 @@ export class SlotCounter {
       if (taken) return { gen: taken.gen ?? 0 };
       const current = await this.model.findById(key).lean();
       if (!current) await this.#build(key, recount);
-      else if (!(await this.#correct(current, recount))) return null;
+      // Not full: it was missing when the update ran, and another request built it since.
+      else if (current.n > max - k && !(await this.#correct(current, recount))) return null;
     }
     return null;
   }

@@ -40,6 +40,13 @@ describe('SlotCounter', () => {
     expect((await t.models.QuotaCounter.findById('k1').lean())?.n).toBe(5);
   });
 
+  it('lets every one of many parallel first takes through while the limit is far (the counter built meanwhile)', async () => {
+    const counter = new SlotCounter(t.models.QuotaCounter);
+    const slots = await Promise.all(Array.from({ length: 20 }, () => counter.take('k-fresh', 1, Number.MAX_SAFE_INTEGER, async () => 0)));
+    expect(slots.filter(Boolean)).toHaveLength(20);
+    expect((await t.models.QuotaCounter.findById('k-fresh').lean())?.n).toBe(20);
+  });
+
   it('gives back released slots, but not a release from before a correction', async () => {
     let now = 10 * SLOT_SETTLE_MS;
     const counter = new SlotCounter(t.models.QuotaCounter, SLOT_SETTLE_MS, () => now);
