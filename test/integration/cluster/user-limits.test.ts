@@ -42,6 +42,15 @@ describe('per-user limits over two nodes', () => {
     expect(await together(4, post)).toEqual([201, 409, 409, 409]);
   });
 
+  it('recounts a counter left full by a reservation never used (a node died between reserving and creating)', async () => {
+    const { authorization, userId } = await registerAndLogin(nodes[0]);
+    await createAccount(nodes[0], authorization);
+    // One account, but a counter full and unchanged since long ago: only a recount finds the room.
+    await nodes[0].db.models.QuotaCounter.updateOne({ _id: `accounts:${userId}` }, { $set: { n: 3, at: new Date(0) } });
+    const post = (node: App) => request(node, authorization, 'POST', '/api/accounts', { label: 'bot', token: fakeBotToken() });
+    expect(await together(4, post)).toEqual([201, 201, 409, 409]);
+  });
+
   it('never passes MAX_FRIENDS_PER_USER over all accounts; failed creations and deletions give their slots back', async () => {
     const { authorization } = await registerAndLogin(nodes[0]);
     const [a, b] = [await createAccount(nodes[0], authorization), await createAccount(nodes[1], authorization)];
