@@ -120,6 +120,8 @@ describe('the embedded store process', () => {
 
     const killed = next((l) => l.msg === 'embedded store process not answering; killing it');
     const restarted = next((l) => l.msg === 'embedded store process ready' && l.storePid !== store);
+    // Sent as soon as the store is killed, while it restarts (after a backoff).
+    const duringRestart = killed.then(() => me());
     process.kill(store, 'SIGSTOP');
     // Sent while the store is stopped: each waits for the driver's timeout or for the kill,
     // whichever comes first, and must answer 503 either way.
@@ -142,6 +144,12 @@ describe('the embedded store process', () => {
     const { storePid: replacement } = await restarted;
     expect(replacement).not.toBe(store);
     expect(isRunning(store)).toBe(false);
+    // While it restarts: 503 in JSON as well (a late 200 only if the new store was back first).
+    const restarting = await duringRestart;
+    expect([503, 200]).toContain(restarting.status);
+    expect(await restarting.json()).toEqual(
+      restarting.status === 503 ? expect.objectContaining({ statusCode: 503, code: 'DB_UNAVAILABLE' }) : expect.objectContaining({ email: credentials.email }),
+    );
     expect(lines.filter((l) => l.msg === 'embedded store process exited; restarting it')).toHaveLength(1);
 
     // The driver reconnects to the new process, which has the user.
