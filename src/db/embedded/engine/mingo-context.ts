@@ -10,6 +10,7 @@ import * as windowOperators from 'mingo/operators/window';
 import type { AnyObject, Options } from 'mingo/types';
 import { Query } from 'mingo/query';
 import { isPlainObject } from '../bson/values.js';
+import { extremeExpressions } from './extreme-expressions.js';
 import { linearOf } from './linear-regex.js';
 
 type PipelineOperator = (collection: Iterator, expr: AnyObject, options: Options) => Iterator;
@@ -27,6 +28,15 @@ const $lookup: PipelineOperator = (collection, expr, options) => {
     return doc;
   });
 };
+
+/** mongod's `$project` gives `_id` first (mingo puts it after the projected fields). */
+const $project: PipelineOperator = (collection, expr, options) =>
+  pipelineOperators.$project(collection, expr, options).map((doc) => {
+    const fields = doc as AnyObject;
+    if (!('_id' in fields) || Object.keys(fields)[0] === '_id') return fields;
+    const { _id, ...rest } = fields;
+    return { _id, ...rest };
+  });
 
 type QueryOperator = (selector: string, value: unknown, options: Options) => (doc: AnyObject) => boolean;
 
@@ -59,11 +69,11 @@ const linearQueryOperators = {
   $all,
 };
 
-/** Every mingo operator, with the $lookup fix and linear-time regexes above. */
+/** Every mingo operator, with the $lookup and $project fixes, linear-time regexes and mongod's $max/$min expressions. */
 export const MINGO_CONTEXT = Context.init({
   accumulator: accumulatorOperators,
-  expression: expressionOperators,
-  pipeline: { ...pipelineOperators, $lookup },
+  expression: { ...expressionOperators, ...extremeExpressions },
+  pipeline: { ...pipelineOperators, $lookup, $project },
   projection: projectionOperators,
   query: { ...queryOperators, ...linearQueryOperators },
   window: windowOperators,

@@ -249,3 +249,38 @@ describe('commands', () => {
     expect(error).toMatchObject({ code: 40415, codeName: 'IDLUnknownField', message: "BSON field 'update.updates.sort' is an unknown field." });
   });
 });
+
+describe('aggregation expressions and stages', () => {
+  it('ignores null and missing operands of $max and $min, and traverses a single array operand', async () => {
+    await things.insertOne({ _id: 1, n: 4, list: [4, 9, null] } as Document);
+    const [doc] = await things
+      .aggregate([
+        {
+          $project: {
+            maxMissing: { $max: ['$missing', 3] },
+            minMissing: { $min: ['$missing', 3] },
+            maxNull: { $max: [null, '$n'] },
+            onlyNulls: { $max: ['$missing', null] },
+            traversed: { $max: '$list' },
+            traversedLiteral: { $max: [[4, 9, null]] },
+            date: { $max: ['$missing', new Date(5000)] },
+          },
+        },
+      ])
+      .toArray();
+    expect(doc).toEqual({ _id: 1, maxMissing: 3, minMissing: 3, maxNull: 4, onlyNulls: null, traversed: 9, traversedLiteral: 9, date: new Date(5000) });
+  });
+
+  it('keeps a missing field out of $max in a pipeline upsert (a rate limiter’s bucket)', async () => {
+    await things.findOneAndUpdate({ _id: 'bucket' } as Document, [{ $set: { tat: { $max: ['$tat', new Date(5000)] } } }], { upsert: true });
+    expect(await things.findOne({ _id: 'bucket' } as Document)).toEqual({ _id: 'bucket', tat: new Date(5000) });
+  });
+
+  it('gives _id first in $project output', async () => {
+    await things.insertOne({ _id: 1, a: 2, b: 3 } as Document);
+    const [included] = await things.aggregate([{ $project: { b: 1, a: 1 } }]).toArray();
+    const [computed] = await things.aggregate([{ $project: { z: { $add: ['$a', 1] } } }]).toArray();
+    expect(Object.keys(included ?? {})).toEqual(['_id', 'a', 'b']);
+    expect(Object.keys(computed ?? {})).toEqual(['_id', 'z']);
+  });
+});
