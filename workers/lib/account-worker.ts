@@ -34,6 +34,7 @@ import { PresenceTracker, type RawGuildPresences, type RawPresence } from './pre
 import { watchRateLimits } from './rest-watch.js';
 import { markResumedClientReady, resumingStrategy } from './session-resume.js';
 import { resolveSettings, WORKER_DEFAULTS, type WorkerSettings } from './settings.js';
+import { settleWithin } from './settle-within.js';
 
 export interface AccountWorkerOptions {
   ipc: IpcChannel;
@@ -49,16 +50,6 @@ interface RawDispatch {
   t?: unknown;
   s?: unknown;
   d?: unknown;
-}
-
-/** Waits for `work` at most `ms` (discord.js may never settle). */
-async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([work.catch(() => {}), timeout]);
-  clearTimeout(timer);
 }
 
 /**
