@@ -59,7 +59,7 @@ export const STORE_CHILD_DEFAULTS = {
    * restarted like a crash (0 = never). The ping is answered by the loop that runs the commands,
    * and one command may keep that loop busy for its whole 10 s budget (maxCommandTimeMs) plus
    * unbudgeted work (its writes, the reply's encoding, a full GC, a slow disk's fsync, a starved
-   * CPU): six times the budget never takes a working store for a hung one.
+   * CPU): at six times the budget a store doing such work is not taken for a hung one.
    */
   hangTimeoutMs: 60_000,
 };
