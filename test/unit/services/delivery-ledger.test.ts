@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DeliveryLedger } from '../../../src/services/delivery-ledger.js';
 
@@ -77,7 +78,10 @@ describe('DeliveryLedger over many deliveries', () => {
       now += r < 0.05 ? -Math.floor(random() * 10 * 60_000) : r < 0.07 ? Math.floor(random() * 6 * HOUR) : Math.floor(random() * 120_000);
       const friend = friends[Math.floor(random() * friends.length)]!;
       const dayStart = now - Math.floor(random() * 24 * HOUR);
-      expect(ledger.counters(friend, dayStart), `step ${step}`).toEqual(reference.counters(friend, dayStart));
+      // expect() only on a difference: 5,000 of its calls were most of the test's time.
+      const got = ledger.counters(friend, dayStart);
+      const want = reference.counters(friend, dayStart);
+      if (!isDeepStrictEqual(got, want)) expect(got, `step ${step}`).toEqual(want);
       if (random() < 0.1 && reservations.length > 0) {
         // Releases concern recent reservations (a send that failed or was skipped).
         const from = Math.max(0, reservations.length - 20);
