@@ -46,8 +46,7 @@ export class RegexWriteRate {
       try {
         await this.model.findOneAndUpdate(
           { _id, tat: { $not: { $gt: new Date(now + aheadMs) } } },
-          // $ifNull: the embedded store's $max gives null for a missing field (mongod skips it).
-          [{ $set: { tat: { $add: [{ $max: [{ $ifNull: ['$tat', new Date(now)] }, new Date(now)] }, intervalMs] } } }],
+          [{ $set: { tat: { $add: [{ $max: ['$tat', new Date(now)] }, intervalMs] } } }],
           { upsert: true, updatePipeline: true, projection: { _id: 1 } },
         );
         return;
