@@ -1,64 +1,47 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import {
-  type ChildMessage,
-  ChildOp,
-  type FatalMessage,
-  type HeartbeatMessage,
-  message,
-  ParentOp,
-  type ShutdownMessage,
-} from '../ipc/index.js';
-import { settleReply } from './child-replies.js';
-import { NO_RESTART_CODES, SPAWN_PRIORITY, SUPERVISOR_DEFAULTS } from './constants.js';
+import { message, ParentOp, type ShutdownMessage } from '../ipc/index.js';
+import { SPAWN_PRIORITY, SUPERVISOR_DEFAULTS } from './constants.js';
 import { type ExitDecision, nextStateAfterCrash, nextStateAfterExit } from './exit-policy.js';
-import { HealthWatch, judgeHeartbeat } from './health-watch.js';
+import { type EmitSupervisorEvent, type WorkerMessageContext, handleWorkerMessage } from './handle-worker-message.js';
+import { HealthWatch } from './health-watch.js';
 import { InitRefusedError } from './errors.js';
 import { buildInitMessage } from './init-message.js';
 import type { InvalidRequestBudget } from './invalid-request-budget.js';
 import type { OwnerBudgets } from './owner-budgets.js';
-import { recordInvalidRequest } from './record-invalid-request.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { SessionKeeper } from './session-keeper.js';
-import { reportFenced, reportResumeOutcome, type SessionOutcomeDeps } from './session-outcomes.js';
 import { SpawnScheduler } from './spawn-scheduler.js';
-import type { SupervisorEvents, WorkerInit } from './types.js';
+import type { WorkerInit } from './types.js';
 import { type WorkerExit, WorkerHandle } from './worker-handle.js';
-import {
-  type ExitIntent,
-  type LiveProcess,
-  type WorkerPhase,
-  type WorkerRecord,
-  processOf,
-  toSnapshot,
-} from './worker-record.js';
+import { type ExitIntent, type WorkerPhase, type WorkerRecord, processOf, toSnapshot } from './worker-record.js';
 import { RESTING_STATES, canTransition } from './worker-state.js';
-
-type Emit = <K extends keyof SupervisorEvents>(event: K, ...args: SupervisorEvents[K]) => void;
 
 const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
- * The process side of the supervisor: spawns through the scheduler, forks with the init, reads
- * what children say, watches their health, decides what follows an exit, and moves each record
- * through its phases. The Supervisor decides *what* to do for its callers; this does it.
+ * The process side of the supervisor: spawns through the scheduler, forks with the init, hands
+ * what children say to `handleWorkerMessage`, watches their health, decides what follows an exit,
+ * and moves each record through its phases. The Supervisor decides *what* to do for its callers;
+ * this does it.
  */
 export class WorkerRunner {
   readonly #config: ResolvedOptions;
   readonly #log: Logger;
-  readonly #emit: Emit;
+  readonly #emit: EmitSupervisorEvent;
   readonly #sessions: SessionKeeper;
   readonly #budget: InvalidRequestBudget;
   readonly #ownerBudgets: OwnerBudgets;
   readonly #scheduler: SpawnScheduler;
   readonly #health: HealthWatch;
   readonly #records: ReadonlyMap<string, WorkerRecord>;
+  readonly #messages: WorkerMessageContext;
   #closed = false;
 
   constructor(deps: {
     config: ResolvedOptions;
     log: Logger;
-    emit: Emit;
+    emit: EmitSupervisorEvent;
     sessions: SessionKeeper;
     budget: InvalidRequestBudget;
     ownerBudgets: OwnerBudgets;
@@ -76,6 +59,20 @@ export class WorkerRunner {
         if (rec !== undefined) this.#killHung(rec, handle, code, reason);
       },
     });
+    this.#messages = {
+      config: this.#config,
+      log: this.#log,
+      emit: this.#emit,
+      sessions: this.#sessions,
+      budgets: { shared: this.#budget, owners: this.#ownerBudgets },
+      health: this.#health,
+      enter: (rec, phase) => this.enter(rec, phase),
+      emitState: (rec) => this.emitState(rec),
+      accountLog: (accountId) => this.accountLog(accountId),
+      recordError: (rec, code, text) => this.recordError(rec, code, text),
+      askToLeave: (rec, intent, reason, keepSession) => this.askToLeave(rec, intent, reason, keepSession),
+      killHung: (rec, handle, code, reason) => this.#killHung(rec, handle, code, reason),
+    };
   }
 
   // ─── phases ─────────────────────────────────────────────────────────────────────────────────
@@ -177,7 +174,7 @@ export class WorkerRunner {
         logger: this.accountLog(accountId).child({ worker: true }),
         secrets: handover ? [init.token, handover.session.sessionId] : [init.token],
         maxLogLineChars: SUPERVISOR_DEFAULTS.maxLogLineChars,
-        onMessage: (msg, h) => this.#onMessage(rec, h, msg),
+        onMessage: (msg, h) => handleWorkerMessage(this.#messages, rec, h, msg),
         onExit: (exit, h) => this.#onExit(rec, h, exit),
       });
     } catch (err) {
@@ -195,101 +192,6 @@ export class WorkerRunner {
     this.#health.watchNewChild(handle, () => rec.run.readyAt !== undefined);
     handle.send(initMessage).catch((err: unknown) => this.accountLog(accountId).warn({ err }, 'init not sent'));
     return handle;
-  }
-
-  // ─── messages from the child ────────────────────────────────────────────────────────────────
-
-  #onMessage(rec: WorkerRecord, handle: WorkerHandle, msg: ChildMessage): void {
-    const proc = processOf(rec);
-    if (proc?.handle !== handle) return;
-    if (rec.phase.state !== 'stopping') this.#health.noteAlive(proc);
-    switch (msg.type) {
-      case ChildOp.Ready:
-        handle.disarm('ready');
-        this.#sessions.onReady(rec.accountId, msg);
-        if (msg.resume) reportResumeOutcome(this.#sessionDeps(rec), rec.accountId, msg.resume);
-        rec.bot = { botUserId: msg.botUserId, botUsername: msg.botUsername, guildCount: msg.guildCount };
-        rec.run = { ...rec.run, gatewayState: 'ready', readyAt: Date.now() };
-        if (rec.phase.state === 'starting' || rec.phase.state === 'connecting') {
-          this.enter(rec, { state: 'ready', process: proc });
-          this.accountLog(rec.accountId).info({ botUserId: msg.botUserId }, 'worker ready');
-          this.#emit('ready', toSnapshot(rec));
-        }
-        break;
-      case ChildOp.State:
-        rec.run.gatewayState = msg.state;
-        if (rec.phase.state === 'starting') this.enter(rec, { state: 'connecting', process: proc });
-        else this.emitState(rec);
-        break;
-      case ChildOp.Heartbeat:
-        this.#sessions.onHeartbeat(rec.accountId, msg.seq);
-        this.#onHeartbeat(rec, proc, msg);
-        break;
-      case ChildOp.Session:
-        this.#sessions.onSession(rec.accountId, msg.session);
-        break;
-      case ChildOp.Activity:
-        for (const event of this.#sessions.onActivity(rec.accountId, msg)) this.#emit('activity', rec.accountId, event);
-        break;
-      case ChildOp.Delivered:
-      case ChildOp.DeliverFailed:
-      case ChildOp.Pong:
-      case ChildOp.Answer:
-        if (!settleReply(handle, msg)) {
-          this.accountLog(rec.accountId).debug({ requestId: msg.requestId }, 'reply to an unknown or expired request dropped');
-        }
-        break;
-      case ChildOp.InvalidRequest:
-        recordInvalidRequest(
-          { shared: this.#budget, owners: this.#ownerBudgets },
-          this.#log,
-          { accountId: rec.accountId, owner: rec.owner, status: msg.status, route: msg.route },
-          Date.now(),
-        );
-        break;
-      case ChildOp.Fatal:
-        this.#onFatal(rec, handle, msg);
-        break;
-      case ChildOp.Fenced:
-        reportFenced(this.#sessionDeps(rec), rec.accountId, msg);
-        break;
-    }
-  }
-
-  #sessionDeps(rec: WorkerRecord): SessionOutcomeDeps {
-    return { sessions: this.#sessions, log: this.accountLog(rec.accountId), emit: this.#emit };
-  }
-
-  #onHeartbeat(rec: WorkerRecord, proc: LiveProcess, msg: HeartbeatMessage): void {
-    // A message's own fields are closed (src/ipc/envelope.ts): the rest is exactly the figures.
-    const { v: _v, type: _type, seq: _seq, ...beat } = msg;
-    rec.run.lastHeartbeat = beat;
-    if (rec.phase.state === 'starting') this.enter(rec, { state: 'connecting', process: proc });
-    this.#emit('heartbeat', rec.accountId, beat);
-    if (rec.phase.state === 'stopping') return;
-    const verdict = judgeHeartbeat(msg, proc.laggingBeats, this.#config);
-    proc.laggingBeats = verdict.laggingBeats;
-    if (verdict.action === 'kill') {
-      this.#killHung(rec, proc.handle, verdict.code, verdict.reason);
-    } else if (verdict.action === 'replace') {
-      this.recordError(rec, verdict.code, verdict.reason);
-      this.accountLog(rec.accountId).warn({ rss: msg.rss }, 'worker over its memory cap; replacing it');
-      void this.askToLeave(rec, 'replace', 'memory limit', true);
-    }
-  }
-
-  #onFatal(rec: WorkerRecord, handle: WorkerHandle, msg: FatalMessage): void {
-    this.#sessions.forget(rec.accountId);
-    this.recordError(rec, msg.code, msg.message);
-    this.accountLog(rec.accountId).error({ code: msg.code, reason: msg.message }, 'worker reported a fatal error');
-    this.#emit('fatal', rec.accountId, msg.code, msg.message);
-    if (rec.phase.state === 'stopping') return;
-    if (NO_RESTART_CODES.has(msg.code)) {
-      void this.askToLeave(rec, 'error', `fatal ${msg.code}`);
-    } else {
-      // The worker exits by itself after a fatal message; make sure it does, then restart it.
-      handle.arm('kill', this.#config.shutdownGraceMs, () => handle.kill('SIGKILL'));
-    }
   }
 
   // ─── leaving, exits and restarts ────────────────────────────────────────────────────────────
