@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { StoreProcessStatus } from '../db/embedded/store-child.js';
 import { WORKER_STATES, type WorkerState } from '../supervisor/worker-state.js';
 
 /** Seconds: from a few ms (the store, IPC) to a minute (a delivery retried after a 429). */
@@ -7,6 +8,8 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export interface MetricSources {
   workersByState(): Record<WorkerState, number>;
   liveStreams(): number;
+  /** The embedded store's own process; absent when the server runs none (no `dac_embedded_store_*`). */
+  embeddedStore?: (() => StoreProcessStatus) | undefined;
 }
 
 /**
@@ -49,6 +52,7 @@ export class AppMetrics {
         this.set(sources.liveStreams());
       },
     });
+    if (sources.embeddedStore) registerStoreProcess(sources.embeddedStore, registers);
     this.restarts = new Counter({
       name: 'dac_worker_restarts_total',
       help: 'Worker processes forked again, by cause (the last error code, or "requested")',
@@ -94,4 +98,43 @@ export class AppMetrics {
       registers,
     });
   }
+}
+
+/** The embedded store's process, read from its own figures at each scrape (the same as `/api/status`). */
+function registerStoreProcess(status: () => StoreProcessStatus, registers: Registry[]): void {
+  new Counter({
+    name: 'dac_embedded_store_restarts_total',
+    help: 'Embedded store processes forked again, by cause ("crash": it exited; "hang": killed for leaving pings unanswered)',
+    labelNames: ['cause'],
+    registers,
+    collect() {
+      // The store child counts; the counter mirrors its totals (both causes, from 0).
+      this.reset();
+      for (const [cause, count] of Object.entries(status().restarts)) this.inc({ cause }, count);
+    },
+  });
+  new Gauge({
+    name: 'dac_embedded_store_up',
+    help: 'Whether an embedded store process is ready and answering (1) or not (0: restarting, hung)',
+    registers,
+    collect() {
+      this.set(status().up ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'dac_embedded_store_start_time_seconds',
+    help: 'When the current (or last) embedded store process became ready, Unix seconds',
+    registers,
+    collect() {
+      this.set(status().startedAt / 1000);
+    },
+  });
+  new Gauge({
+    name: 'dac_embedded_store_pid',
+    help: 'Process id of the running embedded store process (0 while it restarts)',
+    registers,
+    collect() {
+      this.set(status().pid ?? 0);
+    },
+  });
 }

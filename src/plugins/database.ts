@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mongoose, { type Connection } from 'mongoose';
 import { type OpenedStore, openEmbeddedStore } from '../db/embedded/open-store.js';
+import type { StoreProcessStatus } from '../db/embedded/store-child.js';
 import { DB_TIMEOUTS, HEALTH_PING_TIMEOUT_MS, answersWithin } from '../db/unavailable.js';
 import { createModels, type Models } from '../models/index.js';
 import { ensurePrivateDir } from '../utils/private-files.js';
@@ -16,6 +17,11 @@ declare module 'fastify' {
       kind: 'mongodb' | 'embedded';
       /** The embedded store's own process (EMBEDDED_STORE=process), while one runs. */
       storePid(): number | undefined;
+      /**
+       * The embedded store's own process: its pid, whether it is up, restarts by cause. Undefined
+       * when there is none (MONGODB_URI, EMBEDDED_STORE=inline).
+       */
+      storeProcess(): StoreProcessStatus | undefined;
       /** True when the database answers a ping right now. */
       isUp(): Promise<boolean>;
       /**
@@ -88,6 +94,7 @@ export default fp(
       models,
       kind: embedded ? 'embedded' : 'mongodb',
       storePid: () => embedded?.child?.pid,
+      storeProcess: () => embedded?.child?.status(),
       async isUp() {
         const { db } = connection;
         if (connection.readyState !== mongoose.ConnectionStates.connected || !db) return false;

@@ -36,6 +36,8 @@ export default fp(
       {
         workersByState: () => supervisor.countsByState(),
         liveStreams: () => app.liveEvents.openStreams(),
+        // The server has a store process for its whole life, or never (MONGODB_URI, inline).
+        embeddedStore: db.storeProcess() && (() => db.storeProcess()!),
       },
       { processMetrics: token !== undefined },
     );

@@ -68,6 +68,7 @@ export default fp<ServicesPluginOptions>(
       rates: new ThroughputMeter(() => ({ events: activity.counts.received, deliveries: pipeline.delivered })),
       isDbUp: () => db.isUp(),
       dbKind: db.kind,
+      storeProcess: () => db.storeProcess(),
       intervalMs: app.config.METRICS_INTERVAL_MS,
       logger: app.log.child({ component: 'system' }),
     });

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Types } from 'mongoose';
 import type { ClusterCounters } from '../cluster/cluster-coordinator.js';
 import { VERSION } from '../config/version.js';
+import type { StoreProcessStatus } from '../db/embedded/store-child.js';
 import type { Models } from '../models/index.js';
 import { emptyStateCounts, type WorkerState } from '../supervisor/worker-state.js';
 import type { WorkerView } from './worker-control.js';
@@ -39,6 +40,8 @@ export interface SystemServiceOptions {
   rates: RateSource;
   isDbUp(): Promise<boolean>;
   dbKind: string;
+  /** The embedded store's own process, when the server runs one (else undefined). */
+  storeProcess(): StoreProcessStatus | undefined;
   intervalMs: number;
   logger: FastifyBaseLogger;
 }
@@ -146,6 +149,7 @@ export class SystemService {
   }
 
   #serverFigures(workers: Array<WorkerView & { accountId: string }>) {
+    const store = this.#opts.storeProcess();
     return {
       workers: { total: workers.length, byState: this.#opts.workers.countsByState() },
       workerMemory: workers
@@ -153,6 +157,9 @@ export class SystemService {
         .map((w) => ({ accountId: w.accountId, rss: w.lastHeartbeat!.rss, heapUsed: w.lastHeartbeat!.heapUsed })),
       rates: this.#lastRates,
       eventLoopLagMs: this.#lagMs(),
+      ...(store && {
+        embeddedStore: { ...store, pid: store.pid ?? null, startedAt: new Date(store.startedAt).toISOString() },
+      }),
     };
   }
 

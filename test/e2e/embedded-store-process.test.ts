@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type ResultPromise, execa } from 'execa';
+import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port.js';
 import { descendants, isRunning } from '../support/process-tree.js';
+import { EMBEDDED_SOCKET_FILE } from '../../src/plugins/database.js';
 
 // `node dist/server.js` with no MONGODB_URI: the embedded store runs in a child process of the
 // server (EMBEDDED_STORE=process, the default), restarted when it dies, gone when the server is.
@@ -18,6 +20,8 @@ interface LogLine {
   component?: string;
   hangTimeoutMs?: number;
 }
+
+const METRICS_TOKEN = 'scrape-the-store-0123456789';
 
 let dataDir: string | undefined;
 let server: ResultPromise | undefined;
@@ -46,7 +50,15 @@ async function startServer(extraEnv: Record<string, string> = {}) {
   dataDir = await mkdtemp(join(tmpdir(), 'dac-store-proc-'));
   const port = await freePort();
   const proc = execa('node', ['dist/server.js'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'test', ...extraEnv },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      NODE_ENV: 'test',
+      METRICS_TOKEN,
+      ...extraEnv,
+    },
     extendEnv: false,
     reject: false,
   });
@@ -70,7 +82,25 @@ async function startServer(extraEnv: Record<string, string> = {}) {
   await next((l) => l.msg?.startsWith('dashboard: ') === true || l.msg?.startsWith('API docs: ') === true);
   const base = `http://127.0.0.1:${port}/api`;
   const started = lines.find((l) => l.msg?.startsWith('embedded MongoDB-compatible store started'));
-  return { proc, base, lines, next, storePid: started?.storePid ?? null };
+  const metrics = async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+  return { proc, base, lines, next, metrics, dataDir, storePid: started?.storePid ?? null };
+}
+
+/** The `dac_embedded_store_*` samples of a scrape, as `name{labels} value` lines. */
+const storeSamples = (text: string) => text.split('\n').filter((l) => l.startsWith('dac_embedded_store_'));
+
+/** What `npm run admin -- promote` does, through the running store's socket (the role is read at login). */
+async function promote(dir: string, email: string) {
+  const client = await new MongoClient(`mongodb://${encodeURIComponent(join(dir, 'db', EMBEDDED_SOCKET_FILE))}/discord-auto-content`).connect();
+  try {
+    expect((await client.db().collection('users').updateOne({ email }, { $set: { role: 'admin' } })).modifiedCount).toBe(1);
+  } finally {
+    await client.close();
+  }
 }
 
 async function post(url: string, body: object) {
@@ -78,8 +108,8 @@ async function post(url: string, body: object) {
 }
 
 describe('the embedded store process', () => {
-  it('is a child of the server; killed, it is restarted with the data intact; SIGTERM stops both', async () => {
-    const { proc, base, lines, next, storePid } = await startServer();
+  it('is a child of the server; killed, it is restarted with the data intact and counted in the status and metrics; SIGTERM stops both', async () => {
+    const { proc, base, lines, next, metrics, dataDir: dir, storePid } = await startServer();
     expect(storePid).toEqual(expect.any(Number));
     const store = storePid as number;
     expect(parentOf(store)).toBe(proc.pid);
@@ -88,6 +118,14 @@ describe('the embedded store process', () => {
 
     const credentials = { email: 'store@example.com', password: 'a long enough password' };
     expect((await post(`${base}/auth/register`, credentials)).status).toBe(201);
+    await promote(dir, credentials.email);
+    expect(storeSamples(await metrics())).toEqual([
+      'dac_embedded_store_restarts_total{cause="crash"} 0',
+      'dac_embedded_store_restarts_total{cause="hang"} 0',
+      'dac_embedded_store_up 1',
+      expect.stringMatching(/^dac_embedded_store_start_time_seconds \d+(\.\d+)?$/),
+      `dac_embedded_store_pid ${store}`,
+    ]);
 
     const restarted = next((l) => l.msg === 'embedded store process ready' && l.storePid !== store);
     process.kill(store, 'SIGKILL');
@@ -101,6 +139,19 @@ describe('the embedded store process', () => {
     expect(login.status).toBe(200);
     expect((await fetch(`${base}/health`)).status).toBe(200);
 
+    // Admins see the restart in the status, Prometheus in the metrics.
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const status = (await (await fetch(`${base}/status`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as {
+      server: { embeddedStore: { startedAt: string } };
+    };
+    expect(status.server.embeddedStore).toEqual({ pid: replacement, up: true, startedAt: expect.any(String), restarts: { crash: 1, hang: 0 } });
+    const scraped = storeSamples(await metrics());
+    expect(scraped).toContain('dac_embedded_store_restarts_total{cause="crash"} 1');
+    expect(scraped).toContain('dac_embedded_store_restarts_total{cause="hang"} 0');
+    expect(scraped).toContain(`dac_embedded_store_pid ${replacement}`);
+    expect(scraped).toContain('dac_embedded_store_up 1');
+    expect(scraped).toContain(`dac_embedded_store_start_time_seconds ${Date.parse(status.server.embeddedStore.startedAt) / 1000}`);
+
     proc.kill('SIGTERM');
     const result = await proc;
     expect(result.exitCode).toBe(0);
@@ -110,7 +161,7 @@ describe('the embedded store process', () => {
 
   it('stopped (SIGSTOP): requests that need it answer 503 in JSON; found hung, it is killed and restarted, and the same request answers 200', async () => {
     // A short hang timeout keeps the test quick (the default is a minute).
-    const { base, lines, next, storePid } = await startServer({ EMBEDDED_STORE_HANG_TIMEOUT_MS: '3000' });
+    const { base, lines, next, metrics, storePid } = await startServer({ EMBEDDED_STORE_HANG_TIMEOUT_MS: '3000' });
     const store = storePid as number;
     const credentials = { email: 'hung-store@example.com', password: 'a long enough password' };
     expect((await post(`${base}/auth/register`, credentials)).status).toBe(201);
@@ -151,6 +202,9 @@ describe('the embedded store process', () => {
       restarting.status === 503 ? expect.objectContaining({ statusCode: 503, code: 'DB_UNAVAILABLE' }) : expect.objectContaining({ email: credentials.email }),
     );
     expect(lines.filter((l) => l.msg === 'embedded store process exited; restarting it')).toHaveLength(1);
+    const scraped = storeSamples(await metrics());
+    expect(scraped).toContain('dac_embedded_store_restarts_total{cause="hang"} 1');
+    expect(scraped).toContain('dac_embedded_store_restarts_total{cause="crash"} 0');
 
     // The driver reconnects to the new process, which has the user.
     const after = await me();
@@ -168,9 +222,10 @@ describe('the embedded store process', () => {
   });
 
   it('runs inside the server with EMBEDDED_STORE=inline', async () => {
-    const { proc, base, lines } = await startServer({ EMBEDDED_STORE: 'inline' });
+    const { proc, base, lines, metrics } = await startServer({ EMBEDDED_STORE: 'inline' });
     expect(lines.some((l) => l.msg?.startsWith('embedded MongoDB-compatible store started inside the server'))).toBe(true);
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect(descendants(proc.pid!)).toEqual([]);
+    expect(storeSamples(await metrics())).toEqual([]);
   });
 });

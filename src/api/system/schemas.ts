@@ -32,6 +32,22 @@ const ClusterFigures = Type.Object(
   { description: "Admins only: this node's lease counters" },
 );
 
+const EmbeddedStoreFigures = Type.Object(
+  {
+    pid: Type.Union([Type.Integer(), Type.Null()], { description: 'The running store process; null while it restarts' }),
+    up: Type.Boolean({ description: 'A store process is ready and answering' }),
+    startedAt: Type.String({ format: 'date-time', description: 'When the current (or last) store process became ready' }),
+    restarts: Type.Object(
+      {
+        crash: Type.Integer({ description: 'Forked again after the store process exited by itself or was killed' }),
+        hang: Type.Integer({ description: 'Forked again after the server killed it for leaving its pings unanswered' }),
+      },
+      { description: 'Store processes restarted since the server started, by cause' },
+    ),
+  },
+  { description: 'Only when the embedded store runs in its own process (no MONGODB_URI, EMBEDDED_STORE=process)' },
+);
+
 export const StatusBody = Type.Object({
   version: Type.String(),
   uptimeSeconds: Type.Number(),
@@ -47,6 +63,7 @@ export const StatusBody = Type.Object({
         ),
         rates: Type.Object({ eventsPerSec: Type.Number(), deliveriesPerSec: Type.Number() }),
         eventLoopLagMs: Type.Number(),
+        embeddedStore: Type.Optional(EmbeddedStoreFigures),
       },
       { description: 'Admins only: the whole server' },
     ),

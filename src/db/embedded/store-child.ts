@@ -71,6 +71,18 @@ export interface StoreChildOptions extends Partial<typeof STORE_CHILD_DEFAULTS> 
   logger: Logger;
 }
 
+/** What the server shows of its store process (`GET /api/status`, `/metrics`). */
+export interface StoreProcessStatus {
+  /** The running store process (none while it restarts). */
+  pid: number | undefined;
+  /** A store process is ready and not found hung. */
+  up: boolean;
+  /** When the current (or, while it restarts, the last) store process became ready, epoch ms. */
+  startedAt: number;
+  /** Store processes forked again since the server started: after a crash, after a hang (killed). */
+  restarts: { crash: number; hang: number };
+}
+
 export interface StoreChildEvents {
   /** A store process is listening (the first one and every restart). */
   ready: [pid: number];
@@ -93,7 +105,11 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
   #child: ChildProcess | undefined;
   #uri = '';
   #readyAt = 0;
+  #up = false;
   #crashes = 0;
+  readonly #restarts = { crash: 0, hang: 0 };
+  /** The process the liveness watch killed: its exit restarts it as a hang, not a crash. */
+  #killedHung: ChildProcess | undefined;
   #stopping = false;
   #restartTimer: NodeJS.Timeout | undefined;
   #liveness: LivenessWatch | undefined;
@@ -120,6 +136,11 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
   /** The running store process, if any (none while it restarts). */
   get pid(): number | undefined {
     return this.#child?.pid;
+  }
+
+  /** Its figures now: restarts by cause, the current process, whether it is up. */
+  status(): StoreProcessStatus {
+    return { pid: this.pid, up: this.#up, startedAt: this.#readyAt, restarts: { ...this.#restarts } };
   }
 
   /** Asks the store to close and waits for the process to exit; no restart after this. */
@@ -185,12 +206,13 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
         clearTimeout(startTimer);
         if (this.#child === child) {
           this.#child = undefined;
+          this.#up = false;
           this.#liveness?.stop();
         }
         const restarting = !this.#stopping && this.#uri !== '';
         this.emit('exit', { pid, code, signal, restarting });
         if (!ready) rejectReady(new Error(failure ?? `embedded store process exited before it was ready (code ${code}, signal ${signal})`));
-        if (restarting) this.#scheduleRestart({ code, signal, failure }, ready);
+        if (restarting) this.#scheduleRestart({ code, signal, failure }, ready, this.#killedHung === child ? 'hang' : 'crash');
       });
     });
   }
@@ -203,6 +225,7 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
       if (this.#config.socketPath === undefined) this.#config = { ...this.#config, port };
     }
     this.#readyAt = Date.now();
+    this.#up = true;
     this.#logger.info({ storePid: pid, uri }, 'embedded store process ready');
     if (this.#options.hangTimeoutMs > 0 && !this.#stopping) this.#watch(child, pid);
     this.emit('ready', pid);
@@ -218,19 +241,26 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
       },
       onHung: (silentMs) => {
         this.#logger.error({ storePid: pid, silentMs, hangTimeoutMs }, 'embedded store process not answering; killing it');
+        this.#up = false;
+        this.#killedHung = child;
         this.emit('hung', { pid, silentMs });
         child.kill('SIGKILL');
       },
     });
   }
 
-  #scheduleRestart(exit: { code: number | null; signal: NodeJS.Signals | null; failure: string | undefined }, wasReady: boolean) {
+  #scheduleRestart(
+    exit: { code: number | null; signal: NodeJS.Signals | null; failure: string | undefined },
+    wasReady: boolean,
+    cause: keyof StoreProcessStatus['restarts'],
+  ) {
     if (wasReady && Date.now() - this.#readyAt >= this.#options.stableMs) this.#crashes = 0;
     const delayMs = exponentialDelay(this.#crashes, this.#options.restartBaseMs, this.#options.restartMaxMs);
     this.#crashes += 1;
-    this.#logger.error({ ...exit, crashes: this.#crashes, delayMs }, 'embedded store process exited; restarting it');
+    this.#logger.error({ ...exit, cause, crashes: this.#crashes, delayMs }, 'embedded store process exited; restarting it');
     this.#restartTimer = setTimeout(() => {
       if (this.#stopping) return;
+      this.#restarts[cause] += 1;
       // A failed restart exits, and its exit schedules the next try.
       this.#spawn().catch(() => undefined);
     }, delayMs);

@@ -55,6 +55,8 @@ describe('GET /metrics', () => {
     expect(res.body).toContain('# TYPE dac_process_cpu_user_seconds_total counter');
     expect(sample(res.body, 'dac_workers{state="ready"}')).toBe(0);
     expect(sample(res.body, 'dac_live_streams')).toBe(0);
+    // On MONGODB_URI the server runs no store process (test/e2e/embedded-store-process.test.ts has one).
+    expect(res.body).not.toContain('dac_embedded_store');
   });
 
   it('counts what the workers and the pipeline do, and times it', async () => {

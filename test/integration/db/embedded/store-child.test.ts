@@ -33,10 +33,14 @@ describe('StoreChild', () => {
     events.on('line', (line: Record<string, unknown>) => {
       if (line.msg === 'embedded store process exited; restarting it') restarts.push(line);
     });
+    const startedBefore = Date.now();
     const store = await stores.start(logger);
     const first = store.pid as number;
     expect(first).not.toBe(process.pid);
     expect(isRunning(first)).toBe(true);
+    const initial = store.status();
+    expect(initial).toEqual({ pid: first, up: true, startedAt: expect.any(Number), restarts: { crash: 0, hang: 0 } });
+    expect(initial.startedAt).toBeGreaterThanOrEqual(startedBefore);
 
     const client = await new MongoClient(`${store.uri}/t`).connect();
     try {
@@ -55,10 +59,13 @@ describe('StoreChild', () => {
         expect(store.pid).toBe(next);
         pid = next;
       }
-      expect(restarts.map((r) => [r.crashes, r.delayMs])).toEqual([
-        [1, 250],
-        [2, 500],
+      expect(restarts.map((r) => [r.cause, r.crashes, r.delayMs])).toEqual([
+        ['crash', 1, 250],
+        ['crash', 2, 500],
       ]);
+      const restarted = store.status();
+      expect(restarted).toMatchObject({ pid, up: true, restarts: { crash: 2, hang: 0 } });
+      expect(restarted.startedAt).toBeGreaterThan(initial.startedAt);
       // The same client reconnects to the new process, which has the data.
       await expect(client.db().collection('notes').findOne({ _id: 'kept' as never })).resolves.toMatchObject({ n: 1 });
     } finally {
@@ -72,6 +79,7 @@ describe('StoreChild', () => {
     expect(exit).toMatchObject({ pid: last, code: 0, restarting: false });
     expect(isRunning(last)).toBe(false);
     expect(store.pid).toBeUndefined();
+    expect(store.status()).toMatchObject({ pid: undefined, up: false, restarts: { crash: 2, hang: 0 } });
   });
 
   it('kills a store that stops answering its pings (SIGSTOP) and restarts it with the data intact', async () => {
@@ -92,6 +100,7 @@ describe('StoreChild', () => {
 
       const [hang] = await hung;
       expect(hang.pid).toBe(stopped);
+      expect(store.status()).toMatchObject({ up: false, restarts: { crash: 0, hang: 0 } });
       expect(hang.silentMs).toBeGreaterThanOrEqual(1_500);
       expect(hungLines).toEqual([expect.objectContaining({ storePid: stopped, hangTimeoutMs: 1_500 })]);
       const [exit] = await exited;
@@ -99,6 +108,8 @@ describe('StoreChild', () => {
       const [next] = await ready;
       expect(next).not.toBe(stopped);
       expect(isRunning(stopped)).toBe(false);
+      // Counted as a hang, not as a crash, though it was a SIGKILL that ended it.
+      expect(store.status()).toMatchObject({ pid: next, up: true, restarts: { crash: 0, hang: 1 } });
       await expect(client.db().collection('notes').findOne({ _id: 'kept' as never })).resolves.toMatchObject({ n: 1 });
     } finally {
       await client.close();
