@@ -4,7 +4,7 @@ import { FakeDiscord } from '../../../fake-discord/index.js';
 import type { App } from '../../../src/app.js';
 import type { ResumeOutcome } from '../../../src/ipc/index.js';
 import { persistSessions } from '../../../src/services/gateway-sessions.js';
-import { buildTestApp, registerAndLogin } from '../../support/build-app.js';
+import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
 import { startTestMongo, type TestMongo, withDatabase } from '../../support/test-mongo.js';
 
 let fake: FakeDiscord;
@@ -62,21 +62,13 @@ describe('a server restart within the session’s lifetime', () => {
     await first.close();
 
     // Between the two servers the session is in the database, encrypted like the token.
-    const client = await MongoClient.connect(mongo.uri);
-    const doc = await client.db().collection('discordaccounts').findOne({ _id: new ObjectId(account.id) });
-    await client.close();
+    const doc = await rawAccount(mongo.uri, account.id);
     expect(doc?.gatewaySession).toMatchObject({ ciphertext: expect.anything(), iv: expect.anything(), keyId: expect.any(String) });
     expect(JSON.stringify(doc)).not.toContain('resumeUrl');
     fake.setPresence(friend.id, { status: 'online', activities: [{ name: 'While restarting', type: 0 }] });
     const before = fake.stats();
 
-    const outcomes: ResumeOutcome[] = [];
-    const second = await buildTestApp({
-      env,
-      beforeReady: (app) => {
-        app.supervisor.on('resume', (_id: string, outcome: ResumeOutcome) => outcomes.push(outcome));
-      },
-    });
+    const { outcomes, app: second } = await appRecordingResumes(env);
     try {
       const started = untilStored(second.app, 'activity:start');
       await untilReady(second.app, account.id);
@@ -124,20 +116,12 @@ describe('a worker that fenced itself', () => {
     // Closing waits for the removal; it persists no session for the account either.
     await first.close();
 
-    const client = await MongoClient.connect(uri);
-    const doc = await client.db().collection('discordaccounts').findOne({ _id: new ObjectId(account.id) });
-    await client.close();
+    const doc = await rawAccount(uri, account.id);
     expect(doc).not.toBeNull();
     expect(doc?.gatewaySession).toBeUndefined();
     const before = fake.stats();
 
-    const outcomes: ResumeOutcome[] = [];
-    const second = await buildTestApp({
-      env,
-      beforeReady: (app) => {
-        app.supervisor.on('resume', (_id: string, outcome: ResumeOutcome) => outcomes.push(outcome));
-      },
-    });
+    const { outcomes, app: second } = await appRecordingResumes(env);
     try {
       await untilReady(second.app, account.id);
       expect(outcomes).toEqual([]);
@@ -152,3 +136,26 @@ describe('a worker that fenced itself', () => {
     }
   }, 120_000);
 });
+
+/** The account's document as stored, read past the models. */
+async function rawAccount(uri: string, id: string) {
+  const client = await MongoClient.connect(uri);
+  try {
+    return await client.db().collection('discordaccounts').findOne({ _id: new ObjectId(id) });
+  } finally {
+    await client.close();
+  }
+}
+
+/** A server whose supervisor's resume outcomes are recorded from its first worker on. */
+async function appRecordingResumes(env: Record<string, string>): Promise<{ outcomes: ResumeOutcome[]; app: TestApp }> {
+  const outcomes: ResumeOutcome[] = [];
+  const app = await buildTestApp({
+    env,
+    beforeReady: (built) => {
+      built.supervisor.on('resume', (_id: string, outcome: ResumeOutcome) => outcomes.push(outcome));
+    },
+  });
+  return { outcomes, app };
+}
+
