@@ -14,6 +14,8 @@ const PASSWORD = 'correct horse battery staple';
 
 let fake: FakeDiscord;
 let t: TestApp;
+/** A second server that runs its embedded store in a process of its own, as `npm start` does. */
+let own: TestApp | undefined;
 let browser: Browser;
 let baseUrl: string;
 let axeSource: string;
@@ -28,6 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  await own?.close();
   await t?.close();
   await fake?.close();
 });
@@ -55,8 +58,8 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.count})`);
 }
 
-async function signIn(page: Page, email: string, register: boolean) {
-  await page.goto(`${baseUrl}/`);
+async function signIn(page: Page, email: string, register: boolean, base = baseUrl) {
+  await page.goto(`${base}/`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: register ? 'Create account' : 'Sign in' }).click();
@@ -124,24 +127,63 @@ describe('the dashboard in a browser', () => {
     await page.close();
   });
 
-  it('shows admins the server status with charts', async () => {
-    const email = 'root@example.com';
-    const register = await fetch(`${baseUrl}/api/auth/register`, {
+  /** Registers `email` on the server at `base`, makes it an admin and opens its status page. */
+  async function openStatusAsAdmin(app: TestApp, base: string, email: string) {
+    const register = await fetch(`${base}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email, password: PASSWORD }),
     });
     expect(register.status).toBe(201);
-    await t.app.users.setRole(email, 'admin');
-    const { page, problems } = await openPage();
+    await app.app.users.setRole(email, 'admin');
+    const opened = await openPage();
+    await signIn(opened.page, email, false, base);
+    await opened.page.getByRole('link', { name: 'Status' }).click();
+    await opened.page.getByRole('heading', { name: 'Server status' }).waitFor();
+    // The admin-only figures: the answer has arrived.
+    await opened.page.getByText('Events / s').waitFor();
+    return opened;
+  }
 
-    await signIn(page, email, false);
-    await page.getByRole('link', { name: 'Status' }).click();
-    await page.getByRole('heading', { name: 'Server status' }).waitFor();
+  it('shows admins the server status with charts, without a store process when there is none', async () => {
+    const { page, problems } = await openStatusAsAdmin(t, baseUrl, 'root@example.com');
     await page.locator('.chart canvas').first().waitFor();
     expect(await page.locator('.chart').count()).toBe(3);
+    // This server uses a database it did not start (MONGODB_URI): no store process to show.
+    expect(await page.getByRole('heading', { name: 'Embedded store process' }).count()).toBe(0);
+    expect(await page.locator('.store-process').count()).toBe(0);
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}/status.png`, fullPage: true });
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows admins the embedded store process: up, its pid, since when, restarts by cause', async () => {
+    // No MONGODB_URI: the server starts the store in a process of its own (EMBEDDED_STORE=process).
+    own = await buildTestApp({ env: { MONGODB_URI: undefined, EMBEDDED_STORE: 'process' } });
+    const ownUrl = await own.app.listen({ host: '127.0.0.1', port: 0 });
+    const first = own.app.db.storeProcess();
+    expect(first).toMatchObject({ pid: expect.any(Number), up: true, restarts: { crash: 0, hang: 0 } });
+
+    // Killed, the store process is restarted: one restart after a crash, none after a hang.
+    process.kill(first!.pid!, 'SIGKILL');
+    await expect.poll(() => own!.app.db.storeProcess(), { timeout: 30_000 }).toMatchObject({ up: true, restarts: { crash: 1 } });
+    await expect.poll(() => own!.app.db.isUp(), { timeout: 30_000 }).toBe(true);
+    const store = own.app.db.storeProcess()!;
+    expect(store.pid).not.toBe(first!.pid);
+
+    const { page, problems } = await openStatusAsAdmin(own, ownUrl, 'store-admin@example.com');
+    const facts = page.locator('dl.store-process');
+    await page.getByRole('heading', { name: 'Embedded store process' }).waitFor();
+    const fact = (term: string) => facts.locator('div', { has: page.getByRole('term').filter({ hasText: term }) }).getByRole('definition');
+    expect(await fact('State').textContent()).toBe('up');
+    expect(await fact('Process id').textContent()).toBe(String(store.pid));
+    expect(await fact('Up since').locator('time').getAttribute('datetime')).toBe(new Date(store.startedAt).toISOString());
+    expect(await fact('Restarts after a crash').textContent()).toBe('1');
+    expect(await fact('Restarts after a hang').textContent()).toBe('0');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/status-store-process.png`, fullPage: true });
 
     expect(problems).toEqual([]);
     await page.close();

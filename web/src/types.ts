@@ -30,6 +30,8 @@ export type GuildPage = Static<typeof discovery.GuildPage>;
 export type MemberPage = Static<typeof discovery.MemberPage>;
 export type Member = Static<typeof discovery.Member>;
 export type StatusBody = Static<typeof system.StatusBody>;
+/** Admins only, when the embedded store runs in its own process. */
+export type StoreProcessFigures = NonNullable<NonNullable<StatusBody['server']>['embeddedStore']>;
 export type MetricsHistory = Static<typeof system.HistoryBody>;
 export type MetricsSample = Static<typeof system.MetricsSample>;
 export type EventTicket = Static<typeof events.TicketBody>;

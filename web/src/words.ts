@@ -38,6 +38,12 @@ export function when(at: string | number | undefined | null): string {
   return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString();
 }
 
+/** A moment that may be days ago: the date as well as the time. */
+export function dateAndTime(at: string): string {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
+}
+
 export function presenceText(presence: { status: string; activities: Array<{ name: string; type: string | number | null }> } | null | undefined): string {
   if (!presence) return 'not seen yet';
   const doing = presence.activities.map((a) => (a.type !== null && a.type !== '' ? `${a.type} ${a.name}` : a.name)).join(', ');

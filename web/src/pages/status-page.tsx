@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Chart } from '../components/chart.js';
 import { ErrorNote } from '../components/error-note.js';
+import { StoreProcessFacts } from '../components/store-process-facts.js';
 import type { MetricsHistory, MetricsSample, StatusBody } from '../types.js';
 import { mebibytes, STATE_WORDS, when } from '../words.js';
 
@@ -44,6 +45,7 @@ export function StatusPage() {
           )}
         </dl>
       )}
+      {status?.server?.embeddedStore && <StoreProcessFacts store={status.server.embeddedStore} />}
       <h2>Workers by state</h2>
       <table class="states">
         <tbody>
