@@ -1,6 +1,7 @@
 import { fastifySSE } from '@fastify/sse';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { FlushSchedule } from '../api/events/flush-schedule.js';
 import type { LiveStream } from '../api/events/live-stream.js';
 import { AccountLogs } from '../events/account-logs.js';
 import { EventBus } from '../events/event-bus.js';
@@ -35,8 +36,10 @@ export interface LiveEventsPluginOptions {
     maxQueued?: number;
     idAdvanceMs?: number;
     ticketTtlMs?: number;
-    /** How long frames gather before one write per stream. @defaultValue 20 */
+    /** How long frames gather after a quiet spell before one write per stream. @defaultValue 20 */
     flushMs?: number;
+    /** Least time between two writes to the streams while events keep coming. @defaultValue 100 */
+    steadyFlushMs?: number;
   };
   /** The per-account log rings the app's logger feeds. */
   accountLogs?: AccountLogs;
@@ -67,17 +70,8 @@ export default fp<LiveEventsPluginOptions>(
     );
     const streams = new Set<LiveStream>();
     // One timer for every stream with frames waiting: a burst of events costs each stream one write.
-    const dirty = new Set<LiveStream>();
-    let flushTimer: NodeJS.Timeout | undefined;
-    const flushAll = () => {
-      flushTimer = undefined;
-      for (const stream of dirty) stream.flush();
-      dirty.clear();
-    };
-    const scheduleFlush = (stream: LiveStream) => {
-      dirty.add(stream);
-      flushTimer ??= setTimeout(flushAll, limits.flushMs ?? 20);
-    };
+    const flushes = new FlushSchedule<LiveStream>({ flushMs: limits.flushMs ?? 20, steadyFlushMs: limits.steadyFlushMs ?? 100 });
+    const scheduleFlush = (stream: LiveStream) => flushes.add(stream);
 
     supervisor.on('state', (w) => {
       const node = (w as { node?: unknown }).node;
@@ -133,7 +127,7 @@ export default fp<LiveEventsPluginOptions>(
     });
     // Open streams would keep the HTTP server from closing.
     app.addHook('preClose', async () => {
-      clearTimeout(flushTimer);
+      flushes.stop();
       for (const stream of [...streams]) stream.end('server-shutdown');
     });
   },

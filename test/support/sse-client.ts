@@ -12,6 +12,8 @@ export interface SseEvent {
  */
 export class SseClient {
   readonly events: SseEvent[] = [];
+  /** The body as it came off the socket: one entry per HTTP chunk (one server write), unless a read split it. */
+  readonly chunks: string[] = [];
   /** The last id seen, as EventSource would send it back in Last-Event-ID. */
   lastEventId: string | undefined;
   ended = false;
@@ -74,6 +76,7 @@ export class SseClient {
   }
 
   #feed(chunk: string): void {
+    this.chunks.push(chunk);
     this.#buffer += chunk;
     let end: number;
     while ((end = this.#buffer.indexOf('\n\n')) >= 0) {

@@ -60,6 +60,23 @@ describe('GET /api/events', () => {
     expect(logs(client)).toEqual(['yours']);
   });
 
+  it('sends the events of one turn in order, each with its own id, in one write', async () => {
+    const client = await stream();
+    const before = client.chunks.length;
+    for (const msg of ['t1', 't2', 't3', 't4']) publishLog(adaAccount, msg);
+    const last = await client.next((e) => e.event === 'log' && JSON.parse(e.data).msg === 't4');
+    const seq = Number(last.id!.split('.')[1]);
+    const frames = ['t1', 't2', 't3', 't4'].map((msg, i) => `id: ${t.app.liveEvents.bus.boot}.${seq - 3 + i}\nevent: log\ndata: ${JSON.stringify({ accountId: adaAccount, level: 'info', source: 'worker', msg }).slice(0, -1)},"at":`);
+    const written = client.chunks.slice(before).filter((c) => c.includes('event: log'));
+    expect(written).toHaveLength(1);
+    let from = 0;
+    for (const f of frames) {
+      const at = written[0]!.indexOf(f, from);
+      expect(at).toBeGreaterThanOrEqual(from);
+      from = at + f.length;
+    }
+  });
+
   it('filters by account and by type', async () => {
     const second = (await createAccount(t.app, ada.authorization)).id;
     const client = await stream(`?accountId=${second}&types=log`);
