@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import type { LiveEvent, LiveEventData, LiveEventType } from './live-event.js';
 
 export interface EventBusOptions {
@@ -59,7 +58,7 @@ export type Replay = { events: LiveEvent[] } | { reset: true };
  * to. A multi-node deployment can feed remote events in through `publish` as well (the ids stay
  * this node's).
  */
-export class EventBus extends EventEmitter<{ event: [LiveEvent] }> {
+export class EventBus {
   readonly boot = randomBytes(4).toString('hex');
   readonly #maxEvents: number;
   readonly #maxAgeMs: number;
@@ -70,10 +69,10 @@ export class EventBus extends EventEmitter<{ event: [LiveEvent] }> {
   #seq = 0;
   /** Events of accounts whose owner is being looked up, in order. */
   readonly #waiting = new Map<string, Waiting[]>();
+  /** Subscribers by owner, so an event reaches only its owner's streams (key `undefined`: every owner's). */
+  readonly #subscribers = new Map<string | undefined, Set<(event: LiveEvent) => void>>();
 
   constructor(opts: EventBusOptions) {
-    super();
-    this.setMaxListeners(0);
     this.#maxEvents = opts.maxEvents ?? 10_000;
     this.#maxAgeMs = opts.maxAgeMs ?? 600_000;
     this.#ownerOf = opts.ownerOf;
@@ -84,6 +83,25 @@ export class EventBus extends EventEmitter<{ event: [LiveEvent] }> {
   /** The id of the newest event (`<boot>.0` before the first). */
   get lastId(): string {
     return `${this.boot}.${this.#seq}`;
+  }
+
+  /** The sequence number of the newest event (0 before the first). */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /**
+   * Calls `listener` with every event of `owner`'s accounts from now on (every account's when
+   * `owner` is undefined), in order; returns the unsubscribe function.
+   */
+  subscribe(owner: string | undefined, listener: (event: LiveEvent) => void): () => void {
+    let set = this.#subscribers.get(owner);
+    if (!set) this.#subscribers.set(owner, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#subscribers.get(owner) === set) this.#subscribers.delete(owner);
+    };
   }
 
   /** Numbers, buffers and emits an event. Events of one account keep their order. */
@@ -130,6 +148,9 @@ export class EventBus extends EventEmitter<{ event: [LiveEvent] }> {
     const at = this.#now();
     const event = new BufferedEvent(`${this.boot}.${seq}`, seq, type, ownerId, at, data);
     this.#ring[seq % this.#maxEvents] = event;
-    this.emit('event', event);
+    const everyOwner = this.#subscribers.get(undefined);
+    if (everyOwner) for (const listener of everyOwner) listener(event);
+    const owners = this.#subscribers.get(ownerId);
+    if (owners) for (const listener of owners) listener(event);
   }
 }

@@ -66,6 +66,14 @@ export class SseClient {
     }
   }
 
+  /** Resolves once `check()` holds, tested after each piece of the stream arrives. */
+  async until(check: () => boolean): Promise<void> {
+    while (!check()) {
+      if (this.ended) throw new Error('stream ended before the condition held');
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
   /** Resolves once the server has ended the stream. */
   async closed(): Promise<void> {
     while (!this.ended) await new Promise<void>((resolve) => this.#waiters.push(resolve));

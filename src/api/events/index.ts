@@ -70,6 +70,8 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const lastEventId = request.headers['last-event-id'] ?? request.query.lastEventId;
       const stream = new LiveStream(reply, {
         bus: app.liveEvents.bus,
+        owner: all === true ? undefined : user.sub,
+        // The owner again: replayed events come from the whole buffer, not the owner's subscription.
         accept: (event) =>
           (all === true || event.ownerId === user.sub) &&
           (accountId === undefined || event.accountId === accountId) &&

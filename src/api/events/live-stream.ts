@@ -4,7 +4,9 @@ import type { DisconnectReason, LiveEvent, StreamEventData } from '../../events/
 
 export interface LiveStreamOptions {
   bus: EventBus;
-  /** Which events this client gets (its accounts, the types it asked for). */
+  /** Whose live events the stream subscribes to (undefined: every user's, for an admin's `all=true`). */
+  owner: string | undefined;
+  /** Which events this client gets (its accounts, the types it asked for); replays are filtered only by this. */
   accept: (event: LiveEvent) => boolean;
   /** `Last-Event-ID` of a reconnecting client. */
   lastEventId?: string;
@@ -43,9 +45,9 @@ export class LiveStream {
   readonly #queue: string[] = [];
   #blocked = false;
   #open = true;
-  /** The newest bus position this client has been sent (or has no interest in). */
-  #position = 0;
+  /** The bus position of the newest event or id-only frame sent to this client. */
   #sentPosition = 0;
+  #unsubscribe: () => void = () => {};
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #onEvent = (event: LiveEvent) => this.#offer(event);
   readonly #onDrain = () => this.#onDrained();
@@ -66,15 +68,15 @@ export class LiveStream {
     sse.sendHeaders();
     // Replay and subscribe in the same turn: nothing published in between is lost or repeated.
     const replay = this.#opts.lastEventId === undefined ? undefined : bus.since(this.#opts.lastEventId);
-    bus.on('event', this.#onEvent);
-    const position = Number(bus.lastId.split('.')[1]);
+    this.#unsubscribe = bus.subscribe(this.#opts.owner, this.#onEvent);
+    const position = bus.lastSeq;
     if (replay && 'reset' in replay) {
       this.#write(frame(bus.lastId, 'reset', JSON.stringify({ reason: 'missed events are no longer buffered; reload' } satisfies StreamEventData['reset'])));
     } else {
       for (const event of replay?.events ?? []) this.#offer(event);
       this.#write(frame(bus.lastId, 'hello', JSON.stringify({ resumed: replay !== undefined } satisfies StreamEventData['hello'])));
     }
-    this.#position = this.#sentPosition = position;
+    this.#sentPosition = position;
     const untilExpiry = Math.min(Math.max(this.#opts.validUntil - Date.now(), 0), 2 ** 31 - 1);
     this.#timers.push(setTimeout(() => this.end('token-expired'), untilExpiry));
     this.#timers.push(setInterval(() => this.#advanceId(), this.#opts.idAdvanceMs));
@@ -94,17 +96,20 @@ export class LiveStream {
   }
 
   #offer(event: LiveEvent): void {
-    this.#position = event.seq;
     if (!this.#opts.accept(event)) return;
     this.#sentPosition = event.seq;
     this.#write(frameOf(event));
   }
 
-  /** An id-only frame moves the client's Last-Event-ID without an event (SSE spec). */
+  /**
+   * An id-only frame moves the client's Last-Event-ID past events it did not want (SSE spec).
+   * Every event the bus has numbered has been offered to this stream or was not its owner's.
+   */
   #advanceId(): void {
-    if (this.#position === this.#sentPosition) return;
-    this.#sentPosition = this.#position;
-    this.#write(frame(`${this.#opts.bus.boot}.${this.#position}`, undefined, undefined));
+    const position = this.#opts.bus.lastSeq;
+    if (position === this.#sentPosition) return;
+    this.#sentPosition = position;
+    this.#write(frame(`${this.#opts.bus.boot}.${position}`, undefined, undefined));
   }
 
   #write(text: string): void {
@@ -139,7 +144,7 @@ export class LiveStream {
   #cleanup(): void {
     if (!this.#open) return;
     this.#open = false;
-    this.#opts.bus.off('event', this.#onEvent);
+    this.#unsubscribe();
     this.#reply.raw.off('drain', this.#onDrain);
     for (const t of this.#timers) clearTimeout(t);
     this.#onEnd();

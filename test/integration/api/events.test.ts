@@ -12,7 +12,7 @@ let bobAccount: string;
 const open: SseClient[] = [];
 
 beforeAll(async () => {
-  t = await buildTestApp({ liveEvents: { maxEvents: 50, maxQueued: 20 } });
+  t = await buildTestApp({ liveEvents: { maxEvents: 50, maxQueued: 20, idAdvanceMs: 100 } });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address() as { port: number };
   base = `http://127.0.0.1:${address.port}/api`;
@@ -75,6 +75,27 @@ describe('GET /api/events', () => {
       expect(at).toBeGreaterThanOrEqual(from);
       from = at + f.length;
     }
+  });
+
+  it("moves the client's resume point past other users' events with an id-only frame", async () => {
+    const client = await stream();
+    publishLog(adaAccount, 'mine');
+    const mine = await client.next((e) => e.event === 'log' && JSON.parse(e.data).msg === 'mine');
+    publishLog(bobAccount, 'his 1');
+    publishLog(bobAccount, 'his 2');
+    const newest = t.app.liveEvents.bus.lastId;
+    expect(newest).not.toBe(mine.id);
+    await client.until(() => client.lastEventId === newest);
+    expect(logs(client)).toEqual(['mine']);
+  });
+
+  it("gives an admin's all=true stream every user's events, in order", async () => {
+    const admin = await registerAndLogin(t.app, undefined, 'admin');
+    const client = await stream('?all=true', {}, admin);
+    publishLog(adaAccount, 'for ada');
+    publishLog(bobAccount, 'for bob');
+    await client.next((e) => e.event === 'log' && JSON.parse(e.data).msg === 'for bob');
+    expect(logs(client)).toEqual(['for ada', 'for bob']);
   });
 
   it('filters by account and by type', async () => {
