@@ -12,7 +12,8 @@
  *
  * Env: BENCH_ROUNDS (default 5), BENCH_DURATION_S (per target and round, default 5),
  * BENCH_CONNECTIONS (default 10), BENCH_ACCOUNTS (default 20), BENCH_LOG_LEVEL (default warn),
- * BENCH_STREAMS (default 100), BENCH_EVENTS_PER_S (default 100).
+ * BENCH_STREAMS (default 100), BENCH_EVENTS_PER_S (default 100), BENCH_SERVER_NODE_ARGS (node flags
+ * for the servers' process, e.g. `--cpu-prof` or a V8 GC flag).
  * Prints a Markdown report; the figures go into docs/performance.md.
  */
 import { spawn } from 'node:child_process';
@@ -69,7 +70,8 @@ interface Run {
 }
 
 async function startTarget(): Promise<{ target: Target; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/api-target.ts'], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/api-target.ts'], {
     cwd: PROJECT_ROOT,
     env: process.env,
     stdio: ['pipe', 'pipe', 'inherit'],
