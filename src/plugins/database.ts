@@ -15,8 +15,6 @@ declare module 'fastify' {
       models: Models;
       /** 'embedded' when the server started its own store. */
       kind: 'mongodb' | 'embedded';
-      /** The embedded store's own process (EMBEDDED_STORE=process), while one runs. */
-      storePid(): number | undefined;
       /**
        * The embedded store's own process: its pid, whether it is up, restarts by cause. Undefined
        * when there is none (MONGODB_URI, EMBEDDED_STORE=inline).
@@ -93,7 +91,6 @@ export default fp(
       connection,
       models,
       kind: embedded ? 'embedded' : 'mongodb',
-      storePid: () => embedded?.child?.pid,
       storeProcess: () => embedded?.child?.status(),
       async isUp() {
         const { db } = connection;

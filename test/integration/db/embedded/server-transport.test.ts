@@ -84,7 +84,7 @@ describe('the server\u2019s embedded store', () => {
       }
 
       // Neither the server nor the store's own process (EMBEDDED_STORE=process, the default).
-      const storePid = app.db.storePid();
+      const storePid = app.db.storeProcess()?.pid;
       expect(storePid).toEqual(expect.any(Number));
       for (const pid of ['self', storePid as number] as const) {
         for (const port of await listeningTcpPorts(pid)) expect(await answersMongo(port)).toBe(false);
