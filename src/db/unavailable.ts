@@ -26,10 +26,23 @@ export const DB_TIMEOUTS = {
 /** `/api/health`'s ping must answer within this. */
 export const HEALTH_PING_TIMEOUT_MS = 1_500;
 
+/**
+ * Node's errors for a connection that is gone. The driver wraps most of them in a
+ * MongoNetworkError, but not all: a write that waits for `drain` on a socket the peer has just
+ * closed (the embedded store killed mid-request) rejects with the bare `write EPIPE`.
+ */
+const CONNECTION_LOST = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function isConnectionLost(err: unknown): boolean {
+  const { code, syscall } = err as NodeJS.ErrnoException;
+  return err instanceof Error && typeof syscall === 'string' && typeof code === 'string' && CONNECTION_LOST.has(code);
+}
+
 /** The database cannot be reached or did not answer in time (as opposed to refusing the operation). */
 export function isDbUnavailable(err: unknown): boolean {
   return (
     err instanceof MongoNetworkError ||
+    isConnectionLost(err) ||
     err instanceof MongoServerSelectionError ||
     err instanceof MongoOperationTimeoutError ||
     err instanceof MongoTopologyClosedError ||

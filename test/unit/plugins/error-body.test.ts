@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { toErrorBody } from '../../../src/plugins/error-handler.js';
@@ -29,6 +32,23 @@ describe('toErrorBody', () => {
   it('passes client errors from Fastify through with their status', () => {
     const err = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
     expect(toErrorBody(err)).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large', code: 'BODY_TOO_LARGE' });
+  });
+
+  it('maps a lost database connection to 503 DB_UNAVAILABLE, wrapped by the driver or not', async () => {
+    // A bare Node socket error: the driver rethrows a failed write's EPIPE unwrapped.
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const refused = await once(connect(port, '127.0.0.1'), 'error').then(([e]) => e as Error);
+    expect(refused).toMatchObject({ code: 'ECONNREFUSED', syscall: 'connect' });
+    const unavailable = { statusCode: 503, error: 'Service Unavailable', message: expect.any(String), code: 'DB_UNAVAILABLE' };
+    expect(toErrorBody(refused)).toEqual(unavailable);
+    expect(toErrorBody(new mongoose.mongo.MongoNetworkError('read ECONNRESET'))).toEqual(unavailable);
+    // Other system errors stay internal.
+    const missing = await readFile('/nonexistent/file').catch((e: unknown) => e);
+    expect(toErrorBody(missing)).toMatchObject({ statusCode: 500, code: 'INTERNAL_ERROR' });
   });
 
   it('hides the message of unknown errors', () => {
