@@ -41,8 +41,14 @@ logger.child({}, { level: 'info' }).info(
   `fake Discord listening on ${fake.url} (REST base ${fake.apiUrl}, control API ${fake.url}/_fake)`,
 );
 
-closeWithGrace({ delay: 5_000, logger: { error: (msg: string) => logger.error(msg) } }, async ({ signal, err }) => {
+const closer = closeWithGrace({ delay: 5_000, logger: { error: (msg: string) => logger.error(msg) } }, async ({ signal, err }) => {
   if (err) logger.error({ err }, 'fake Discord stopping after an error');
   else logger.info({ signal }, 'fake Discord stopping');
   await fake.close();
 });
+
+// Started by a script over an IPC channel (`npm run demo`): stop with it, however it died.
+if (process.send) {
+  if (!process.connected) void closer.close();
+  else process.once('disconnect', () => void closer.close());
+}

@@ -5,7 +5,8 @@
  * through the HTTP API only, registers a user, adds bot accounts with friends and rules, starts
  * them, drives random presence changes and prints each detected activity and each delivery.
  * Ctrl-C, SIGTERM or `--duration` stop everything: one SIGTERM to each child, no orphans, the
- * temporary directory removed. See docs/demo.md.
+ * temporary directory removed. Killed outright, the demo leaves no process either: the children
+ * stop when their IPC channel from it closes. See docs/demo.md.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -62,7 +63,8 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // Last resort if this process dies without shutting down: no child may outlive it.
+  // Last resort if this process exits without shutting down: no child may outlive it. (Killed
+  // outright, it runs no code: the children then see their IPC channel close and stop.)
   process.on('exit', () => {
     for (const child of [running.server, running.fake]) if (child?.running) child.killGroupNow();
   });
@@ -201,6 +203,7 @@ async function startFakeDiscord(running: Running, signal: AbortSignal): Promise<
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, FAKE_DISCORD_LOG_LEVEL: 'warn' },
     stopTimeoutMs: DEMO_DEFAULTS.fakeStopTimeoutMs,
+    ipc: true,
   });
   running.fake = fake;
   return fake.waitForLine(
@@ -246,6 +249,7 @@ async function startServer(
     },
     onLine: (line) => relayServerLog(line, verbose, paint),
     stopTimeoutMs: DEMO_DEFAULTS.serverStopTimeoutMs,
+    ipc: true,
   });
   running.server = server;
   await server.waitForLine(

@@ -9,10 +9,14 @@ import { ConfigError } from './config/dev-secrets.js';
 async function main(): Promise<void> {
   const app = await buildApp({ dotenv: true });
 
-  closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
+  const closer = closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an uncaught error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
+  });
+  stopWithParent(() => {
+    app.log.info('the process that started this server is gone: shutting down');
+    void closer.close();
   });
 
   const address = await app.listen({ host: app.config.HOST, port: app.config.PORT });
@@ -22,6 +26,18 @@ async function main(): Promise<void> {
     { dashboard, docs: `${address}/docs` },
     dashboard ? `dashboard: ${dashboard}  API docs: ${address}/docs` : `API docs: ${address}/docs`,
   );
+}
+
+/**
+ * Started by a script over an IPC channel (`npm run demo`): when that script dies, however it
+ * died (even SIGKILL), the channel closes; `stop` then takes the SIGTERM path. Without a channel
+ * (`npm start`, systemd, a container) nothing changes.
+ */
+function stopWithParent(stop: () => void): void {
+  if (!process.send) return;
+  // It may have gone while the app was being built.
+  if (!process.connected) stop();
+  else process.once('disconnect', stop);
 }
 
 main().catch((err: unknown) => {

@@ -19,6 +19,12 @@ export interface ManagedProcessOptions {
   onLine?: (line: string) => void;
   /** How long `stop` waits after its signal before SIGKILL. @defaultValue 10_000 */
   stopTimeoutMs?: number;
+  /**
+   * Opens an IPC channel to the child, which the server and the fake Discord watch: when this
+   * script dies, even by SIGKILL, the channel closes and they stop as on SIGTERM.
+   * @defaultValue false
+   */
+  ipc?: boolean;
 }
 
 export interface ExitInfo {
@@ -63,6 +69,7 @@ export class ManagedProcess {
       buffer: false,
       reject: false,
       forceKillAfterDelay: options.stopTimeoutMs ?? 10_000,
+      ipc: options.ipc ?? false,
     });
     const { pid, stdout, stderr } = this.#child;
     if (pid === undefined || !stdout || !stderr) throw new Error(`${options.name} could not be started`);

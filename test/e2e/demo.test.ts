@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -11,11 +13,15 @@ import { descendants, isRunning } from '../support/process-tree.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const WAIT_MS = 90_000;
 
+const DELIVERED = / delivered +→ /;
+/** The header, printed once every account is ready. */
+const HEADER = /^ {2}dashboard +http/;
+
 /**
- * Runs the demo with `args`; records its process tree once it has delivered something (the
- * server and its workers are up by then), and calls `onDelivered` at that moment.
+ * Runs the demo with `args`; records its process tree at the first line matching `at` (by the
+ * first delivery the server and its workers are up), and calls `then` at that moment.
  */
-async function runDemo(args: string[], onDelivered: (demoPid: number) => void = () => {}) {
+async function runDemo(args: string[], then: (demoPid: number) => void = () => {}, at = DELIVERED) {
   const demo = execa(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], {
     cwd: ROOT,
     env: { NO_COLOR: '1' },
@@ -26,13 +32,21 @@ async function runDemo(args: string[], onDelivered: (demoPid: number) => void = 
   let tree: number[] = [];
   createInterface({ input: demo.stdout }).on('line', (line) => {
     lines.push(line);
-    if (tree.length === 0 && / delivered +→ /.test(line) && demo.pid !== undefined) {
+    if (tree.length === 0 && at.test(line) && demo.pid !== undefined) {
       tree = descendants(demo.pid);
-      onDelivered(demo.pid);
+      then(demo.pid);
     }
   });
   const result = await demo;
   return { result, lines, tree };
+}
+
+async function untilGone(pids: number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isRunning)) {
+    if (Date.now() > deadline) throw new Error(`still running after ${timeoutMs / 1000} s: ${pids.filter(isRunning).join(', ')}`);
+    await delay(100);
+  }
 }
 
 function tempDirOf(lines: string[]): string | undefined {
@@ -65,5 +79,21 @@ describe('npm run demo', () => {
     expect(tree.length).toBeGreaterThanOrEqual(3);
     expect(tree.filter(isRunning)).toEqual([]);
     expect(existsSync(tempDirOf(lines) as string)).toBe(false);
+  });
+
+  it('leaves no process behind when the demo itself is SIGKILLed', async () => {
+    const { result, lines, tree } = await runDemo(['--accounts', '1'], (pid) => process.kill(pid, 'SIGKILL'), HEADER);
+    const dataDir = tempDirOf(lines) as string;
+    try {
+      expect(result.signal).toBe('SIGKILL');
+      // The fake Discord, the server, its store and its worker: their IPC channel from the demo
+      // closed, the server and the fake stop as on SIGTERM, the server stops its children.
+      expect(tree.length).toBeGreaterThanOrEqual(4);
+      await untilGone(tree, 30_000);
+    } finally {
+      for (const pid of tree.filter(isRunning)) process.kill(pid, 'SIGKILL');
+      // Nobody was left to remove it.
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

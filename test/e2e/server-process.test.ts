@@ -55,6 +55,26 @@ describe('the server process', () => {
     expect(result.stdout).toContain('shutting down');
   });
 
+  it('stops as on SIGTERM when the process that started it over IPC goes away (its channel closes)', async () => {
+    const port = await freePort();
+    const server = execa('node', ['dist/server.js'], {
+      env: bareEnv({ PORT: String(port), NODE_ENV: 'development' }),
+      extendEnv: false,
+      reject: false,
+      ipc: true,
+    });
+    await new Promise<void>((resolve) => {
+      server.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('API docs: ')) resolve();
+      });
+    });
+    // What the server sees when its parent dies, even by SIGKILL (`npm run demo`).
+    server.disconnect();
+    const result = await server;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('the process that started this server is gone: shutting down');
+  });
+
   it('refuses to start in production without MONGODB_URI, in one line naming it', async () => {
     const result = await execa('node', ['dist/server.js'], {
       env: bareEnv({ NODE_ENV: 'production', JWT_SECRET: 'z'.repeat(40) }),
