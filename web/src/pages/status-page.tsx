@@ -14,14 +14,20 @@ export function StatusPage() {
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
-    const load = () => {
-      api<StatusBody>('GET', '/api/status').then(setStatus).catch(setError);
-      api<MetricsHistory>('GET', '/api/status/history?limit=360')
-        .then((history) => setSamples(history.items))
-        .catch(setError);
+    // Each refresh says how it went: its error note goes once both answers arrive again (the
+    // database back after an outage), and what did arrive is shown meanwhile.
+    const load = async () => {
+      const [current, history] = await Promise.allSettled([
+        api<StatusBody>('GET', '/api/status'),
+        api<MetricsHistory>('GET', '/api/status/history?limit=360'),
+      ]);
+      if (current.status === 'fulfilled') setStatus(current.value);
+      if (history.status === 'fulfilled') setSamples(history.value.items);
+      const failed = [current, history].find((r) => r.status === 'rejected');
+      setError(failed ? failed.reason : null);
     };
-    load();
-    const timer = setInterval(load, REFRESH_MS);
+    void load();
+    const timer = setInterval(() => void load(), REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
 
