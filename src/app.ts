@@ -20,6 +20,7 @@ import swaggerPlugin from './plugins/swagger.js';
 import tokenCipherPlugin from './plugins/token-cipher.js';
 import { AccountLogs } from './events/account-logs.js';
 import { loggerOptions } from './logger.js';
+import { type ProxyTrust, trustedProxies } from './config/trusted-proxies.js';
 import { buildValidator, formatSchemaErrors } from './api/validation.js';
 
 export interface BuildAppOptions
@@ -65,11 +66,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
   // Every account's recent log lines, tapped from the log output itself (GET …/logs, `log` events).
   const accountLogs = new AccountLogs();
+  // Who may name the client in X-Forwarded-For: known once the config is read (TRUST_PROXY).
+  let trustProxy: ProxyTrust = () => false;
   const app = Fastify({
     logger: tapLogger(
       options.logger ?? loggerOptions(typeof env.LOG_LEVEL === 'string' ? env.LOG_LEVEL : 'info'),
       (line) => accountLogs.ingest(line),
     ),
+    trustProxy: (address, hop) => trustProxy(address, hop),
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-request-id',
     ajv: {
@@ -85,6 +89,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(configPlugin, options);
+  trustProxy = trustedProxies(app.config.TRUST_PROXY ?? '');
   await app.register(httpTimeouts);
   // One body limit for every route, from config (413 past it).
   app.addHook('onRoute', (route) => {

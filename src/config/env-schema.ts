@@ -62,6 +62,8 @@ export const EnvSchema = Type.Object({
   AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 10, minimum: 1 }),
   /** Failed authentications (401 answers) per IP per minute before the IP gets 429 everywhere. */
   AUTH_FAILURES_MAX: Type.Integer({ default: 30, minimum: 1 }),
+  /** Reverse proxies whose X-Forwarded-For names the client (src/config/trusted-proxies.ts). */
+  TRUST_PROXY: Type.Optional(Type.String()),
   ACTIVITY_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1 }),
   METRICS_RETENTION_DAYS: Type.Integer({ default: 7, minimum: 1 }),
   /** The only folder `directory` content providers may read (relative to the working dir). */

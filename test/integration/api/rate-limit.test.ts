@@ -51,6 +51,37 @@ describe('auth rate limit', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  let proxied: TestApp;
+  beforeAll(async () => {
+    proxied = await buildTestApp({ env: { AUTH_RATE_LIMIT_MAX: LIMIT, TRUST_PROXY: '10.9.0.1, loopback' } });
+  });
+  afterAll(async () => proxied?.close());
+
+  const loginVia = (app: TestApp, proxy: string, forwardedFor: string) =>
+    app.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: proxy,
+      headers: { 'x-forwarded-for': forwardedFor },
+      payload: { email: 'nobody@example.com', password: 'wrong password here' },
+    });
+
+  it('counts each client a trusted proxy names (TRUST_PROXY) on its own', async () => {
+    for (let i = 0; i < LIMIT; i += 1) expect((await loginVia(proxied, '10.9.0.1', '203.0.113.1')).statusCode).toBe(401);
+    expect((await loginVia(proxied, '10.9.0.1', '203.0.113.1')).statusCode).toBe(429);
+    expect((await loginVia(proxied, '10.9.0.1', '203.0.113.2')).statusCode).toBe(401);
+  });
+
+  it('ignores X-Forwarded-For from a peer it does not trust, and without TRUST_PROXY', async () => {
+    for (const [app, peer] of [[proxied, '10.9.0.7'], [t, '10.0.2.1']] as const) {
+      // A made-up address on each attempt buys no fresh budget.
+      for (let i = 0; i < LIMIT; i += 1) expect((await loginVia(app, peer, `198.51.100.${i}`)).statusCode).toBe(401);
+      expect((await loginVia(app, peer, '198.51.100.99')).statusCode).toBe(429);
+    }
+  });
+});
+
 describe('rate limit keys', () => {
   it('shares one budget between login and register', async () => {
     const register = () =>
