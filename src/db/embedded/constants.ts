@@ -22,5 +22,11 @@ export const EMBEDDED_MONGO_DEFAULTS = {
   maxCommandTimeMs: 10_000,
   /** A connection runs queued commands for at most this long before letting others in. */
   connectionSliceMs: 10,
+  /** The WAL checkpointer thread checkpoints this often (persistence/wal-checkpointer.ts). */
+  walCheckpointIntervalMs: 200,
+  /** … and at most this many times in a row while commits keep arriving, so that the WAL can start over. */
+  walCheckpointChase: 4,
+  /** The store's own connection checkpoints (inside a COMMIT) only past this many WAL pages (≈ 40 MiB). */
+  walAutocheckpointPages: 10_000,
   version: '7.0.0',
 } as const satisfies Record<string, string | number>;

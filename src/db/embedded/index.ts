@@ -85,8 +85,8 @@ function checkSocketPath(path: string): void {
   }
 }
 
-function openPersistence(dataDir: string | undefined): Persistence {
-  return dataDir === undefined ? new MemoryPersistence() : new SqlitePersistence(dataDir);
+function openPersistence(dataDir: string | undefined, logger: Logger): Persistence {
+  return dataDir === undefined ? new MemoryPersistence() : new SqlitePersistence(dataDir, { logger });
 }
 
 /**
@@ -98,12 +98,12 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const host = options.host ?? EMBEDDED_MONGO_DEFAULTS.host;
   const { socketPath } = options;
   if (socketPath !== undefined) checkSocketPath(socketPath);
-  const persistence = openPersistence(options.dataDir);
+  const persistence = openPersistence(options.dataDir, logger);
   const catalog = new Catalog(persistence);
   try {
     catalog.load(logger);
   } catch (error) {
-    persistence.close();
+    await persistence.close();
     throw error;
   }
   const cursors = new CursorRegistry();
@@ -150,7 +150,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   } catch (error) {
     sweeper.stop();
     clearInterval(cursorReaper);
-    persistence.close();
+    await persistence.close();
     throw error;
   }
   server.on('error', (error) => logger.error({ err: error }, 'embedded store server error'));
@@ -167,7 +167,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
       for (const connection of connections) connection.close();
       await closed;
       cursors.clear();
-      persistence.close();
+      await persistence.close();
     })();
     return stopping;
   };

@@ -22,5 +22,5 @@ export class MemoryPersistence implements Persistence {
   dropIndex(): void {}
   putDocument(): void {}
   deleteDocument(): void {}
-  close(): void {}
+  async close(): Promise<void> {}
 }

@@ -25,5 +25,5 @@ export interface Persistence {
   dropIndex(collectionId: number, name: string): void;
   putDocument(collectionId: number, idKey: string, bytes: Buffer): void;
   deleteDocument(collectionId: number, idKey: string): void;
-  close(): void;
+  close(): Promise<void>;
 }

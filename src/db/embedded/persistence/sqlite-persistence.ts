@@ -5,7 +5,11 @@ import { deserialize } from 'bson';
 import type { Doc } from '../bson/values.js';
 import { encodeDocument, toStored } from '../bson/values.js';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, restrictFiles } from '../../../utils/private-files.js';
+import type { Logger } from 'pino';
+import { EMBEDDED_MONGO_DEFAULTS } from '../constants.js';
+import { busyAsInUse, DataDirLock } from './data-dir-lock.js';
 import type { Persistence, PersistedCollection } from './persistence.js';
+import { type CheckpointResult, WalCheckpointer } from './wal-checkpointer.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS collections (
@@ -29,6 +33,15 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 `;
 
+export interface SqlitePersistenceOptions {
+  /** Where a failed checkpoint thread is reported. */
+  logger?: Logger | undefined;
+  /** @defaultValue EMBEDDED_MONGO_DEFAULTS.walCheckpointIntervalMs */
+  walCheckpointIntervalMs?: number | undefined;
+  /** Called after each background checkpoint that copied frames (tests). */
+  onCheckpoint?: ((result: CheckpointResult) => void) | undefined;
+}
+
 /** The SQLite file the store keeps under its data directory. */
 export const DATABASE_FILE = 'embedded-mongo.sqlite';
 
@@ -36,38 +49,45 @@ export const DATABASE_FILE = 'embedded-mongo.sqlite';
  * Documents as BSON blobs in one SQLite file in WAL mode. `synchronous = NORMAL` makes every
  * committed transaction survive a crash of the process (kill -9); only an OS crash or power cut
  * can lose the last commits.
+ *
+ * A commit writes the transaction's pages to the WAL, with no fsync. Copying them back into the
+ * database (a checkpoint, which fsyncs the WAL and then the database) is the checkpointer
+ * thread's work, on its own connection, every `walCheckpointIntervalMs`; this connection checkpoints
+ * by itself (inside a COMMIT) only when the WAL reaches `walAutocheckpointPages`, e.g. because the
+ * thread is gone or cannot keep up.
  */
 export class SqlitePersistence implements Persistence {
+  readonly #lock: DataDirLock;
   readonly #db: Database.Database;
+  readonly #checkpointer: WalCheckpointer;
   readonly #statements;
   #inUnit = false;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, options: SqlitePersistenceOptions = {}) {
     // The file holds password hashes and encrypted tokens: owner-only, also when an older version
     // left it readable. SQLite gives its -wal and -shm files the database file's mode.
     ensurePrivateDir(dataDir);
+    this.#lock = new DataDirLock(dataDir);
     const file = join(dataDir, DATABASE_FILE);
     closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
     const companions = [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
     restrictFiles(...companions);
-    this.#db = new Database(file, { timeout: 0 });
     try {
-      // One store process per data directory: the store serves from memory, so a second process
-      // writing the same file would silently diverge. The exclusive lock taken by the first
-      // write below is held until close; a second process fails here with SQLITE_BUSY.
-      this.#db.pragma('locking_mode = EXCLUSIVE');
-      this.#db.pragma('journal_mode = WAL');
-      this.#db.pragma('synchronous = NORMAL');
-      this.#db.exec(SCHEMA);
-      this.#db.exec('BEGIN IMMEDIATE; COMMIT;');
-      restrictFiles(...companions);
+      this.#db = openDatabase(file, dataDir);
     } catch (error) {
-      this.#db.close();
-      if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-        throw new Error(`data directory ${dataDir} is in use by another embedded store process`, { cause: error });
-      }
+      this.#lock.release();
       throw error;
     }
+    restrictFiles(...companions);
+    this.#checkpointer = new WalCheckpointer({
+      file,
+      intervalMs: options.walCheckpointIntervalMs ?? EMBEDDED_MONGO_DEFAULTS.walCheckpointIntervalMs,
+      chase: EMBEDDED_MONGO_DEFAULTS.walCheckpointChase,
+      report: options.onCheckpoint !== undefined,
+    });
+    const { logger, onCheckpoint } = options;
+    if (onCheckpoint) this.#checkpointer.on('checkpoint', onCheckpoint);
+    this.#checkpointer.on('failed', (reason) => logger?.warn({ reason }, 'WAL checkpoint thread failed; SQLite checkpoints in the store thread'));
     this.#statements = {
       insertCollection: this.#db.prepare('INSERT INTO collections (db, name, options) VALUES (?, ?, ?)'),
       deleteCollection: this.#db.prepare('DELETE FROM collections WHERE id = ?'),
@@ -163,8 +183,26 @@ export class SqlitePersistence implements Persistence {
     this.#statements.deleteDocument.run(collectionId, idKey);
   }
 
-  close(): void {
+  /** Stops the checkpointer first: the last connection to close checkpoints and removes the WAL. */
+  async close(): Promise<void> {
+    await this.#checkpointer.stop();
     if (this.#db.open) this.#db.close();
+    this.#lock.release();
+  }
+}
+
+function openDatabase(file: string, dataDir: string): Database.Database {
+  const db = new Database(file, { timeout: 0 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`wal_autocheckpoint = ${EMBEDDED_MONGO_DEFAULTS.walAutocheckpointPages}`);
+    db.exec(SCHEMA);
+    return db;
+  } catch (error) {
+    db.close();
+    // An older store holds the database itself in EXCLUSIVE locking mode.
+    throw busyAsInUse(error, dataDir);
   }
 }
 

@@ -31,7 +31,7 @@ describe('embedded store file modes', () => {
       expect(await modeOf(join(dataDir, DATABASE_FILE))).toBe(0o600);
       expect(await modeOf(join(dataDir, `${DATABASE_FILE}-wal`))).toBe(0o600);
     } finally {
-      persistence.close();
+      await persistence.close();
     }
   });
 
@@ -39,7 +39,7 @@ describe('embedded store file modes', () => {
     const dataDir = join(root, 'db');
     const first = new SqlitePersistence(dataDir);
     writeOnce(first);
-    first.close();
+    await first.close();
     // Empty -wal and -shm files, as a crashed process leaves them (made 0644 below).
     const file = join(dataDir, DATABASE_FILE);
     for (const suffix of ['-wal', '-shm']) await writeFile(`${file}${suffix}`, Buffer.alloc(0));
@@ -50,7 +50,7 @@ describe('embedded store file modes', () => {
       expect(await modeOf(dataDir)).toBe(0o700);
       for (const path of [file, `${file}-wal`, `${file}-shm`]) expect(await modeOf(path)).toBe(0o600);
     } finally {
-      reopened.close();
+      await reopened.close();
     }
   });
 });
