@@ -4,9 +4,13 @@ import { freePort } from '../../../scripts/lib/free-port.js';
 
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:(\d+)/;
 
-/** Starts `tsx fake-discord/cli.ts` and resolves with the first URL it prints. */
+/**
+ * Starts `fake-discord/cli.ts` and resolves with the first URL it prints. Through `node --import
+ * tsx`, not the tsx binary: that one relays a signal to its child and kills it (exit 143) unless
+ * the child says within 30 ms that it got it — too short on a busy machine.
+ */
 async function startCli(env: Record<string, string> = { FAKE_DISCORD_PORT: '' }) {
-  const child = execa('node_modules/.bin/tsx', ['fake-discord/cli.ts'], {
+  const child = execa(process.execPath, ['--import', 'tsx', 'fake-discord/cli.ts'], {
     env: { ...env, FAKE_DISCORD_LOG_LEVEL: 'warn' },
     reject: false,
     buffer: false,
