@@ -55,28 +55,41 @@ describe('the store process in the load harness', () => {
   });
 });
 
+/** CPU seconds the samples count between the first and the last, and the wall seconds between. */
+function counted(samples: readonly { at: number; serverPct: number }[]) {
+  const [first, ...rest] = samples;
+  let cpuSeconds = 0;
+  let previous = first?.at as number;
+  for (const s of rest) {
+    cpuSeconds += (s.serverPct / 100) * ((s.at - previous) / 1000);
+    previous = s.at;
+  }
+  return { cpuSeconds, wallSeconds: (previous - (first?.at as number)) / 1000 };
+}
+
 describe('CPU samples', () => {
   it('count each CPU second once when samples take longer than the interval', async () => {
     // A busy process, sampled every millisecond: each sample's /proc reads outlast the interval.
-    const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    const busy = spawn(process.execPath, ['-e', 'process.stdout.write("spinning\\n"); for (;;) {}'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
+      // Sampled from when it spins, until the samples have seen it run: on a busy machine it may
+      // get no clock tick (10 ms) in the first 30 samples.
+      await once(busy.stdout, 'data');
       const sampler = new ResourceSampler({ serverPid: busy.pid as number, accountOfPid: () => undefined, currentWorkerPids: () => [], cpuIntervalMs: 1 });
       sampler.start();
-      await vi.waitFor(() => expect(sampler.cpu.length).toBeGreaterThan(30), { timeout: 20_000, interval: 20 });
+      await vi.waitFor(
+        () => {
+          expect(sampler.cpu.length).toBeGreaterThan(30);
+          expect(counted(sampler.cpu).cpuSeconds).toBeGreaterThan(0);
+        },
+        { timeout: 20_000, interval: 20 },
+      );
       await sampler.stop();
-      const [first, ...rest] = sampler.cpu;
-      let cpuSeconds = 0;
-      let previous = first?.at as number;
-      for (const s of rest) {
-        cpuSeconds += (s.serverPct / 100) * ((s.at - previous) / 1000);
-        previous = s.at;
-      }
-      const wallSeconds = (previous - (first?.at as number)) / 1000;
+      const { cpuSeconds, wallSeconds } = counted(sampler.cpu);
       // One thread spinning: about one CPU second per second. The margin covers /proc's clock
       // ticks and reads that lag their sample's timestamp; counting overlapping samples twice
       // gave 60× the wall time.
       expect(cpuSeconds).toBeLessThanOrEqual(wallSeconds * 1.5 + 0.25);
-      expect(cpuSeconds).toBeGreaterThan(0);
     } finally {
       busy.kill();
       await once(busy, 'exit');
