@@ -1,13 +1,13 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ForbiddenError, UnauthorizedError } from '../services/errors.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../services/errors.js';
 import { VerifiedTokens } from './verified-tokens.js';
 
 /** Verified tokens kept, and for how long at most. */
 const VERIFIED_TOKENS = { max: 10_000, ttlMs: 300_000 } as const;
 
-/** What a JWT access token carries. */
+/** What a JWT access token carries (the role as at login; requests see the stored one). */
 export interface AuthUser {
   sub: string;
   role: 'user' | 'admin';
@@ -49,12 +49,22 @@ export default fp(
       } catch {
         throw new UnauthorizedError('Missing, expired or invalid access token');
       }
-      const { exp } = request.user as AuthUser & { exp?: number };
-      if (header !== undefined) verified.remember(header, Object.freeze(request.user), exp === undefined ? undefined : exp * 1000);
+      const token = request.user as AuthUser & { exp?: number };
+      // The role is the user's as stored now, not as it was at login: a demoted admin's token no
+      // longer opens the admin routes once it is verified again (within the cache's TTL).
+      const role = await app.users.get(token.sub).then(
+        (user) => user.role,
+        (err: unknown) => {
+          if (err instanceof NotFoundError) throw new UnauthorizedError('Missing, expired or invalid access token');
+          throw err;
+        },
+      );
+      request.user = Object.freeze({ ...token, role });
+      if (header !== undefined) verified.remember(header, request.user, token.exp === undefined ? undefined : token.exp * 1000);
     });
     app.decorate('requireAdmin', async (request: FastifyRequest) => {
       if (request.user?.role !== 'admin') throw new ForbiddenError('Admins only');
     });
   },
-  { name: 'auth', dependencies: ['config'] },
+  { name: 'auth', dependencies: ['config', 'services'] },
 );

@@ -82,7 +82,7 @@ export async function registerAndLogin(
   const password = 'correct horse battery staple';
   const reg = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password } });
   if (reg.statusCode !== 201) throw new Error(`register failed: ${reg.statusCode} ${reg.body}`);
-  // What `npm run admin -- promote` does; the role is read at login.
+  // What `npm run admin -- promote` does.
   if (role === 'admin') await app.users.setRole(email, 'admin');
   const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);

@@ -135,3 +135,21 @@ describe('GET /api/auth/me', () => {
     expect(res.statusCode).toBe(401);
   });
 });
+
+describe('the admin role', () => {
+  const history = (authorization: string) => t.app.inject({ url: '/api/status/history', headers: { authorization } });
+
+  it('is the stored one, not the one the token was issued with: a demoted admin is refused', async () => {
+    const admin = await registerAndLogin(t.app, undefined, 'admin');
+    await t.app.users.setRole(admin.email, 'user');
+    expect((await history(admin.authorization)).statusCode).toBe(403);
+    const status = await t.app.inject({ url: '/api/status', headers: { authorization: admin.authorization } });
+    expect(status.json()).not.toHaveProperty('server');
+  });
+
+  it('needs no new login once given: a promoted user is let in', async () => {
+    const promoted = await registerAndLogin(t.app);
+    await t.app.users.setRole(promoted.email, 'admin');
+    expect((await history(promoted.authorization)).statusCode).toBe(200);
+  });
+});
