@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import type { ActivityEvent } from '../ipc/index.js';
-import { toObjectId } from '../utils/cursor.js';
+import { ObjectIdMemo } from '../utils/object-id-memo.js';
 import { GroupCommit } from '../utils/group-commit.js';
 import { writeErrorsOf } from '../utils/write-errors.js';
 import type { FriendDirectory, FriendEntry } from './friend-directory.js';
@@ -52,8 +52,11 @@ interface Pending {
   accountId: string;
   event: ActivityEvent;
   receivedAt: number;
-  /** Looked up on arrival; looked up again when that failed and the write is retried. */
-  friend: Promise<FriendEntry | undefined>;
+  /**
+   * Looked up on arrival (a promise only while the account's friends load); looked up again when
+   * that failed and the write is retried.
+   */
+  friend: FriendEntry | undefined | Promise<FriendEntry | undefined>;
   /** Handed to `onReceived` already. */
   announced: boolean;
   /** Settles the `stored` promise given to the pipeline. */
@@ -94,6 +97,8 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
     () => this.#buffer.length > 0,
   );
   #inFlight: Promise<void> = Promise.resolve();
+  /** Every row of an account carries its id as an ObjectId: parsed once per account. */
+  readonly #accountIds = new ObjectIdMemo();
   #received = 0;
   #stored = 0;
   #dropped = 0;
@@ -114,11 +119,12 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
     const _id = event.id === undefined ? new Types.ObjectId() : new Types.ObjectId(event.id);
     let settle!: (stored: boolean) => void;
     const stored = new Promise<boolean>((resolve) => (settle = resolve));
-    const friend = this.#opts.friends.get(accountId, event.discordUserId);
+    const friend = this.#opts.friends.lookup(accountId, event.discordUserId);
     const pending: Pending = { _id, accountId, event, receivedAt: Date.now(), friend, announced: false, settle, stored };
     this.#buffer.push(pending);
     // The pipeline starts now, in parallel with the write; it sends only once `stored` says so.
-    friend.then((f) => this.#announce(pending, f), () => {});
+    if (friend instanceof Promise) friend.then((f) => this.#announce(pending, f), () => {});
+    else this.#announce(pending, friend);
     this.#commit.kick();
   }
 
@@ -151,13 +157,17 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
   async #store(batch: Pending[]): Promise<void> {
     let friends: Array<FriendEntry | undefined>;
     try {
-      friends = await Promise.all(batch.map((p) => p.friend));
+      // Known on arrival as a rule: no promise to wait for.
+      const lookups = batch.map((p) => p.friend);
+      friends = lookups.some((f) => f instanceof Promise)
+        ? await Promise.all(lookups.map(async (f) => f))
+        : (lookups as Array<FriendEntry | undefined>);
     } catch (err) {
       return this.#retryLater(batch, err);
     }
     const docs = batch.map(({ _id, accountId, event }, i) => ({
       _id,
-      accountId: toObjectId(accountId),
+      accountId: this.#accountIds.of(accountId),
       friendId: friends[i]?.friendId,
       discordUserId: event.discordUserId,
       kind: event.kind,
@@ -244,6 +254,7 @@ export class ActivityService extends EventEmitter<{ stored: [StoredActivity[]] }
     for (const pending of batch) {
       pending.retried = true;
       // A lookup that failed is tried again with the write (a good one is kept).
+      if (!(pending.friend instanceof Promise)) continue;
       const again = pending.friend.catch(() => this.#opts.friends.get(pending.accountId, pending.event.discordUserId));
       again.catch(() => {}); // handled by the next write
       pending.friend = again;

@@ -5,6 +5,7 @@ import type { ActivityEvent, DeliveryTarget, OutgoingMessage } from '../ipc/inde
 import { exponentialDelay } from '../utils/backoff.js';
 import { toObjectId } from '../utils/cursor.js';
 import { loadOnce } from '../utils/load-once.js';
+import { ObjectIdMemo } from '../utils/object-id-memo.js';
 import type { AccountSettingsSource } from './account-settings.js';
 import type { ReceivedActivity, StoredActivity } from './activity-service.js';
 import type { FriendEntry } from './friend-directory.js';
@@ -116,10 +117,14 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   readonly #opts: DeliveryPipelineOptions;
   readonly #now: () => number;
   readonly #accounts = new Map<string, Promise<AccountContext | null>>();
+  /** The loaded contexts of `#accounts`, for the hot path to use without awaiting a settled promise. */
+  readonly #contexts = new Map<string, AccountContext>();
   /** Per friend: when its last event's send is settled (`turn`) and its outcome emitted. */
   readonly #friendQueues = new Map<string, { turn: Promise<void>; emitted: Promise<void> }>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #history: ContentHistoryWriter;
+  /** Each ContentHistory row carries its account's id as an ObjectId: parsed once per account. */
+  readonly #accountIds = new ObjectIdMemo();
   #delivered = 0;
 
   constructor(opts: DeliveryPipelineOptions) {
@@ -170,18 +175,33 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     const previous = this.#friendQueues.get(key);
     let endTurn!: () => void;
     const turn = new Promise<void>((resolve) => (endTurn = resolve));
-    const outcome = (previous?.turn ?? Promise.resolve()).then(() => this.#process(activity, endTurn, test)).finally(endTurn);
-    const emitted = Promise.all([previous?.emitted, outcome]).then(([, o]) => {
+    const run = () => this.#process(activity, endTurn, test);
+    // A friend with nothing in progress (the usual case) starts at once, without a hop through
+    // a resolved promise; `#process` never throws synchronously (it is async).
+    const processed = (previous ? previous.turn.then(run) : run()).then(
+      (o) => {
+        endTurn();
+        return o;
+      },
+      (err: unknown) => {
+        endTurn();
+        throw err;
+      },
+    );
+    const emit = (o: DeliveryOutcome | undefined) => {
       if (o) this.emit('outcome', o);
       return o;
-    });
-    const entry = { turn, emitted: emitted.then(() => {}, () => {}) };
-    this.#friendQueues.set(key, entry);
-    this.#inFlight.add(entry.emitted);
-    void entry.emitted.then(() => {
+    };
+    // Outcomes in event order: after the previous one's (its `emitted` never rejects).
+    const emitted = previous ? previous.emitted.then(() => processed).then(emit) : processed.then(emit);
+    const entry = { turn } as { turn: Promise<void>; emitted: Promise<void> };
+    const done = () => {
       this.#inFlight.delete(entry.emitted);
       if (this.#friendQueues.get(key) === entry) this.#friendQueues.delete(key);
-    });
+    };
+    entry.emitted = emitted.then(done, done);
+    this.#friendQueues.set(key, entry);
+    this.#inFlight.add(entry.emitted);
     return emitted;
   }
 
@@ -201,6 +221,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
    */
   invalidate(accountId: string): void {
     this.#accounts.delete(accountId);
+    this.#contexts.delete(accountId);
   }
 
   /** Waits for every delivery in progress (shutdown). */
@@ -219,7 +240,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     const stored = () => ('stored' in activity ? activity.stored : Promise.resolve(true));
     let reservation: { ledger: DeliveryLedger; id: number } | undefined;
     try {
-      const account = await this.#account(accountId);
+      const account = this.#contexts.get(accountId) ?? (await this.#account(accountId));
       if (!account) return undefined;
       const resolved = account.ruleFor(friend);
       // A test matches whatever the triggers say: one empty trigger matches every event.
@@ -236,7 +257,8 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       }
       // Reserve the slot before any await, so caps hold across concurrent friends.
       reservation = { ledger: account.ledger, id: account.ledger.reserve(friend.discordUserId, now) };
-      const isRecent = this.#opts.noRepeatDays > 0 ? await account.recent.of(friend.friendId) : () => false;
+      const isRecent =
+        this.#opts.noRepeatDays > 0 ? (account.recent.loaded(friend.friendId) ?? (await account.recent.of(friend.friendId))) : () => false;
       const picked = await this.#opts.content.pick(accountId, { isRecent, recipient: friend.discordUserId });
       if (!(await stored())) {
         // Not stored, so it never happened: the slot is free again (the picked item is dropped).
@@ -336,7 +358,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
       return Promise.resolve();
     }
     const written = this.#history.write({
-      accountId: toObjectId(activity.accountId),
+      accountId: this.#accountIds.of(activity.accountId),
       friendId: activity.friend.friendId,
       discordUserId: activity.friend.discordUserId,
       ...(item
@@ -356,7 +378,15 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   }
 
   #account(accountId: string): Promise<AccountContext | null> {
-    return loadOnce(this.#accounts, accountId, () => this.#loadAccount(accountId));
+    const loading = loadOnce(this.#accounts, accountId, () => this.#loadAccount(accountId));
+    void loading.then(
+      (context) => {
+        // Only while it is still the current load: an `invalidate()` meanwhile dropped it.
+        if (context && this.#accounts.get(accountId) === loading) this.#contexts.set(accountId, context);
+      },
+      () => {},
+    );
+    return loading;
   }
 
   async #loadAccount(accountId: string): Promise<AccountContext | null> {

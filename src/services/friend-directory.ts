@@ -17,6 +17,8 @@ export interface FriendEntry {
  */
 export class FriendDirectory {
   readonly #byAccount = new Map<string, Promise<Map<string, FriendEntry>>>();
+  /** The loaded maps of `#byAccount`, for `lookup` to answer without a promise. */
+  readonly #loaded = new Map<string, Map<string, FriendEntry>>();
 
   constructor(private readonly models: Pick<Models, 'Friend'>) {}
 
@@ -24,13 +26,31 @@ export class FriendDirectory {
     return (await this.#load(accountId)).get(discordUserId);
   }
 
+  /**
+   * The same answer as `get`, synchronously once the account's friends are loaded (the event
+   * path, for every event: no promise and no wait for one already settled); a promise before.
+   */
+  lookup(accountId: string, discordUserId: string): FriendEntry | undefined | Promise<FriendEntry | undefined> {
+    const loaded = this.#loaded.get(accountId);
+    return loaded ? loaded.get(discordUserId) : this.get(accountId, discordUserId);
+  }
+
   invalidate(accountId: string): void {
     this.#byAccount.delete(accountId);
+    this.#loaded.delete(accountId);
   }
 
   #load(accountId: string): Promise<Map<string, FriendEntry>> {
     // A failed load is not cached: the next event tries again.
-    return loadOnce(this.#byAccount, accountId, () => this.#query(accountId));
+    const loading = loadOnce(this.#byAccount, accountId, () => this.#query(accountId));
+    void loading.then(
+      (friends) => {
+        // Only while it is still the current load: an `invalidate()` meanwhile dropped it.
+        if (this.#byAccount.get(accountId) === loading) this.#loaded.set(accountId, friends);
+      },
+      () => {},
+    );
+    return loading;
   }
 
   async #query(accountId: string): Promise<Map<string, FriendEntry>> {

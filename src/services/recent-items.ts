@@ -14,6 +14,14 @@ export interface RecentItemsOptions {
   maxPerFriend?: number;
 }
 
+/** Whether an item was sent to the friend within the window (a promise when the database must be asked). */
+export type IsRecent = (itemId: string) => boolean | Promise<boolean>;
+
+const checkerOf =
+  (recent: FriendRecent): IsRecent =>
+  (itemId) =>
+    recent.has(itemId);
+
 /** What one friend was sent: item id → when (epoch ms), oldest first. */
 class FriendRecent {
   readonly #sent = new Map<string, number>();
@@ -68,25 +76,42 @@ async function sentSince(opts: RecentItemsOptions, friendId: Types.ObjectId, ite
 export class RecentItems {
   readonly #opts: RecentItemsOptions & { maxPerFriend: number };
   readonly #friends = new Map<string, Promise<FriendRecent>>();
+  /** The loaded entries of `#friends`, for the hot path to use without awaiting a settled promise. */
+  readonly #loaded = new Map<string, FriendRecent>();
 
   constructor(opts: RecentItemsOptions) {
     this.#opts = { ...opts, maxPerFriend: opts.maxPerFriend ?? DEFAULT_MAX_PER_FRIEND };
   }
 
   /** The friend's `isRecent` check for a content pick (loads the friend's items the first time). */
-  async of(friendId: Types.ObjectId): Promise<(itemId: string) => boolean | Promise<boolean>> {
+  async of(friendId: Types.ObjectId): Promise<IsRecent> {
     const recent = await this.#load(friendId);
-    return (itemId) => recent.has(itemId);
+    return checkerOf(recent);
+  }
+
+  /** The same check as `of()` once the friend's items are loaded; undefined before. */
+  loaded(friendId: Types.ObjectId): IsRecent | undefined {
+    const recent = this.#loaded.get(friendId.toHexString());
+    return recent && checkerOf(recent);
   }
 
   /** The item was just sent to the friend. */
   add(friendId: Types.ObjectId, itemId: string, at: number): void {
-    void this.#friends.get(friendId.toHexString())?.then((recent) => recent.add(itemId, at), () => {});
+    const key = friendId.toHexString();
+    const recent = this.#loaded.get(key);
+    if (recent) recent.add(itemId, at);
+    else void this.#friends.get(key)?.then((r) => r.add(itemId, at), () => {});
   }
 
   #load(friendId: Types.ObjectId): Promise<FriendRecent> {
+    const key = friendId.toHexString();
     // A failed load is not kept: the next pick tries again.
-    return loadOnce(this.#friends, friendId.toHexString(), () => this.#query(friendId));
+    return loadOnce(this.#friends, key, () =>
+      this.#query(friendId).then((recent) => {
+        this.#loaded.set(key, recent);
+        return recent;
+      }),
+    );
   }
 
   async #query(friendId: Types.ObjectId): Promise<FriendRecent> {

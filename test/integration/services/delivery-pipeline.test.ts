@@ -537,3 +537,41 @@ describe('DeliveryPipeline: resolved rules follow changes', () => {
     expect(sends).toBe(2);
   });
 });
+
+describe('DeliveryPipeline: settings changed while they load', () => {
+  it('uses the new settings from then on, even when the load started before the change ends last', async () => {
+    const accountId = await accountWithItems(['a', 'b', 'c', 'd']);
+    const read = accountSettingsFrom(t.app.db.models);
+    const [firstLoadRead, firstLoad] = [gate(), gate()];
+    let loads = 0;
+    let sends = 0;
+    const p = newPipeline({
+      // The first load reads the settings as they are, then is held until the test lets it end.
+      accountSettings: async (id) => {
+        const settings = await read(id);
+        if (++loads === 1) {
+          firstLoadRead.open();
+          await firstLoad.opened;
+        }
+        return settings;
+      },
+      deliver: async () => ok(++sends),
+    });
+    const [early, late] = [friendEntry(), friendEntry()];
+    p.pipeline.handle([activityOf(accountId, early)]);
+    await firstLoadRead.opened;
+    await t.app.db.models.DiscordAccount.updateOne({ _id: accountId }, { $set: { 'settings.defaultRules.enabled': false } });
+    p.pipeline.invalidate(accountId);
+    p.pipeline.handle([activityOf(accountId, late)]);
+    // The event after the change is judged by the new settings.
+    expect((await p.outcomesReach(1))[0]).toMatchObject({ discordUserId: late.discordUserId, status: 'no-match' });
+    firstLoad.open();
+    // The event that was waiting on the old load is judged by it.
+    expect((await p.outcomesReach(2))[1]).toMatchObject({ discordUserId: early.discordUserId, status: 'sent' });
+    // The old load ended last: every later event still sees the new settings.
+    p.pipeline.handle([activityOf(accountId, early)]);
+    expect((await p.outcomesReach(3))[2]).toMatchObject({ discordUserId: early.discordUserId, status: 'no-match' });
+    await p.close();
+    expect([loads, sends]).toEqual([2, 1]);
+  });
+});

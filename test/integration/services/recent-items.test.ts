@@ -46,6 +46,19 @@ describe('RecentItems', () => {
     expect(isRecent('c')).toBe(true);
   });
 
+  it('gives the same check without a wait once the friend is loaded, and an add counts at once', async () => {
+    const friendId = await friendWithHistory(['a']);
+    const recent = new RecentItems({ model: models.ContentHistory, windowMs: DAY, now: () => now });
+    expect(recent.loaded(friendId)).toBeUndefined();
+    await recent.of(friendId);
+    const isRecent = recent.loaded(friendId);
+    expect([isRecent?.('a'), isRecent?.('b')]).toEqual([true, false]);
+    recent.add(friendId, 'b', now);
+    expect(isRecent?.('b')).toBe(true);
+    // Another friend of the account is still unknown.
+    expect(recent.loaded(new mongoose.Types.ObjectId())).toBeUndefined();
+  });
+
   it('keeps at most maxPerFriend items and asks the database about the ones it let go', async () => {
     const friendId = await friendWithHistory(['a', 'b', 'c']);
     const recent = new RecentItems({ model: models.ContentHistory, windowMs: DAY, now: () => now, maxPerFriend: 2 });

@@ -1,0 +1,46 @@
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Models } from '../../../src/models/index.js';
+import { FriendDirectory } from '../../../src/services/friend-directory.js';
+import { startTestModels, type TestModels } from '../../support/test-models.js';
+
+let store: TestModels;
+let models: Models;
+beforeAll(async () => {
+  store = await startTestModels();
+  ({ models } = store);
+});
+afterAll(async () => store.stop());
+
+async function accountWithFriend(discordUserId: string) {
+  const accountId = new mongoose.Types.ObjectId();
+  await models.Friend.create({ accountId, discordUserId, displayName: 'first' });
+  return accountId.toHexString();
+}
+
+describe('FriendDirectory.lookup', () => {
+  it('answers like get: a promise while the account loads, the entry itself once loaded', async () => {
+    const accountId = await accountWithFriend('111111111111111111');
+    const directory = new FriendDirectory(models);
+    const first = directory.lookup(accountId, '111111111111111111');
+    expect(first).toBeInstanceOf(Promise);
+    const entry = await first;
+    expect(entry).toMatchObject({ discordUserId: '111111111111111111', displayName: 'first', enabled: true });
+    // Loaded: the same entry without a promise; an unknown friend is undefined, also at once.
+    expect(directory.lookup(accountId, '111111111111111111')).toBe(entry);
+    expect(directory.lookup(accountId, '222222222222222222')).toBeUndefined();
+  });
+
+  it('follows a change: after invalidate it loads again, and lookups see the change whichever load ends last', async () => {
+    const accountId = await accountWithFriend('333333333333333333');
+    const directory = new FriendDirectory(models);
+    const before = directory.lookup(accountId, '333333333333333333');
+    await models.Friend.updateOne({ accountId, discordUserId: '333333333333333333' }, { $set: { displayName: 'second' } });
+    directory.invalidate(accountId);
+    const after = directory.lookup(accountId, '333333333333333333');
+    expect(after).toBeInstanceOf(Promise);
+    expect(await after).toMatchObject({ displayName: 'second' });
+    await before;
+    expect(directory.lookup(accountId, '333333333333333333')).toMatchObject({ displayName: 'second' });
+  });
+});
