@@ -45,6 +45,8 @@ export const EnvSchema = Type.Object({
    * unanswered this long (0 = never). Well above the 10 s one command may keep it busy.
    */
   EMBEDDED_STORE_HANG_TIMEOUT_MS: Type.Integer({ default: 60_000, minimum: 0 }),
+  /** Extra node flags for the embedded store's process, space-separated (e.g. `--trace-gc`). */
+  EMBEDDED_STORE_NODE_ARGS: Type.String({ default: '' }),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   JWT_EXPIRES_IN: Type.String({ default: '12h' }),
   /** Comma-separated base64 32-byte keys, newest first. Older keys still decrypt. */

@@ -61,6 +61,7 @@ export default fp(
         logLevel: LOG_LEVEL,
         niceness: app.config.EMBEDDED_STORE_NICENESS,
         hangTimeoutMs: app.config.EMBEDDED_STORE_HANG_TIMEOUT_MS,
+        nodeArgs: app.config.EMBEDDED_STORE_NODE_ARGS.split(' ').filter(Boolean),
         logger: app.log.child({ component: 'embedded-store' }) as never,
       });
       uri = `${embedded.uri}/${EMBEDDED_DB_NAME}`;

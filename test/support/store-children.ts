@@ -13,7 +13,7 @@ export const BUNDLED_STORE_ENTRY = { path: resolve(import.meta.dirname, '../../d
  * Embedded store processes for the calling file's tests: each test gets a fresh data directory;
  * every store started through `start()` is stopped, and the directory removed, after the test.
  */
-export function useStoreChildren(): { readonly dataDir: string; start(logger?: Logger, options?: Pick<StoreChildOptions, 'niceness' | 'hangTimeoutMs'>): Promise<StoreChild> } {
+export function useStoreChildren(): { readonly dataDir: string; start(logger?: Logger, options?: Pick<StoreChildOptions, 'niceness' | 'hangTimeoutMs' | 'nodeArgs'>): Promise<StoreChild> } {
   let dataDir: string | undefined;
   const started: StoreChild[] = [];
   beforeEach(async () => {

@@ -16,6 +16,8 @@ export interface OpenStoreOptions extends StoreProcessConfig {
   niceness?: number | undefined;
   /** The store's process is killed and restarted after leaving a ping unanswered this long (0 = never). @defaultValue 60 s */
   hangTimeoutMs?: number | undefined;
+  /** Extra node flags for the store's process. @defaultValue none */
+  nodeArgs?: readonly string[] | undefined;
 }
 
 /** A running embedded store, however it runs. */
@@ -32,7 +34,7 @@ export interface OpenedStore {
  * store's entry file cannot be found, which is logged).
  */
 export async function openEmbeddedStore(options: OpenStoreOptions): Promise<OpenedStore> {
-  const { mode, logger, entry: given, niceness, hangTimeoutMs, ...config } = options;
+  const { mode, logger, entry: given, niceness, hangTimeoutMs, nodeArgs, ...config } = options;
   const entry = mode === 'process' ? (given ?? findStoreEntry()) : undefined;
   if (mode === 'process' && !entry) {
     logger.warn('the embedded store process entry (dist/store.js) is missing; running the store inside the server (npm run build)');
@@ -44,6 +46,7 @@ export async function openEmbeddedStore(options: OpenStoreOptions): Promise<Open
       logger,
       ...(niceness !== undefined && { niceness }),
       ...(hangTimeoutMs !== undefined && { hangTimeoutMs }),
+      ...(nodeArgs !== undefined && { nodeArgs }),
     });
     return { uri: child.uri, child, stop: () => child.stop() };
   }

@@ -54,6 +54,8 @@ export const STORE_CHILD_DEFAULTS = {
   maxLogLineChars: 16_384,
   /** Nice steps below the server the store runs at (0 = the server's priority; docs/performance.md). */
   niceness: 0,
+  /** Extra node flags for the store process (e.g. `--trace-gc`), after the entry's own. */
+  nodeArgs: [] as readonly string[],
   /**
    * A ready store that leaves the server's ping unanswered this long is hung: SIGKILLed, then
    * restarted like a crash (0 = never). The ping is answered by the loop that runs the commands,
@@ -165,7 +167,7 @@ export class StoreChild extends EventEmitter<StoreChildEvents> {
   #spawn(): Promise<void> {
     const { entry, maxLogLineChars } = this.#options;
     const child = fork(entry.path, [JSON.stringify(this.#config)], {
-      execArgv: entry.execArgv,
+      execArgv: [...entry.execArgv, ...this.#options.nodeArgs],
       // The store needs nothing from the server's environment (which holds its secrets).
       env: { PATH: process.env.PATH ?? '' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

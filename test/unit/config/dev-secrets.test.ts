@@ -23,6 +23,7 @@ function env(overrides: Partial<Env> = {}): Env {
     EMBEDDED_STORE: 'process',
     EMBEDDED_STORE_NICENESS: 0,
     EMBEDDED_STORE_HANG_TIMEOUT_MS: 60_000,
+    EMBEDDED_STORE_NODE_ARGS: '',
     JWT_EXPIRES_IN: '12h',
     BODY_LIMIT_BYTES: 65536,
     HTTP_REQUEST_TIMEOUT_MS: 30_000,

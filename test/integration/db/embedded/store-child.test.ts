@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { constants, getPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +26,18 @@ describe('StoreChild', () => {
     await plain.stop();
     const lowered = await stores.start(undefined, { niceness: 3 });
     expect(getPriority(lowered.pid as number)).toBe(Math.min(constants.priority.PRIORITY_LOW, mine + 3));
+  });
+
+  it('runs the store process with the extra node flags it is given', async () => {
+    const store = await stores.start(undefined, { nodeArgs: ['--max-semi-space-size=8', '--stack-size=2000'] });
+    const argv = readFileSync(`/proc/${String(store.pid)}/cmdline`, 'utf8').split('\0');
+    expect(argv.slice(1, 3)).toEqual(['--max-semi-space-size=8', '--stack-size=2000']);
+    const client = await new MongoClient(`${store.uri}/t`).connect();
+    try {
+      expect(await client.db().command({ ping: 1 })).toMatchObject({ ok: 1 });
+    } finally {
+      await client.close();
+    }
   });
 
   it('serves the driver from its own process, comes back after SIGKILL with the data intact (backing off), and stops for good', async () => {
