@@ -2,7 +2,8 @@
  * `npm run admin -- promote <email>` / `demote <email>`: the one way to give or take the admin
  * role (registration never grants it). Runs on the database the server is configured for —
  * MONGODB_URI, or the embedded store under DATA_DIR, which only one process may hold: with the
- * embedded store, stop the server first. The role is read at login: the user logs in again.
+ * embedded store, stop the server first. No new login is needed: requests follow the stored role
+ * (a token already in use within 5 minutes).
  */
 import { pathToFileURL } from 'node:url';
 import { buildApp } from '../src/app.js';
@@ -34,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const user = await app.users.setRole(email, ROLES[command]);
-    process.stdout.write(`${user.email} is now ${user.role}; the change applies from their next login.\n`);
+    process.stdout.write(`${user.email} is now ${user.role}; their requests follow it within 5 minutes, no new login needed.\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
