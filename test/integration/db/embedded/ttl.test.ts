@@ -81,16 +81,17 @@ describe('TTL indexes', () => {
       const past = new Date(now - 3_600_000);
       const future = new Date(now + 3_600_000);
       await tokens.insertMany([
-        { name: 'renewed', usedAt: past },
-        { name: 'aged', usedAt: future },
         { name: 'deleted', usedAt: past },
         { name: 'marker', usedAt: past },
         { name: 'kept', usedAt: future },
       ]);
-      // In one command each, before the next sweep can see the old dates.
+      // Each document gets its first date and then the other one in one command: a sweep (every
+      // 100 ms here) runs between two commands, so it never sees 'renewed' with its old date.
       await db.command({
         update: 'tokens',
         updates: [
+          { q: { name: 'renewed' }, u: { $set: { usedAt: past } }, upsert: true },
+          { q: { name: 'aged' }, u: { $set: { usedAt: future } }, upsert: true },
           { q: { name: 'renewed' }, u: { $set: { usedAt: future } } },
           { q: { name: 'aged' }, u: { $set: { usedAt: past } } },
         ],
