@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Pure logic: files can share their worker's module cache (see integration).
+          isolate: false,
         },
       },
       {
@@ -20,6 +22,11 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          // Files share their worker's module cache: loading the app (Fastify, mongoose, the
+          // driver…) afresh for each of ~90 files was half of this project's CPU. Each file starts
+          // and stops its own servers, stores and children; none mocks a module or edits
+          // process.env.
+          isolate: false,
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
