@@ -22,7 +22,7 @@
  * built-ins only.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { createWriteStream } from 'node:fs';
+import { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 interface ActivityEventLike {
@@ -48,7 +48,11 @@ interface AppLike {
 }
 
 const FLUSH_MS = 20;
-const out = createWriteStream('', { fd: Number(process.env.LOADTEST_PROBE_FD ?? 3) });
+// A stream socket on the harness's pipe, not an fs stream: each fs write went through libuv's
+// thread pool (a thread woken, and the loop woken again for its completion) — probe CPU the
+// server's figures counted. Unref'd: the probe never keeps the server running.
+const out = new Socket({ fd: Number(process.env.LOADTEST_PROBE_FD ?? 3), readable: false, writable: true });
+out.unref();
 out.on('error', () => {
   // The harness went away; the server must not notice.
 });
