@@ -38,7 +38,7 @@ export interface SqlitePersistenceOptions {
   logger?: Logger | undefined;
   /** @defaultValue EMBEDDED_MONGO_DEFAULTS.walCheckpointIntervalMs */
   walCheckpointIntervalMs?: number | undefined;
-  /** Called after each background checkpoint that copied frames (tests). */
+  /** Called after each background checkpoint (tests). */
   onCheckpoint?: ((result: CheckpointResult) => void) | undefined;
 }
 

@@ -48,7 +48,7 @@ export interface WalCheckpointerOptions {
   intervalMs: number;
   /** At most this many checkpoints in a row per interval, while new frames keep arriving. */
   chase: number;
-  /** Emit `checkpoint` for each one that copied frames (tests; off otherwise). */
+  /** Emit `checkpoint` after each checkpoint the thread runs (tests; off otherwise). */
   report?: boolean;
 }
 
