@@ -22,6 +22,8 @@ export const EMBEDDED_MONGO_DEFAULTS = {
   maxCommandTimeMs: 10_000,
   /** A connection runs queued commands for at most this long before letting others in. */
   connectionSliceMs: 10,
+  /** The WAL checkpointer thread starts at the store's this-many-th commit (≈ 600 WAL pages before). */
+  walCheckpointerStartCommits: 256,
   /** The WAL checkpointer thread checkpoints this often (persistence/wal-checkpointer.ts). */
   walCheckpointIntervalMs: 200,
   /** … and at most this many times in a row while commits keep arriving, so that the WAL can start over. */

@@ -40,6 +40,8 @@ export interface SqlitePersistenceOptions {
   walCheckpointIntervalMs?: number | undefined;
   /** Called after each background checkpoint (tests). */
   onCheckpoint?: ((result: CheckpointResult) => void) | undefined;
+  /** @defaultValue EMBEDDED_MONGO_DEFAULTS.walCheckpointerStartCommits (0: at once) */
+  checkpointerStartCommits?: number | undefined;
 }
 
 /** The SQLite file the store keeps under its data directory. */
@@ -59,7 +61,11 @@ export const DATABASE_FILE = 'embedded-mongo.sqlite';
 export class SqlitePersistence implements Persistence {
   readonly #lock: DataDirLock;
   readonly #db: Database.Database;
-  readonly #checkpointer: WalCheckpointer;
+  readonly #file: string;
+  readonly #options: SqlitePersistenceOptions;
+  #checkpointer: WalCheckpointer | undefined;
+  /** Commits until the checkpointer thread starts. */
+  #commitsBeforeCheckpointer: number;
   readonly #statements;
   #inUnit = false;
 
@@ -79,15 +85,10 @@ export class SqlitePersistence implements Persistence {
       throw error;
     }
     restrictFiles(...companions);
-    this.#checkpointer = new WalCheckpointer({
-      file,
-      intervalMs: options.walCheckpointIntervalMs ?? EMBEDDED_MONGO_DEFAULTS.walCheckpointIntervalMs,
-      chase: EMBEDDED_MONGO_DEFAULTS.walCheckpointChase,
-      report: options.onCheckpoint !== undefined,
-    });
-    const { logger, onCheckpoint } = options;
-    if (onCheckpoint) this.#checkpointer.on('checkpoint', onCheckpoint);
-    this.#checkpointer.on('failed', (reason) => logger?.warn({ reason }, 'WAL checkpoint thread failed; SQLite checkpoints in the store thread'));
+    this.#file = file;
+    this.#options = options;
+    this.#commitsBeforeCheckpointer = options.checkpointerStartCommits ?? EMBEDDED_MONGO_DEFAULTS.walCheckpointerStartCommits;
+    if (this.#commitsBeforeCheckpointer <= 0) this.#startCheckpointer();
     this.#statements = {
       insertCollection: this.#db.prepare('INSERT INTO collections (db, name, options) VALUES (?, ?, ?)'),
       deleteCollection: this.#db.prepare('DELETE FROM collections WHERE id = ?'),
@@ -131,7 +132,10 @@ export class SqlitePersistence implements Persistence {
     this.#inUnit = true;
     try {
       const result = work();
-      if (this.#db.inTransaction) this.#statements.commit.run();
+      if (this.#db.inTransaction) {
+        this.#statements.commit.run();
+        if (--this.#commitsBeforeCheckpointer === 0) this.#startCheckpointer();
+      }
       return result;
     } catch (error) {
       if (this.#db.inTransaction) this.#statements.rollback.run();
@@ -139,6 +143,26 @@ export class SqlitePersistence implements Persistence {
     } finally {
       this.#inUnit = false;
     }
+  }
+
+  /** Whether the checkpointer thread runs (it starts at the `checkpointerStartCommits`th commit). */
+  get checkpointerRunning(): boolean {
+    return this.#checkpointer !== undefined;
+  }
+
+  // A store that commits little never needs a checkpoint before it closes (its WAL stays small and
+  // the close removes it): no thread for it, which spares each short-lived store (tests, tools)
+  // the thread's start-up, tens of milliseconds of CPU.
+  #startCheckpointer(): void {
+    const { logger, onCheckpoint, walCheckpointIntervalMs } = this.#options;
+    this.#checkpointer = new WalCheckpointer({
+      file: this.#file,
+      intervalMs: walCheckpointIntervalMs ?? EMBEDDED_MONGO_DEFAULTS.walCheckpointIntervalMs,
+      chase: EMBEDDED_MONGO_DEFAULTS.walCheckpointChase,
+      report: onCheckpoint !== undefined,
+    });
+    if (onCheckpoint) this.#checkpointer.on('checkpoint', onCheckpoint);
+    this.#checkpointer.on('failed', (reason) => logger?.warn({ reason }, 'WAL checkpoint thread failed; SQLite checkpoints in the store thread'));
   }
 
   /** Called before every write: opens the unit's transaction on first use. */
@@ -185,7 +209,7 @@ export class SqlitePersistence implements Persistence {
 
   /** Stops the checkpointer first: the last connection to close checkpoints and removes the WAL. */
   async close(): Promise<void> {
-    await this.#checkpointer.stop();
+    await this.#checkpointer?.stop();
     if (this.#db.open) this.#db.close();
     this.#lock.release();
   }

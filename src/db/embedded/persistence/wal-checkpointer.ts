@@ -67,6 +67,8 @@ export class WalCheckpointer extends EventEmitter<WalCheckpointerEvents> {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.#worker = new Worker(THREAD_SOURCE, {
       eval: true,
+      // Not the process's flags: an `--input-type=module` or a loader would change how the text runs.
+      execArgv: [],
       workerData: { driver, file: options.file, intervalMs: options.intervalMs, chase: options.chase, report: options.report ?? false },
     });
     this.#exited = once(this.#worker, 'exit');
@@ -81,6 +83,9 @@ export class WalCheckpointer extends EventEmitter<WalCheckpointerEvents> {
 
   /** Stops checkpointing and closes the thread's connection; resolves once the thread has exited. */
   async stop(): Promise<void> {
+    // Held by nothing else once the store's sockets are closed: without this the process could
+    // exit while the thread closes, before the store's own connection removes the WAL.
+    this.#worker.ref();
     this.#worker.postMessage('stop');
     await this.#exited;
   }

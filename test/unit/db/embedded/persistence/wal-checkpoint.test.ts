@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckpointResult } from '../../../../../src/db/embedded/persistence/wal-checkpointer.js';
 import { DATABASE_FILE, SqlitePersistence } from '../../../../../src/db/embedded/persistence/sqlite-persistence.js';
@@ -18,7 +20,11 @@ afterEach(async () => {
 /** A persistence whose background checkpoints are reported on `checkpoints`. */
 function open(): { persistence: SqlitePersistence; checkpoints: EventEmitter<{ done: [CheckpointResult] }> } {
   const checkpoints = new EventEmitter<{ done: [CheckpointResult] }>();
-  const persistence = new SqlitePersistence(dataDir, { walCheckpointIntervalMs: 5, onCheckpoint: (r) => checkpoints.emit('done', r) });
+  const persistence = new SqlitePersistence(dataDir, {
+    walCheckpointIntervalMs: 5,
+    checkpointerStartCommits: 0,
+    onCheckpoint: (r) => checkpoints.emit('done', r),
+  });
   return { persistence, checkpoints };
 }
 
@@ -58,6 +64,34 @@ describe('WAL checkpoints off the store thread', () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it('starts the thread at the given commit, not before (a store that writes little has none)', async () => {
+    const persistence = new SqlitePersistence(dataDir, { checkpointerStartCommits: 3 });
+    try {
+      const id = persistence.transaction(() => persistence.createCollection('db', 'events', {}));
+      persistence.transaction(() => persistence.load()); // reads only: no commit
+      persistence.transaction(() => persistence.putDocument(id, 'a', Buffer.alloc(10)));
+      expect(persistence.checkpointerRunning).toBe(false);
+      persistence.transaction(() => persistence.putDocument(id, 'b', Buffer.alloc(10)));
+      expect(persistence.checkpointerRunning).toBe(true);
+    } finally {
+      await persistence.close();
+    }
+  });
+
+  it('lets a process that closes the store end by itself, with the WAL removed', async () => {
+    // Nothing but the closing thread keeps this process alive while the store closes.
+    const script = `
+      import { SqlitePersistence } from ${JSON.stringify(pathToFileURL(resolve('src/db/embedded/persistence/sqlite-persistence.ts')).href)};
+      const persistence = new SqlitePersistence(process.argv[1], { checkpointerStartCommits: 0 });
+      persistence.transaction(() => persistence.createCollection('db', 'events', {}));
+      await persistence.close();
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dataDir], { stdio: 'inherit' });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(existsSync(join(dataDir, `${DATABASE_FILE}-wal`))).toBe(false);
   });
 
   it('keeps the data directory to one store until that store closes', async () => {
