@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoadTestResult, runLoadTest } from '../../scripts/loadtest/run-load-test.js';
 
 // A short load test through the harness, with chaos: the real server bundle and its workers,
-// the fake Discord in its own process, 10 accounts, presence changes for 25 s while workers are
-// SIGKILLed, gateway connections dropped and 429s injected. Every event must be stored exactly
-// once (or, for a killed worker, be provably unobservable), and every worker must end ready.
+// the fake Discord in its own process, 10 accounts, presence changes for 14 s while workers are
+// SIGKILLed, gateway connections dropped and 429s injected (one action a second: about four of
+// each). Every event must be stored exactly once (or, for a killed worker, be provably
+// unobservable), and every worker must end ready.
 
 let out: string;
 let result: LoadTestResult;
@@ -18,10 +19,10 @@ beforeAll(async () => {
     {
       accounts: 10,
       friends: 3,
-      rate: 100,
-      duration: 25,
+      rate: 150,
+      duration: 14,
       chaos: true,
-      chaosIntervalMs: 2_000,
+      chaosIntervalMs: 1_000,
       readRate: 5,
       logLevel: 'warn',
       out,
