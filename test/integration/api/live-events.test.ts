@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../fake-discord/index.js';
-import type { DeliveryOutcome } from '../../src/services/delivery-pipeline.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../support/build-app.js';
-import { type SseEvent, SseClient } from '../support/sse-client.js';
+import { FakeDiscord } from '../../../fake-discord/index.js';
+import type { DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
+import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { type SseEvent, SseClient } from '../../support/sse-client.js';
 
 // The live stream end to end: fake Discord ↔ real worker process ↔ supervisor ↔ pipeline ↔ event
 // bus ↔ a real HTTP stream, dropped and resumed with Last-Event-ID.

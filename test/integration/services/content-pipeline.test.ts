@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../fake-discord/index.js';
-import type { App } from '../../src/app.js';
-import type { DeliveryOutcome } from '../../src/services/delivery-pipeline.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../support/build-app.js';
-import { type ProviderFixture, startProviderFixture } from '../../scripts/lib/provider-fixture.js';
+import { FakeDiscord } from '../../../fake-discord/index.js';
+import type { App } from '../../../src/app.js';
+import type { DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
+import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { type ProviderFixture, startProviderFixture } from '../../../scripts/lib/provider-fixture.js';
 
 // The whole content path with real parts: fake Discord ↔ real worker process ↔ supervisor ↔
 // activity batching ↔ rules ↔ ContentService (gimme provider on a local fixture) ↔ delivery ↔
