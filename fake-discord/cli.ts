@@ -6,6 +6,7 @@
  */
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
+import { stopWithParent } from '../src/utils/stop-with-parent.js';
 import { FAKE_DISCORD_DEFAULTS } from './constants.js';
 import { FakeDiscord } from './index.js';
 
@@ -48,7 +49,4 @@ const closer = closeWithGrace({ delay: 5_000, logger: { error: (msg: string) => 
 });
 
 // Started by a script over an IPC channel (`npm run demo`): stop with it, however it died.
-if (process.send) {
-  if (!process.connected) void closer.close();
-  else process.once('disconnect', () => void closer.close());
-}
+stopWithParent(() => void closer.close());

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError } from './config/dev-secrets.js';
+import { stopWithParent } from './utils/stop-with-parent.js';
 
 /**
  * Entry point: config → database → app → supervisor → listen. SIGINT/SIGTERM close everything
@@ -26,18 +27,6 @@ async function main(): Promise<void> {
     { dashboard, docs: `${address}/docs` },
     dashboard ? `dashboard: ${dashboard}  API docs: ${address}/docs` : `API docs: ${address}/docs`,
   );
-}
-
-/**
- * Started by a script over an IPC channel (`npm run demo`): when that script dies, however it
- * died (even SIGKILL), the channel closes; `stop` then takes the SIGTERM path. Without a channel
- * (`npm start`, systemd, a container) nothing changes.
- */
-function stopWithParent(stop: () => void): void {
-  if (!process.send) return;
-  // It may have gone while the app was being built.
-  if (!process.connected) stop();
-  else process.once('disconnect', stop);
 }
 
 main().catch((err: unknown) => {

@@ -65,6 +65,8 @@ export async function startStoreProcess(opts: {
     },
     ...(opts.onLine ? { onLine: opts.onLine } : {}),
     stopTimeoutMs: opts.stopTimeoutMs,
+    // Should the script die without stopping it (SIGKILL), it stops by itself.
+    ipc: true,
   });
   try {
     const base = await store.waitForLine(
@@ -115,6 +117,8 @@ export function startNodeProcess(opts: NodeProcessOptions): ManagedProcess {
     },
     ...(opts.onLine ? { onLine: opts.onLine } : {}),
     stopTimeoutMs: opts.stopTimeoutMs,
+    // Should the script die without stopping it (SIGKILL), it stops by itself.
+    ipc: true,
   });
 }
 

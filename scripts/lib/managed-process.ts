@@ -20,8 +20,8 @@ export interface ManagedProcessOptions {
   /** How long `stop` waits after its signal before SIGKILL. @defaultValue 10_000 */
   stopTimeoutMs?: number;
   /**
-   * Opens an IPC channel to the child, which the server and the fake Discord watch: when this
-   * script dies, even by SIGKILL, the channel closes and they stop as on SIGTERM.
+   * Opens an IPC channel to the child, which the server, the fake Discord and the store's CLI
+   * watch: when this script dies, even by SIGKILL, the channel closes and they stop as on SIGTERM.
    * @defaultValue false
    */
   ipc?: boolean;

@@ -5,10 +5,11 @@ import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeConsecutivePorts } from '../../scripts/lib/free-port.js';
-import { descendants, isRunning } from '../support/process-tree.js';
+import { descendants, isRunning, untilGone } from '../support/process-tree.js';
 
 // `npm run cluster -- --nodes 2` end to end: the script, the store process and two server nodes
-// sharing it; one JWT signed by one node is accepted by the other; Ctrl-C leaves nothing behind.
+// sharing it; one JWT signed by one node is accepted by the other; Ctrl-C leaves nothing behind,
+// and neither does a SIGKILL of the launcher.
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let dataDir: string;
@@ -32,23 +33,29 @@ async function json(url: string, init: { method?: string; token?: string; body?:
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+/** The launcher with `nodes` nodes from `port`; resolves once it has printed their URLs. */
+async function startCluster(nodes: number, port: number, dir: string) {
+  const cluster = execa(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/cluster.ts', '--nodes', String(nodes), '--port', String(port), '--data-dir', dir, '--skip-build'],
+    { cwd: ROOT, reject: false, timeout: 110_000, env: { LOG_LEVEL: 'warn' } },
+  );
+  const lines: string[] = [];
+  const urls = await new Promise<string[]>((done, fail) => {
+    createInterface({ input: cluster.stdout }).on('line', (line) => {
+      lines.push(line);
+      if (line.startsWith('Ctrl-C')) done(lines.flatMap((l) => /^node-\d +(http:\S+)/.exec(l)?.[1] ?? []));
+    });
+    void cluster.then((r) => fail(new Error(`the cluster exited early: ${r.stderr}\n${lines.join('\n')}`)));
+  });
+  return { cluster, lines, urls };
+}
+
 describe('npm run cluster', () => {
   it('starts a store and two nodes on one database, prints their URLs, and stops everything on SIGINT', async () => {
     // Two nodes on consecutive ports: both must be free (see freeConsecutivePorts).
     const port = await freeConsecutivePorts(2);
-    const cluster = execa(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/cluster.ts', '--nodes', '2', '--port', String(port), '--data-dir', dataDir, '--skip-build'],
-      { cwd: ROOT, reject: false, timeout: 110_000, env: { LOG_LEVEL: 'warn' } },
-    );
-    const lines: string[] = [];
-    const urls = await new Promise<string[]>((done, fail) => {
-      createInterface({ input: cluster.stdout }).on('line', (line) => {
-        lines.push(line);
-        if (line.startsWith('Ctrl-C')) done(lines.flatMap((l) => /^node-\d +(http:\S+)/.exec(l)?.[1] ?? []));
-      });
-      void cluster.then((r) => fail(new Error(`the cluster exited early: ${r.stderr}\n${lines.join('\n')}`)));
-    });
+    const { cluster, lines, urls } = await startCluster(2, port, dataDir);
     const tree = descendants(cluster.pid as number);
 
     expect(urls).toEqual([`http://127.0.0.1:${port}`, `http://127.0.0.1:${port + 1}`]);
@@ -72,5 +79,20 @@ describe('npm run cluster', () => {
     // The store and both nodes were running.
     expect(tree.length).toBeGreaterThanOrEqual(3);
     expect(tree.filter(isRunning)).toEqual([]);
+  });
+
+  it('leaves no process behind when the launcher itself is SIGKILLed', async () => {
+    const { cluster } = await startCluster(1, await freeConsecutivePorts(1), join(dataDir, 'killed'));
+    const tree = descendants(cluster.pid as number);
+    try {
+      process.kill(cluster.pid as number, 'SIGKILL');
+      expect((await cluster).signal).toBe('SIGKILL');
+      // The store and the node: their IPC channel from the launcher
+      // closed; the node stops as on SIGTERM, the store once the node has disconnected.
+      expect(tree.length).toBeGreaterThanOrEqual(2);
+      await untilGone(tree, 40_000);
+    } finally {
+      for (const pid of tree.filter(isRunning)) process.kill(pid, 'SIGKILL');
+    }
   });
 });

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { descendants, isRunning } from '../support/process-tree.js';
+import { descendants, isRunning, untilGone } from '../support/process-tree.js';
 
 // `npm run demo` end to end: the script, a fake Discord process, the built server process and
 // its workers, the whole way to deliveries — then a clean stop with nothing left behind.
@@ -48,14 +47,6 @@ async function runDemo(
   });
   const result = await demo;
   return { result, lines, tree };
-}
-
-async function untilGone(pids: number[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (pids.some(isRunning)) {
-    if (Date.now() > deadline) throw new Error(`still running after ${timeoutMs / 1000} s: ${pids.filter(isRunning).join(', ')}`);
-    await delay(100);
-  }
 }
 
 function tempDirOf(lines: string[]): string | undefined {

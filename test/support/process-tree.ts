@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Every process below `pid` right now, from /proc (ppid links). */
 export function descendants(pid: number): number[] {
@@ -33,5 +34,14 @@ export function isRunning(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
   } catch {
     return false;
+  }
+}
+
+/** Resolves once none of `pids` runs; rejects naming those still running after `timeoutMs`. */
+export async function untilGone(pids: number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isRunning)) {
+    if (Date.now() > deadline) throw new Error(`still running after ${timeoutMs / 1000} s: ${pids.filter(isRunning).join(', ')}`);
+    await delay(100);
   }
 }
