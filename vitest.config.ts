@@ -41,6 +41,10 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // One file at a time in one worker that keeps its module cache (each file starts and
+          // stops its own processes); in a group after unit and integration, as before.
+          isolate: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
