@@ -9,6 +9,7 @@ import { LiveFeed } from '../components/live-feed.js';
 import { RulesEditor } from '../components/rules-editor.js';
 import { StateBadge } from '../components/state-badge.js';
 import { applyStateEvent, useLiveEvents } from '../live-account.js';
+import { loadInto } from '../load-into.js';
 import type { Account, Friend } from '../types.js';
 import { advice } from '../words.js';
 
@@ -18,7 +19,7 @@ export function AccountPage({ id }: { id: string }) {
   const [error, setError] = useState<unknown>(null);
 
   const load = () => {
-    api<Account>('GET', `/api/accounts/${id}`).then(setAccount).catch(setError);
+    void loadInto(api<Account>('GET', `/api/accounts/${id}`), setAccount, setError);
   };
   const onFriends = (friends: Friend[]) =>
     setNames(new Map(friends.map((f) => [f.discordUserId, f.displayName ?? f.discordUserId])));

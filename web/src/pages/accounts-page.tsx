@@ -4,6 +4,7 @@ import { AccountControls } from '../components/account-controls.js';
 import { ErrorNote } from '../components/error-note.js';
 import { StateBadge } from '../components/state-badge.js';
 import { applyStateEvent, useLiveEvents } from '../live-account.js';
+import { loadInto } from '../load-into.js';
 import type { Account, AccountPage, CreateAccountBody } from '../types.js';
 import { advice } from '../words.js';
 
@@ -12,9 +13,7 @@ export function AccountsPage() {
   const [error, setError] = useState<unknown>(null);
 
   const load = () => {
-    api<AccountPage>('GET', '/api/accounts?limit=100')
-      .then((page) => setAccounts(page.items))
-      .catch(setError);
+    void loadInto(api<AccountPage>('GET', '/api/accounts?limit=100'), (page) => setAccounts(page.items), setError);
   };
   useEffect(load, []);
   useLiveEvents(['state', 'reset'], (event) => {
