@@ -14,8 +14,8 @@ const WAIT_MS = 90_000;
 
 const ACTIVITY = /^\d\d:\d\d:\d\d\.\d{3} +bot-\d +activity +\w+ /;
 const DELIVERED = /^\d\d:\d\d:\d\d\.\d{3} +bot-\d +delivered +→ \w+: .+ in \d+ ms$/;
-/** The header, printed once every account is ready. */
-const HEADER = /^ {2}dashboard +http/;
+/** The header's line naming the temporary data folder; the header is printed once every account is ready. */
+const DATA_LINE = /^ {2}data +\S+/;
 /** By then the feed has shown an activity and a delivery (in either order: both are read back from the history). */
 const ACTIVITY_AND_DELIVERY = (lines: readonly string[]) => lines.some((l) => ACTIVITY.test(l)) && lines.some((l) => DELIVERED.test(l));
 
@@ -27,7 +27,7 @@ const ACTIVITY_AND_DELIVERY = (lines: readonly string[]) => lines.some((l) => AC
 async function runDemo(
   args: string[],
   then: (demoPid: number) => void = () => {},
-  at: RegExp | ((lines: readonly string[]) => boolean) = HEADER,
+  at: RegExp | ((lines: readonly string[]) => boolean) = DATA_LINE,
 ) {
   const demo = execa(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], {
     cwd: ROOT,
@@ -86,7 +86,7 @@ describe('npm run demo', () => {
   });
 
   it('leaves no process behind when the demo itself is SIGKILLed', async () => {
-    const { result, lines, tree } = await runDemo(['--accounts', '1'], (pid) => process.kill(pid, 'SIGKILL'), HEADER);
+    const { result, lines, tree } = await runDemo(['--accounts', '1'], (pid) => process.kill(pid, 'SIGKILL'));
     const dataDir = tempDirOf(lines) as string;
     try {
       expect(result.signal).toBe('SIGKILL');
