@@ -1,27 +1,20 @@
 import mongoose from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Models } from '../../../src/models/index.js';
+import { describe, expect, it } from 'vitest';
 import { FriendDirectory } from '../../../src/services/friend-directory.js';
-import { startTestModels, type TestModels } from '../../support/test-models.js';
+import { useTestModels } from '../../support/test-models.js';
 
-let store: TestModels;
-let models: Models;
-beforeAll(async () => {
-  store = await startTestModels();
-  ({ models } = store);
-});
-afterAll(async () => store.stop());
+const db = useTestModels();
 
 async function accountWithFriend(discordUserId: string) {
   const accountId = new mongoose.Types.ObjectId();
-  await models.Friend.create({ accountId, discordUserId, displayName: 'first' });
+  await db.models.Friend.create({ accountId, discordUserId, displayName: 'first' });
   return accountId.toHexString();
 }
 
 describe('FriendDirectory.lookup', () => {
   it('answers like get: a promise while the account loads, the entry itself once loaded', async () => {
     const accountId = await accountWithFriend('111111111111111111');
-    const directory = new FriendDirectory(models);
+    const directory = new FriendDirectory(db.models);
     const first = directory.lookup(accountId, '111111111111111111');
     expect(first).toBeInstanceOf(Promise);
     const entry = await first;
@@ -33,9 +26,9 @@ describe('FriendDirectory.lookup', () => {
 
   it('follows a change: after invalidate it loads again, and lookups see the change whichever load ends last', async () => {
     const accountId = await accountWithFriend('333333333333333333');
-    const directory = new FriendDirectory(models);
+    const directory = new FriendDirectory(db.models);
     const before = directory.lookup(accountId, '333333333333333333');
-    await models.Friend.updateOne({ accountId, discordUserId: '333333333333333333' }, { $set: { displayName: 'second' } });
+    await db.models.Friend.updateOne({ accountId, discordUserId: '333333333333333333' }, { $set: { displayName: 'second' } });
     directory.invalidate(accountId);
     const after = directory.lookup(accountId, '333333333333333333');
     expect(after).toBeInstanceOf(Promise);

@@ -1,16 +1,9 @@
 import mongoose from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Models } from '../../../src/models/index.js';
+import { describe, expect, it } from 'vitest';
 import { RecentItems } from '../../../src/services/recent-items.js';
-import { startTestModels, type TestModels } from '../../support/test-models.js';
+import { useTestModels } from '../../support/test-models.js';
 
-let store: TestModels;
-let models: Models;
-beforeAll(async () => {
-  store = await startTestModels();
-  ({ models } = store);
-});
-afterAll(async () => store.stop());
+const db = useTestModels();
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -26,7 +19,7 @@ async function friendWithHistory(items: string[]) {
     status,
     at: new Date(at),
   });
-  await models.ContentHistory.insertMany([
+  await db.models.ContentHistory.insertMany([
     ...items.map((id, i) => row(id, now - (items.length - i) * 3_600_000)),
     row('long ago', now - 2 * DAY),
     row('failed', now - 3_600_000, 'failed'),
@@ -37,7 +30,7 @@ async function friendWithHistory(items: string[]) {
 describe('RecentItems', () => {
   it('answers from memory what was sent within the window, and what is sent next', async () => {
     const friendId = await friendWithHistory(['a', 'b']);
-    const recent = new RecentItems({ model: models.ContentHistory, windowMs: DAY, now: () => now });
+    const recent = new RecentItems({ model: db.models.ContentHistory, windowMs: DAY, now: () => now });
     const isRecent = await recent.of(friendId);
     // Plain booleans: no query behind them.
     expect([isRecent('a'), isRecent('b'), isRecent('long ago'), isRecent('failed'), isRecent('c')]).toEqual([true, true, false, false, false]);
@@ -48,7 +41,7 @@ describe('RecentItems', () => {
 
   it('gives the same check without a wait once the friend is loaded, and an add counts at once', async () => {
     const friendId = await friendWithHistory(['a']);
-    const recent = new RecentItems({ model: models.ContentHistory, windowMs: DAY, now: () => now });
+    const recent = new RecentItems({ model: db.models.ContentHistory, windowMs: DAY, now: () => now });
     expect(recent.loaded(friendId)).toBeUndefined();
     await recent.of(friendId);
     const isRecent = recent.loaded(friendId);
@@ -61,7 +54,7 @@ describe('RecentItems', () => {
 
   it('keeps at most maxPerFriend items and asks the database about the ones it let go', async () => {
     const friendId = await friendWithHistory(['a', 'b', 'c']);
-    const recent = new RecentItems({ model: models.ContentHistory, windowMs: DAY, now: () => now, maxPerFriend: 2 });
+    const recent = new RecentItems({ model: db.models.ContentHistory, windowMs: DAY, now: () => now, maxPerFriend: 2 });
     const isRecent = await recent.of(friendId);
     expect(isRecent('c')).toBe(true);
     const forgotten = isRecent('a');
