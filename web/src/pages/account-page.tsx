@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { AccountControls } from '../components/account-controls.js';
 import { AccountSettings } from '../components/account-settings.js';
@@ -9,7 +9,7 @@ import { LiveFeed } from '../components/live-feed.js';
 import { RulesEditor } from '../components/rules-editor.js';
 import { StateBadge } from '../components/state-badge.js';
 import { applyStateEvent, useLiveEvents } from '../live-account.js';
-import { loadInto } from '../load-into.js';
+import { pageLoads } from '../load-into.js';
 import type { Account, Friend } from '../types.js';
 import { advice } from '../words.js';
 
@@ -18,14 +18,15 @@ export function AccountPage({ id }: { id: string }) {
   const [names, setNames] = useState<Map<string, string>>(new Map());
   const [error, setError] = useState<unknown>(null);
 
-  const load = () => {
-    void loadInto(api<Account>('GET', `/api/accounts/${id}`), setAccount, setError);
-  };
+  const loads = useMemo(() => pageLoads(() => api<Account>('GET', `/api/accounts/${id}`), setAccount, setError), [id]);
   const onFriends = (friends: Friend[]) =>
     setNames(new Map(friends.map((f) => [f.discordUserId, f.displayName ?? f.discordUserId])));
-  useEffect(load, [id]);
+  useEffect(() => {
+    void loads.load();
+    return loads.stop;
+  }, [loads]);
   useLiveEvents(['state', 'reset'], (event) => {
-    if (event.type === 'reset') load();
+    if (event.type === 'reset') void loads.load();
     else setAccount((a) => a && applyStateEvent(a, event));
   }, [id]);
 

@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { AccountControls } from '../components/account-controls.js';
 import { ErrorNote } from '../components/error-note.js';
 import { StateBadge } from '../components/state-badge.js';
 import { applyStateEvent, useLiveEvents } from '../live-account.js';
-import { loadInto } from '../load-into.js';
+import { pageLoads } from '../load-into.js';
 import type { Account, AccountPage, CreateAccountBody } from '../types.js';
 import { advice } from '../words.js';
 
@@ -12,12 +12,13 @@ export function AccountsPage() {
   const [accounts, setAccounts] = useState<Account[] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  const load = () => {
-    void loadInto(api<AccountPage>('GET', '/api/accounts?limit=100'), (page) => setAccounts(page.items), setError);
-  };
-  useEffect(load, []);
+  const loads = useMemo(() => pageLoads(() => api<AccountPage>('GET', '/api/accounts?limit=100'), (page) => setAccounts(page.items), setError), []);
+  useEffect(() => {
+    void loads.load();
+    return loads.stop;
+  }, [loads]);
   useLiveEvents(['state', 'reset'], (event) => {
-    if (event.type === 'reset') return load();
+    if (event.type === 'reset') return void loads.load();
     setAccounts((list) => list && list.map((a) => applyStateEvent(a, event)));
     // A worker that became ready knows its bot's name: fetch the account once.
     if (event.data.state === 'ready') {
