@@ -4,7 +4,7 @@ import type { Models } from '../models/index.js';
 import type { ActivityEvent, DeliveryTarget, OutgoingMessage } from '../ipc/index.js';
 import { exponentialDelay } from '../utils/backoff.js';
 import { toObjectId } from '../utils/cursor.js';
-import { loadOnce } from '../utils/load-once.js';
+import { LoadCache } from '../utils/load-once.js';
 import { ObjectIdMemo } from '../utils/object-id-memo.js';
 import type { AccountSettingsSource } from './account-settings.js';
 import type { ReceivedActivity, StoredActivity } from './activity-service.js';
@@ -116,9 +116,7 @@ interface TestRun {
 export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] }> {
   readonly #opts: DeliveryPipelineOptions;
   readonly #now: () => number;
-  readonly #accounts = new Map<string, Promise<AccountContext | null>>();
-  /** The loaded contexts of `#accounts`, for the hot path to use without awaiting a settled promise. */
-  readonly #contexts = new Map<string, AccountContext>();
+  readonly #accounts = new LoadCache<string, AccountContext | null>();
   /** Per friend: when its last event's send is settled (`turn`) and its outcome emitted. */
   readonly #friendQueues = new Map<string, { turn: Promise<void>; emitted: Promise<void> }>();
   readonly #inFlight = new Set<Promise<void>>();
@@ -221,7 +219,6 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
    */
   invalidate(accountId: string): void {
     this.#accounts.delete(accountId);
-    this.#contexts.delete(accountId);
   }
 
   /** Waits for every delivery in progress (shutdown). */
@@ -240,7 +237,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
     const stored = () => ('stored' in activity ? activity.stored : Promise.resolve(true));
     let reservation: { ledger: DeliveryLedger; id: number } | undefined;
     try {
-      const account = this.#contexts.get(accountId) ?? (await this.#account(accountId));
+      const account = this.#accounts.peek(accountId) ?? (await this.#account(accountId));
       if (!account) return undefined;
       const resolved = account.ruleFor(friend);
       // A test matches whatever the triggers say: one empty trigger matches every event.
@@ -378,15 +375,7 @@ export class DeliveryPipeline extends EventEmitter<{ outcome: [DeliveryOutcome] 
   }
 
   #account(accountId: string): Promise<AccountContext | null> {
-    const loading = loadOnce(this.#accounts, accountId, () => this.#loadAccount(accountId));
-    void loading.then(
-      (context) => {
-        // Only while it is still the current load: an `invalidate()` meanwhile dropped it.
-        if (context && this.#accounts.get(accountId) === loading) this.#contexts.set(accountId, context);
-      },
-      () => {},
-    );
-    return loading;
+    return this.#accounts.get(accountId, () => this.#loadAccount(accountId));
   }
 
   async #loadAccount(accountId: string): Promise<AccountContext | null> {

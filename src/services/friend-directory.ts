@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
 import { toObjectId } from '../utils/cursor.js';
-import { loadOnce } from '../utils/load-once.js';
+import { LoadCache } from '../utils/load-once.js';
 
 export interface FriendEntry {
   friendId: Types.ObjectId;
@@ -16,9 +16,7 @@ export interface FriendEntry {
  * event needs its friend). Loaded on first use; FriendService invalidates it on every change.
  */
 export class FriendDirectory {
-  readonly #byAccount = new Map<string, Promise<Map<string, FriendEntry>>>();
-  /** The loaded maps of `#byAccount`, for `lookup` to answer without a promise. */
-  readonly #loaded = new Map<string, Map<string, FriendEntry>>();
+  readonly #byAccount = new LoadCache<string, Map<string, FriendEntry>>();
 
   constructor(private readonly models: Pick<Models, 'Friend'>) {}
 
@@ -31,26 +29,17 @@ export class FriendDirectory {
    * path, for every event: no promise and no wait for one already settled); a promise before.
    */
   lookup(accountId: string, discordUserId: string): FriendEntry | undefined | Promise<FriendEntry | undefined> {
-    const loaded = this.#loaded.get(accountId);
+    const loaded = this.#byAccount.peek(accountId);
     return loaded ? loaded.get(discordUserId) : this.get(accountId, discordUserId);
   }
 
   invalidate(accountId: string): void {
     this.#byAccount.delete(accountId);
-    this.#loaded.delete(accountId);
   }
 
   #load(accountId: string): Promise<Map<string, FriendEntry>> {
     // A failed load is not cached: the next event tries again.
-    const loading = loadOnce(this.#byAccount, accountId, () => this.#query(accountId));
-    void loading.then(
-      (friends) => {
-        // Only while it is still the current load: an `invalidate()` meanwhile dropped it.
-        if (this.#byAccount.get(accountId) === loading) this.#loaded.set(accountId, friends);
-      },
-      () => {},
-    );
-    return loading;
+    return this.#byAccount.get(accountId, () => this.#query(accountId));
   }
 
   async #query(accountId: string): Promise<Map<string, FriendEntry>> {

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../models/index.js';
-import { loadOnce } from '../utils/load-once.js';
+import { LoadCache } from '../utils/load-once.js';
 
 /** Items remembered per friend; a friend sent more within the window is partly asked of the database. */
 const DEFAULT_MAX_PER_FRIEND = 256;
@@ -75,9 +75,7 @@ async function sentSince(opts: RecentItemsOptions, friendId: Types.ObjectId, ite
  */
 export class RecentItems {
   readonly #opts: RecentItemsOptions & { maxPerFriend: number };
-  readonly #friends = new Map<string, Promise<FriendRecent>>();
-  /** The loaded entries of `#friends`, for the hot path to use without awaiting a settled promise. */
-  readonly #loaded = new Map<string, FriendRecent>();
+  readonly #friends = new LoadCache<string, FriendRecent>();
 
   constructor(opts: RecentItemsOptions) {
     this.#opts = { ...opts, maxPerFriend: opts.maxPerFriend ?? DEFAULT_MAX_PER_FRIEND };
@@ -91,27 +89,21 @@ export class RecentItems {
 
   /** The same check as `of()` once the friend's items are loaded; undefined before. */
   loaded(friendId: Types.ObjectId): IsRecent | undefined {
-    const recent = this.#loaded.get(friendId.toHexString());
+    const recent = this.#friends.peek(friendId.toHexString());
     return recent && checkerOf(recent);
   }
 
   /** The item was just sent to the friend. */
   add(friendId: Types.ObjectId, itemId: string, at: number): void {
     const key = friendId.toHexString();
-    const recent = this.#loaded.get(key);
+    const recent = this.#friends.peek(key);
     if (recent) recent.add(itemId, at);
-    else void this.#friends.get(key)?.then((r) => r.add(itemId, at), () => {});
+    else void this.#friends.current(key)?.then((r) => r.add(itemId, at), () => {});
   }
 
   #load(friendId: Types.ObjectId): Promise<FriendRecent> {
-    const key = friendId.toHexString();
     // A failed load is not kept: the next pick tries again.
-    return loadOnce(this.#friends, key, () =>
-      this.#query(friendId).then((recent) => {
-        this.#loaded.set(key, recent);
-        return recent;
-      }),
-    );
+    return this.#friends.get(friendId.toHexString(), () => this.#query(friendId));
   }
 
   async #query(friendId: Types.ObjectId): Promise<FriendRecent> {
