@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { EMBEDDED_MONGO_DEFAULTS } from '../constants.js';
 import { busyAsInUse, DataDirLock } from './data-dir-lock.js';
 import type { Persistence, PersistedCollection } from './persistence.js';
+import { type CheckpointFailure, CheckpointFailureLog } from './checkpoint-failure-log.js';
 import { type CheckpointResult, WalCheckpointer } from './wal-checkpointer.js';
 
 const SCHEMA = `
@@ -34,12 +35,14 @@ CREATE TABLE IF NOT EXISTS documents (
 `;
 
 export interface SqlitePersistenceOptions {
-  /** Where a failed checkpoint thread is reported. */
+  /** Where failing background checkpoints are reported (checkpoint-failure-log.ts). */
   logger?: Logger | undefined;
   /** @defaultValue EMBEDDED_MONGO_DEFAULTS.walCheckpointIntervalMs */
   walCheckpointIntervalMs?: number | undefined;
   /** Called after each background checkpoint (tests). */
   onCheckpoint?: ((result: CheckpointResult) => void) | undefined;
+  /** Called after each failed background checkpoint (tests). */
+  onCheckpointFailed?: ((failure: CheckpointFailure) => void) | undefined;
   /** @defaultValue EMBEDDED_MONGO_DEFAULTS.walCheckpointerStartCommits (0: at once) */
   checkpointerStartCommits?: number | undefined;
 }
@@ -154,7 +157,7 @@ export class SqlitePersistence implements Persistence {
   // the close removes it): no thread for it, which spares each short-lived store (tests, tools)
   // the thread's start-up, tens of milliseconds of CPU.
   #startCheckpointer(): void {
-    const { logger, onCheckpoint, walCheckpointIntervalMs } = this.#options;
+    const { logger, onCheckpoint, onCheckpointFailed, walCheckpointIntervalMs } = this.#options;
     this.#checkpointer = new WalCheckpointer({
       file: this.#file,
       intervalMs: walCheckpointIntervalMs ?? EMBEDDED_MONGO_DEFAULTS.walCheckpointIntervalMs,
@@ -162,7 +165,11 @@ export class SqlitePersistence implements Persistence {
       report: onCheckpoint !== undefined,
     });
     if (onCheckpoint) this.#checkpointer.on('checkpoint', onCheckpoint);
-    this.#checkpointer.on('failed', (reason) => logger?.warn({ reason }, 'WAL checkpoint thread failed; SQLite checkpoints in the store thread'));
+    const failures = new CheckpointFailureLog(logger);
+    this.#checkpointer.on('failed', (failure) => failures.failed(failure));
+    if (onCheckpointFailed) this.#checkpointer.on('failed', onCheckpointFailed);
+    this.#checkpointer.on('recovered', () => failures.recovered());
+    this.#checkpointer.on('stopped', (message) => failures.stopped(message));
   }
 
   /** Called before every write: opens the unit's transaction on first use. */

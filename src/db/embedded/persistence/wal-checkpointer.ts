@@ -1,6 +1,7 @@
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { CheckpointFailure } from './checkpoint-failure-log.js';
 
 /** One background checkpoint: WAL frames (`log`) and how many of them are back in the database. */
 export interface CheckpointResult {
@@ -8,9 +9,19 @@ export interface CheckpointResult {
   checkpointed: number;
 }
 
+type ThreadMessage =
+  | ({ type: 'checkpoint' } & CheckpointResult)
+  | { type: 'recovered' }
+  | { type: 'failed'; message: string; code?: string };
+
 export interface WalCheckpointerEvents {
   checkpoint: [result: CheckpointResult];
-  failed: [message: string];
+  /** A checkpoint failed; the thread tries again at its next turn. */
+  failed: [failure: CheckpointFailure];
+  /** A checkpoint succeeded after failed ones. */
+  recovered: [];
+  /** The thread could not start or died: no more background checkpoints. */
+  stopped: [message: string];
 }
 
 // Plain CommonJS, evaluated in the thread: the same text runs from source (tsx) and from the
@@ -18,6 +29,7 @@ export interface WalCheckpointerEvents {
 // keeps committing, and fsyncs the WAL and then the database as `synchronous = NORMAL` asks.
 // Frames committed while it ran are chased at once (up to `chase` times): the WAL starts over
 // from its beginning only when the store begins a transaction with every frame copied back.
+// A failure is reported each time; the first success after failures once.
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -32,8 +44,16 @@ function checkpoint() {
     if (workerData.report) parentPort.postMessage({ type: 'checkpoint', log: r.log, checkpointed: r.checkpointed });
   }
 }
+let failing = false;
 const timer = setInterval(() => {
-  try { checkpoint(); } catch (error) { parentPort.postMessage({ type: 'error', message: String(error && error.message) }); }
+  try {
+    checkpoint();
+    if (failing) parentPort.postMessage({ type: 'recovered' });
+    failing = false;
+  } catch (error) {
+    failing = true;
+    parentPort.postMessage({ type: 'failed', message: String(error && error.message), code: error && error.code });
+  }
 }, workerData.intervalMs);
 parentPort.on('message', () => {
   clearInterval(timer);
@@ -55,8 +75,9 @@ export interface WalCheckpointerOptions {
 /**
  * Checkpoints a WAL database from a thread of its own, on its own SQLite connection, so that the
  * fsyncs a checkpoint makes never hold the thread that runs the store's commands (SQLite's
- * automatic checkpoint runs inside the COMMIT that crosses its threshold). Emits `failed` with a
- * message when a checkpoint fails or the thread dies; checkpoints then fall back to SQLite's own.
+ * automatic checkpoint runs inside the COMMIT that crosses its threshold). Emits `failed` at each
+ * failed checkpoint and `recovered` at the first success after them, `stopped` when the thread
+ * dies; SQLite's own checkpoints (past `walAutocheckpointPages`) are then the fallback.
  */
 export class WalCheckpointer extends EventEmitter<WalCheckpointerEvents> {
   readonly #worker: Worker;
@@ -71,14 +92,16 @@ export class WalCheckpointer extends EventEmitter<WalCheckpointerEvents> {
       execArgv: [],
       workerData: { driver, file: options.file, intervalMs: options.intervalMs, chase: options.chase, report: options.report ?? false },
     });
-    this.#exited = once(this.#worker, 'exit');
+    // Not events.once: it rejects on the thread's 'error', unhandled until stop() (a crash).
+    this.#exited = new Promise((resolve) => this.#worker.once('exit', resolve));
     // A store that is not stopped (process.exit) must not be held up by this thread.
     this.#worker.unref();
-    this.#worker.on('message', (message: { type: string; message?: string; log?: number; checkpointed?: number }) => {
-      if (message.type === 'checkpoint') this.emit('checkpoint', { log: message.log ?? 0, checkpointed: message.checkpointed ?? 0 });
-      else this.emit('failed', message.message ?? 'checkpoint failed');
+    this.#worker.on('message', (message: ThreadMessage) => {
+      if (message.type === 'checkpoint') this.emit('checkpoint', { log: message.log, checkpointed: message.checkpointed });
+      else if (message.type === 'recovered') this.emit('recovered');
+      else this.emit('failed', { message: message.message, code: message.code });
     });
-    this.#worker.on('error', (error) => this.emit('failed', error.message));
+    this.#worker.on('error', (error) => this.emit('stopped', error.message));
   }
 
   /** Stops checkpointing and closes the thread's connection; resolves once the thread has exited. */
