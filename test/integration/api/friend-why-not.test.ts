@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../fake-discord/index.js';
-import type { DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
 import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
-import { createAccount, waitForWorker } from './helpers.js';
+import { createWatchingAccount, nextOutcome } from '../../support/watching-account.js';
+import { waitForWorker } from './helpers.js';
 
 let fake: FakeDiscord;
 let t: TestApp;
@@ -23,33 +23,15 @@ afterAll(async () => {
 const call = async (method: 'GET' | 'POST', url: string, payload?: object, who = ada) =>
   t.app.inject({ method, url, headers: { authorization: who.authorization }, ...(payload ? { payload } : {}) });
 
-function nextOutcome(accountId: string, match: (o: DeliveryOutcome) => boolean = () => true): Promise<DeliveryOutcome> {
-  return new Promise((resolve) => {
-    const on = (o: DeliveryOutcome) => {
-      if (o.accountId !== accountId || !match(o)) return;
-      t.app.pipeline.off('outcome', on);
-      resolve(o);
-    };
-    t.app.pipeline.on('outcome', on);
-  });
-}
-
 /** A ready account watching `pal` (in a shared guild) with a one-hour cooldown on games. */
 async function scenario() {
-  const bot = fake.createBot();
-  const pal = fake.createUser({ username: 'pal' });
-  fake.createGuild({ botIds: [bot.id], userIds: [pal.id] });
-  const { id } = await createAccount(t.app, ada.authorization, {
-    token: bot.token,
-    settings: {
-      content: { providers: [{ kind: 'static', weight: 1, items: ['https://example.com/a.png', 'https://example.com/b.png'] }] },
-      defaultRules: { triggers: [{ kinds: ['activity:start'], activityTypes: ['playing'] }], cooldownSeconds: 3600 },
-    },
+  const { id, bot, pal, friendId } = await createWatchingAccount(t.app, fake, ada.authorization, {
+    items: ['https://example.com/a.png', 'https://example.com/b.png'],
+    rules: { triggers: [{ kinds: ['activity:start'], activityTypes: ['playing'] }], cooldownSeconds: 3600 },
   });
-  const friend = (await call('POST', `/api/accounts/${id}/friends`, { discordUserId: pal.id })).json<{ id: string }>();
   await call('POST', `/api/accounts/${id}/start`);
   await waitForWorker(t.app, id, (w) => w.state === 'ready');
-  return { id, bot, pal, friendUrl: `/api/accounts/${id}/friends/${friend.id}` };
+  return { id, bot, pal, friendUrl: `/api/accounts/${id}/friends/${friendId}` };
 }
 
 describe('why not: presence and last decision on every friend', () => {
@@ -62,7 +44,7 @@ describe('why not: presence and last decision on every friend', () => {
       lastDecision: null,
     });
 
-    const online = nextOutcome(s.id);
+    const online = nextOutcome(t.app, s.id);
     fake.setPresence(s.pal.id, { status: 'online', activities: [] });
     await online;
     expect((await call('GET', s.friendUrl)).json()).toMatchObject({
@@ -70,7 +52,7 @@ describe('why not: presence and last decision on every friend', () => {
       lastDecision: { outcome: 'skipped', reason: 'no-trigger', at: expect.any(String) },
     });
 
-    const sent = nextOutcome(s.id, (o) => o.kind === 'activity:start');
+    const sent = nextOutcome(t.app, s.id, (o) => o.kind === 'activity:start');
     fake.setPresence(s.pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
     expect(await sent).toMatchObject({ status: 'sent' });
     const afterSent = (await call('GET', s.friendUrl)).json();
@@ -79,7 +61,7 @@ describe('why not: presence and last decision on every friend', () => {
       lastDecision: { outcome: 'sent' },
     });
 
-    const cooled = nextOutcome(s.id, (o) => o.kind === 'activity:start');
+    const cooled = nextOutcome(t.app, s.id, (o) => o.kind === 'activity:start');
     fake.setPresence(s.pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }, { name: 'Tetris', type: 0 }] });
     const cooldown = await cooled;
     expect(cooldown).toMatchObject({ status: 'no-match', reason: 'cooldown' });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../fake-discord/index.js';
-import type { DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
 import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
 import { type SseEvent, SseClient } from '../../support/sse-client.js';
+import { createWatchingAccount, nextOutcome } from '../../support/watching-account.js';
 
 // The live stream end to end: fake Discord ↔ real worker process ↔ supervisor ↔ pipeline ↔ event
 // bus ↔ a real HTTP stream, dropped and resumed with Last-Event-ID.
@@ -33,31 +33,16 @@ const api = async (method: 'GET' | 'POST', url: string, payload?: object) => {
 const data = (e: SseEvent) => JSON.parse(e.data) as Record<string, unknown>;
 const seqOf = (id: string | undefined) => Number(id?.split('.')[1]);
 
-function outcome(accountId: string, kind: string): Promise<DeliveryOutcome> {
-  return new Promise((resolve) => {
-    const on = (o: DeliveryOutcome) => {
-      if (o.accountId !== accountId || o.kind !== kind) return;
-      t.app.pipeline.off('outcome', on);
-      resolve(o);
-    };
-    t.app.pipeline.on('outcome', on);
-  });
-}
+const outcome = (accountId: string, kind: string) => nextOutcome(t.app, accountId, (o) => o.kind === kind);
 
 describe('GET /api/events end to end', () => {
   it('streams state → ready, the activity and the delivery, then resumes after a drop with no gap and no duplicate', async () => {
-    const bot = fake.createBot();
-    const pal = fake.createUser({ username: 'pal' });
-    fake.createGuild({ botIds: [bot.id], userIds: [pal.id] });
-    const account = await api('POST', '/accounts', {
+    const account = await createWatchingAccount(t.app, fake, user.authorization, {
       label: 'live bot',
-      token: bot.token,
-      settings: {
-        content: { providers: [{ kind: 'static', weight: 1, items: ['https://example.com/cat.png', 'https://example.com/dog.png'] }] },
-        defaultRules: { triggers: [{ kinds: ['activity:start'] }], cooldownSeconds: 3600 },
-      },
+      items: ['https://example.com/cat.png', 'https://example.com/dog.png'],
+      rules: { triggers: [{ kinds: ['activity:start'] }], cooldownSeconds: 3600 },
     });
-    await api('POST', `/accounts/${account.id}/friends`, { discordUserId: pal.id });
+    const { bot, pal } = account;
 
     const first = await SseClient.open(`${base}/events?accountId=${account.id}`, { authorization: user.authorization });
     await first.next((e) => e.event === 'hello');

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../fake-discord/index.js';
-import type { DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
 import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
 import { SseClient } from '../../support/sse-client.js';
+import { createWatchingAccount, nextOutcome } from '../../support/watching-account.js';
 import { createAccount, waitForWorker } from './helpers.js';
 
 let fake: FakeDiscord;
@@ -35,26 +35,14 @@ const logs = async (accountId: string, query = '', who = ada) =>
 
 describe('GET /api/accounts/:id/logs', () => {
   it("keeps the account's worker, supervisor and pipeline lines, streams them as `log` events, and never the token", async () => {
-    const bot = fake.createBot();
-    const pal = fake.createUser({ username: 'pal' });
-    fake.createGuild({ botIds: [bot.id], userIds: [pal.id] });
-    const { id } = await createAccount(t.app, ada.authorization, {
-      token: bot.token,
-      settings: {
-        content: { providers: [{ kind: 'static', weight: 1, items: ['https://example.com/cat.png'] }] },
-        defaultRules: { triggers: [{ kinds: ['activity:start'] }] },
-      },
-    });
+    const { id, bot, pal } = await createWatchingAccount(t.app, fake, ada.authorization);
     const other = await createAccount(t.app, ada.authorization);
-    await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/friends`, headers: { authorization: ada.authorization }, payload: { discordUserId: pal.id } });
 
     const { port } = t.app.server.address() as { port: number };
     const stream = await SseClient.open(`http://127.0.0.1:${port}/api/events?types=log&accountId=${id}`, { authorization: ada.authorization });
     await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/start`, headers: { authorization: ada.authorization } });
     await waitForWorker(t.app, id, (w) => w.state === 'ready');
-    const sent = new Promise<DeliveryOutcome>((resolve) => {
-      t.app.pipeline.on('outcome', (o) => o.accountId === id && o.status === 'sent' && resolve(o));
-    });
+    const sent = nextOutcome(t.app, id, (o) => o.status === 'sent');
     fake.setPresence(pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
     await sent;
 

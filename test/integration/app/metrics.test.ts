@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../fake-discord/index.js';
-import type { DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
 import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { createWatchingAccount, nextOutcome } from '../../support/watching-account.js';
 import { waitForWorker } from '../api/helpers.js';
 
 const METRICS_TOKEN = 'scrape-me-please-0123456789';
@@ -60,26 +60,12 @@ describe('GET /metrics', () => {
   });
 
   it('counts what the workers and the pipeline do, and times it', async () => {
-    const bot = fake.createBot();
-    const pal = fake.createUser({ username: 'pal' });
-    fake.createGuild({ botIds: [bot.id], userIds: [pal.id] });
-    const account = await api('POST', '/api/accounts', {
-      label: 'metrics bot',
-      token: bot.token,
-      settings: {
-        content: { providers: [{ kind: 'static', weight: 1, items: ['https://example.com/cat.png'] }], allowNsfw: false },
-        defaultRules: { triggers: [{ kinds: ['activity:start'] }] },
-      },
-    });
-    await api('POST', `/api/accounts/${account.id}/friends`, { discordUserId: pal.id });
+    const account = await createWatchingAccount(t.app, fake, user.authorization, { label: 'metrics bot' });
     await api('POST', `/api/accounts/${account.id}/start`);
     const { pid } = await waitForWorker(t.app, account.id, (w) => w.state === 'ready');
 
-    const sent = new Promise<DeliveryOutcome>((resolve) => {
-      const on = (o: DeliveryOutcome) => o.accountId === account.id && o.status === 'sent' && resolve(o);
-      t.app.pipeline.on('outcome', on);
-    });
-    fake.setPresence(pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
+    const sent = nextOutcome(t.app, account.id, (o) => o.status === 'sent');
+    fake.setPresence(account.pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
     await sent;
 
     let body = await scrape();

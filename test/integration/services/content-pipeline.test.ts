@@ -4,6 +4,7 @@ import { FakeDiscord } from '../../../fake-discord/index.js';
 import type { App } from '../../../src/app.js';
 import type { DeliveryOutcome } from '../../../src/services/delivery-pipeline.js';
 import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { nextOutcome } from '../../support/watching-account.js';
 import { type ProviderFixture, startProviderFixture } from '../../../scripts/lib/provider-fixture.js';
 
 // The whole content path with real parts: fake Discord ↔ real worker process ↔ supervisor ↔
@@ -109,16 +110,8 @@ function waitForState(accountId: string, state: string): Promise<void> {
  * The pipeline's verdict on the next event of one kind from this friend (or another watched
  * user). Going online with a game yields two events, `online` then `activity:start`.
  */
-function nextOutcome(s: Scenario, kind = 'activity:start', userId = s.friendUserId): Promise<DeliveryOutcome> {
-  return new Promise((resolve) => {
-    const on = (o: DeliveryOutcome) => {
-      if (o.accountId === s.accountId && o.discordUserId === userId && o.kind === kind) {
-        t.app.pipeline.off('outcome', on);
-        resolve(o);
-      }
-    };
-    t.app.pipeline.on('outcome', on);
-  });
+function outcomeOf(s: Scenario, kind = 'activity:start', userId = s.friendUserId): Promise<DeliveryOutcome> {
+  return nextOutcome(t.app, s.accountId, (o) => o.discordUserId === userId && o.kind === kind);
 }
 
 function play(s: Scenario, game: string) {
@@ -129,7 +122,7 @@ describe('the content pipeline', () => {
   it('sends a DM when a friend starts a matching game, and records it as sent', async () => {
     const s = await scenario();
     const message = once(fake, 'message');
-    const outcome = nextOutcome(s);
+    const outcome = outcomeOf(s);
     play(s, 'Factorio');
 
     const [sent] = (await message) as [{ id: string; botId: string; recipientId?: string; embeds: unknown[] }];
@@ -151,14 +144,14 @@ describe('the content pipeline', () => {
 
   it('sends nothing for a second change inside the cooldown', async () => {
     const s = await scenario();
-    const first = nextOutcome(s);
+    const first = outcomeOf(s);
     play(s, 'Factorio');
     expect(await first).toMatchObject({ status: 'sent' });
 
     fake.setPresence(s.friendUserId, { status: 'online', activities: [] });
-    const second = nextOutcome(s, 'activity:end');
+    const second = outcomeOf(s, 'activity:end');
     expect(await second).toMatchObject({ status: 'no-match', reason: 'no-trigger' });
-    const third = nextOutcome(s);
+    const third = outcomeOf(s);
     play(s, 'Satisfactory');
     expect(await third).toMatchObject({ status: 'no-match', reason: 'cooldown' });
     expect(fake.messages({ botId: s.botId })).toHaveLength(1);
@@ -167,7 +160,7 @@ describe('the content pipeline', () => {
   it('never delivers NSFW items by default', async () => {
     fixture.setMode('nsfw');
     const s = await scenario();
-    const outcome = nextOutcome(s);
+    const outcome = outcomeOf(s);
     play(s, 'Factorio');
     expect(await outcome).toMatchObject({ status: 'skipped', reason: 'no-content' });
     expect(fake.messages({ botId: s.botId })).toHaveLength(0);
@@ -192,7 +185,7 @@ describe('the content pipeline', () => {
     const s = await scenario();
     fake.injectRateLimit({ botId: s.botId, count: 1, retryAfter: 1 });
     const limited = once(fake, 'rateLimited');
-    const outcome = nextOutcome(s);
+    const outcome = outcomeOf(s);
     play(s, 'Factorio');
     await limited;
     expect(await outcome).toMatchObject({ status: 'sent' });
@@ -201,7 +194,7 @@ describe('the content pipeline', () => {
 
   it('sends nothing more to a friend removed through the API', async () => {
     const s = await scenario({ cooldownSeconds: 0 });
-    const first = nextOutcome(s);
+    const first = outcomeOf(s);
     play(s, 'Factorio');
     expect(await first).toMatchObject({ status: 'sent' });
 
@@ -210,7 +203,7 @@ describe('the content pipeline', () => {
     // (one gateway socket, one IPC channel, one batch queue), so once the second one's verdict
     // is in, the first one would have been seen too.
     play(s, 'Satisfactory');
-    const proof = nextOutcome(s, 'activity:start', s.other.friendUserId);
+    const proof = outcomeOf(s, 'activity:start', s.other.friendUserId);
     fake.setPresence(s.other.friendUserId, { status: 'online', activities: [{ name: 'Chess', type: 0 }] });
     expect(await proof).toMatchObject({ status: 'sent' });
 
