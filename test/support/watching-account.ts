@@ -12,6 +12,14 @@ export interface WatchingAccount {
   friendId: string;
 }
 
+/** A new bot in a new guild with one new user, as the fake Discord knows them. */
+export function botWithUser(fake: FakeDiscord, username?: string): { bot: ReturnType<FakeDiscord['createBot']>; user: { id: string } } {
+  const bot = fake.createBot();
+  const user = fake.createUser({ username: username ?? `friend-of-${bot.username}` });
+  fake.createGuild({ botIds: [bot.id], userIds: [user.id] });
+  return { bot, user };
+}
+
 /**
  * The scenario of the tests that follow a presence change through a real worker to its delivery:
  * a fake Discord bot in a guild with one user, `pal`, and an account for that bot (static content,
@@ -23,9 +31,7 @@ export async function createWatchingAccount(
   authorization: string,
   options: { label?: string; items?: string[]; rules?: Record<string, unknown> } = {},
 ): Promise<WatchingAccount> {
-  const bot = fake.createBot();
-  const pal = fake.createUser({ username: 'pal' });
-  fake.createGuild({ botIds: [bot.id], userIds: [pal.id] });
+  const { bot, user: pal } = botWithUser(fake, 'pal');
   const post = async (url: string, payload: object) => {
     const res = await app.inject({ method: 'POST', url, headers: { authorization }, payload });
     if (res.statusCode !== 201) throw new Error(`POST ${url} → ${res.statusCode} ${res.body}`);

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerAndLogin } from '../../support/build-app.js';
+import { useFakeDiscordApp } from '../../support/fake-discord-app.js';
 import { createAccount, waitForWorker } from './helpers.js';
 
-let fake: FakeDiscord;
-let t: TestApp;
+const t = useFakeDiscordApp();
 let ada: Awaited<ReturnType<typeof registerAndLogin>>;
 let bob: Awaited<ReturnType<typeof registerAndLogin>>;
 let accountId: string;
@@ -16,28 +15,22 @@ let stranger: { id: string };
 let friendIds: { pal: string; stranger: string };
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  t = await buildTestApp({ env: { DISCORD_API_URL: fake.apiUrl } });
   ada = await registerAndLogin(t.app);
   bob = await registerAndLogin(t.app);
-  const bot = fake.createBot();
-  pal = fake.createUser({ username: 'pal' });
-  palina = fake.createUser({ username: 'palina' });
-  const zed = fake.createUser({ username: 'zed' });
-  stranger = fake.createUser({ username: 'stranger' });
-  alpha = fake.createGuild({ name: 'Alpha', botIds: [bot.id], userIds: [pal.id, palina.id, zed.id] }).id;
-  beta = fake.createGuild({ name: 'Beta', botIds: [bot.id], userIds: [zed.id] }).id;
-  fake.createGuild({ name: 'Elsewhere', botIds: [], userIds: [stranger.id] });
+  const bot = t.fake.createBot();
+  pal = t.fake.createUser({ username: 'pal' });
+  palina = t.fake.createUser({ username: 'palina' });
+  const zed = t.fake.createUser({ username: 'zed' });
+  stranger = t.fake.createUser({ username: 'stranger' });
+  alpha = t.fake.createGuild({ name: 'Alpha', botIds: [bot.id], userIds: [pal.id, palina.id, zed.id] }).id;
+  beta = t.fake.createGuild({ name: 'Beta', botIds: [bot.id], userIds: [zed.id] }).id;
+  t.fake.createGuild({ name: 'Elsewhere', botIds: [], userIds: [stranger.id] });
   accountId = (await createAccount(t.app, ada.authorization, { token: bot.token })).id;
   const add = async (discordUserId: string) =>
     (await t.app.inject({ method: 'POST', url: `/api/accounts/${accountId}/friends`, headers: { authorization: ada.authorization }, payload: { discordUserId } })).json<{ id: string }>().id;
   friendIds = { pal: await add(pal.id), stranger: await add(stranger.id) };
   await t.app.inject({ method: 'POST', url: `/api/accounts/${accountId}/start`, headers: { authorization: ada.authorization } });
   await waitForWorker(t.app, accountId, (w) => w.state === 'ready');
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
 });
 
 const get = (url: string, who = ada) => t.app.inject({ method: 'GET', url: `/api/accounts/${accountId}${url}`, headers: { authorization: who.authorization } });

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerAndLogin } from '../../support/build-app.js';
+import { useFakeDiscordApp } from '../../support/fake-discord-app.js';
 import { createWatchingAccount, nextOutcome } from '../../support/watching-account.js';
 import { waitForWorker } from './helpers.js';
 
-let fake: FakeDiscord;
-let t: TestApp;
+const t = useFakeDiscordApp({ pipeline: { retryBaseMs: 50 } });
 let ada: Awaited<ReturnType<typeof registerAndLogin>>;
 let bob: Awaited<ReturnType<typeof registerAndLogin>>;
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  t = await buildTestApp({ env: { DISCORD_API_URL: fake.apiUrl }, pipeline: { retryBaseMs: 50 } });
   ada = await registerAndLogin(t.app);
   bob = await registerAndLogin(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
 });
 
 const call = async (method: 'GET' | 'POST', url: string, payload?: object, who = ada) =>
@@ -25,7 +18,7 @@ const call = async (method: 'GET' | 'POST', url: string, payload?: object, who =
 
 /** A ready account watching `pal` (in a shared guild) with a one-hour cooldown on games. */
 async function scenario() {
-  const { id, bot, pal, friendId } = await createWatchingAccount(t.app, fake, ada.authorization, {
+  const { id, bot, pal, friendId } = await createWatchingAccount(t.app, t.fake, ada.authorization, {
     items: ['https://example.com/a.png', 'https://example.com/b.png'],
     rules: { triggers: [{ kinds: ['activity:start'], activityTypes: ['playing'] }], cooldownSeconds: 3600 },
   });
@@ -45,7 +38,7 @@ describe('why not: presence and last decision on every friend', () => {
     });
 
     const online = nextOutcome(t.app, s.id);
-    fake.setPresence(s.pal.id, { status: 'online', activities: [] });
+    t.fake.setPresence(s.pal.id, { status: 'online', activities: [] });
     await online;
     expect((await call('GET', s.friendUrl)).json()).toMatchObject({
       presence: { status: 'online', activities: [], at: expect.any(String) },
@@ -53,7 +46,7 @@ describe('why not: presence and last decision on every friend', () => {
     });
 
     const sent = nextOutcome(t.app, s.id, (o) => o.kind === 'activity:start');
-    fake.setPresence(s.pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
+    t.fake.setPresence(s.pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
     expect(await sent).toMatchObject({ status: 'sent' });
     const afterSent = (await call('GET', s.friendUrl)).json();
     expect(afterSent).toMatchObject({
@@ -62,7 +55,7 @@ describe('why not: presence and last decision on every friend', () => {
     });
 
     const cooled = nextOutcome(t.app, s.id, (o) => o.kind === 'activity:start');
-    fake.setPresence(s.pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }, { name: 'Tetris', type: 0 }] });
+    t.fake.setPresence(s.pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }, { name: 'Tetris', type: 0 }] });
     const cooldown = await cooled;
     expect(cooldown).toMatchObject({ status: 'no-match', reason: 'cooldown' });
     const friend = (await call('GET', s.friendUrl)).json();
@@ -88,15 +81,15 @@ describe('POST /api/accounts/:id/friends/:friendId/test', () => {
     const first = await call('POST', `${s.friendUrl}/test`);
     expect(first.statusCode).toBe(200);
     expect(first.json()).toMatchObject({ status: 'sent', itemId: expect.any(String), messageId: expect.any(String) });
-    expect(fake.messages({ botId: s.bot.id })).toHaveLength(1);
+    expect(t.fake.messages({ botId: s.bot.id })).toHaveLength(1);
 
     const again = await call('POST', `${s.friendUrl}/test`, {});
     expect(again.json()).toMatchObject({ status: 'skipped', reason: 'cooldown', until: expect.any(String) });
-    expect(fake.messages({ botId: s.bot.id })).toHaveLength(1);
+    expect(t.fake.messages({ botId: s.bot.id })).toHaveLength(1);
 
     const forced = await call('POST', `${s.friendUrl}/test`, { ignoreCaps: true });
     expect(forced.json()).toMatchObject({ status: 'sent' });
-    expect(fake.messages({ botId: s.bot.id })).toHaveLength(2);
+    expect(t.fake.messages({ botId: s.bot.id })).toHaveLength(2);
     const history = (await call('GET', `/api/accounts/${s.id}/content-history?status=sent`)).json();
     expect(history.items).toHaveLength(2);
     expect((await call('GET', s.friendUrl)).json().lastDecision).toMatchObject({ outcome: 'sent' });

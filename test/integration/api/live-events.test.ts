@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerAndLogin } from '../../support/build-app.js';
+import { useFakeDiscordApp } from '../../support/fake-discord-app.js';
 import { type SseEvent, SseClient } from '../../support/sse-client.js';
 import { createWatchingAccount, nextOutcome } from '../../support/watching-account.js';
 
 // The live stream end to end: fake Discord ↔ real worker process ↔ supervisor ↔ pipeline ↔ event
 // bus ↔ a real HTTP stream, dropped and resumed with Last-Event-ID.
 
-let fake: FakeDiscord;
-let t: TestApp;
+const t = useFakeDiscordApp({ pipeline: { retryBaseMs: 50 }, listen: true });
 let user: Awaited<ReturnType<typeof registerAndLogin>>;
-let base: string;
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  t = await buildTestApp({ env: { DISCORD_API_URL: fake.apiUrl }, pipeline: { retryBaseMs: 50 } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}/api`;
   user = await registerAndLogin(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
 });
 
 const api = async (method: 'GET' | 'POST', url: string, payload?: object) => {
@@ -37,14 +27,14 @@ const outcome = (accountId: string, kind: string) => nextOutcome(t.app, accountI
 
 describe('GET /api/events end to end', () => {
   it('streams state → ready, the activity and the delivery, then resumes after a drop with no gap and no duplicate', async () => {
-    const account = await createWatchingAccount(t.app, fake, user.authorization, {
+    const account = await createWatchingAccount(t.app, t.fake, user.authorization, {
       label: 'live bot',
       items: ['https://example.com/cat.png', 'https://example.com/dog.png'],
       rules: { triggers: [{ kinds: ['activity:start'] }], cooldownSeconds: 3600 },
     });
     const { bot, pal } = account;
 
-    const first = await SseClient.open(`${base}/events?accountId=${account.id}`, { authorization: user.authorization });
+    const first = await SseClient.open(`${t.url}/api/events?accountId=${account.id}`, { authorization: user.authorization });
     await first.next((e) => e.event === 'hello');
     await api('POST', `/accounts/${account.id}/start`);
     await first.next((e) => e.event === 'state' && data(e).state === 'ready');
@@ -54,24 +44,24 @@ describe('GET /api/events end to end', () => {
     expect(states.indexOf('ready')).toBeGreaterThan(states.indexOf('connecting'));
 
     const sent = outcome(account.id, 'activity:start');
-    fake.setPresence(pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
+    t.fake.setPresence(pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
     await sent;
     const activity = await first.next((e) => e.event === 'activity' && data(e).kind === 'activity:start');
     expect(data(activity)).toMatchObject({ accountId: account.id, discordUserId: pal.id, activity: { name: 'Factorio', type: 'playing' } });
     const presence = await first.next((e) => e.event === 'presence' && (data(e).activities as unknown[]).length === 1);
     expect(data(presence)).toMatchObject({ status: 'online', activities: [{ name: 'Factorio', type: 'playing' }] });
     const delivery = await first.next((e) => e.event === 'delivery' && data(e).status === 'sent');
-    expect(data(delivery)).toMatchObject({ discordUserId: pal.id, messageId: fake.messages({ botId: bot.id })[0]!.id });
+    expect(data(delivery)).toMatchObject({ discordUserId: pal.id, messageId: t.fake.messages({ botId: bot.id })[0]!.id });
 
     // Drop the connection, and let things happen meanwhile.
     const resumeFrom = first.lastEventId!;
     first.close();
     const cooled = outcome(account.id, 'activity:start');
-    fake.setPresence(pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }, { name: 'Tetris', type: 0 }] });
+    t.fake.setPresence(pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }, { name: 'Tetris', type: 0 }] });
     await cooled;
     await api('POST', `/accounts/${account.id}/stop`);
 
-    const again = await SseClient.open(`${base}/events?accountId=${account.id}`, { authorization: user.authorization, 'last-event-id': resumeFrom });
+    const again = await SseClient.open(`${t.url}/api/events?accountId=${account.id}`, { authorization: user.authorization, 'last-event-id': resumeFrom });
     const hello = await again.next((e) => e.event === 'hello');
     expect(data(hello)).toEqual({ resumed: true });
     const replayed = again.events.slice(0, again.events.indexOf(hello));

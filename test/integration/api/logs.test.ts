@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerAndLogin } from '../../support/build-app.js';
+import { useFakeDiscordApp } from '../../support/fake-discord-app.js';
 import { SseClient } from '../../support/sse-client.js';
 import { createWatchingAccount, nextOutcome } from '../../support/watching-account.js';
 import { createAccount, waitForWorker } from './helpers.js';
 
-let fake: FakeDiscord;
-let t: TestApp;
+const t = useFakeDiscordApp({ listen: true });
 let ada: Awaited<ReturnType<typeof registerAndLogin>>;
 let bob: Awaited<ReturnType<typeof registerAndLogin>>;
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  t = await buildTestApp({ env: { DISCORD_API_URL: fake.apiUrl } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
   ada = await registerAndLogin(t.app);
   bob = await registerAndLogin(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
 });
 
 interface Line {
@@ -35,15 +27,14 @@ const logs = async (accountId: string, query = '', who = ada) =>
 
 describe('GET /api/accounts/:id/logs', () => {
   it("keeps the account's worker, supervisor and pipeline lines, streams them as `log` events, and never the token", async () => {
-    const { id, bot, pal } = await createWatchingAccount(t.app, fake, ada.authorization);
+    const { id, bot, pal } = await createWatchingAccount(t.app, t.fake, ada.authorization);
     const other = await createAccount(t.app, ada.authorization);
 
-    const { port } = t.app.server.address() as { port: number };
-    const stream = await SseClient.open(`http://127.0.0.1:${port}/api/events?types=log&accountId=${id}`, { authorization: ada.authorization });
+    const stream = await SseClient.open(`${t.url}/api/events?types=log&accountId=${id}`, { authorization: ada.authorization });
     await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/start`, headers: { authorization: ada.authorization } });
     await waitForWorker(t.app, id, (w) => w.state === 'ready');
     const sent = nextOutcome(t.app, id, (o) => o.status === 'sent');
-    fake.setPresence(pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
+    t.fake.setPresence(pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
     await sent;
 
     const res = await logs(id);

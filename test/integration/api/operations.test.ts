@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerAndLogin } from '../../support/build-app.js';
+import { useFakeDiscordApp } from '../../support/fake-discord-app.js';
+import { botWithUser } from '../../support/watching-account.js';
 import { createAccount, MISSING_ID, waitForWorker } from './helpers.js';
 
-let fake: FakeDiscord;
-let t: TestApp;
+const t = useFakeDiscordApp();
 let ada: Awaited<ReturnType<typeof registerAndLogin>>;
 let bob: Awaited<ReturnType<typeof registerAndLogin>>;
 
-function newBot() {
-  const bot = fake.createBot({});
-  const friend = fake.createUser({ username: `friend-of-${bot.username}` });
-  fake.createGuild({ botIds: [bot.id], userIds: [friend.id] });
-  return bot;
-}
+const newBot = () => botWithUser(t.fake).bot;
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  t = await buildTestApp({ env: { DISCORD_API_URL: fake.apiUrl } });
   ada = await registerAndLogin(t.app);
   bob = await registerAndLogin(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
 });
 
 const call = (method: 'GET' | 'POST', url: string, payload?: unknown, who = ada) =>
@@ -96,7 +85,7 @@ describe('POST /api/accounts/start and /stop', () => {
 
 describe('GET /api/accounts/:id/invite-url', () => {
   it('builds the OAuth2 URL from the bot id in the token, with the bot scope and the permissions it needs', async () => {
-    const bot = fake.createBot({});
+    const bot = t.fake.createBot({});
     const { id } = await createAccount(t.app, ada.authorization, { token: bot.token });
     const res = await call('GET', `/api/accounts/${id}/invite-url`);
     expect(res.statusCode).toBe(200);

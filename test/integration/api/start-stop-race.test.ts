@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerAndLogin } from '../../support/build-app.js';
+import { useFakeDiscordApp } from '../../support/fake-discord-app.js';
 import { createAccount } from './helpers.js';
 
-let fake: FakeDiscord;
-let t: TestApp;
+const t = useFakeDiscordApp();
 let user: Awaited<ReturnType<typeof registerAndLogin>>;
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  t = await buildTestApp({ env: { DISCORD_API_URL: fake.apiUrl } });
   user = await registerAndLogin(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
 });
 
 const call = (action: 'start' | 'stop', id: string) =>
@@ -25,8 +18,8 @@ const RUNNING = ['starting', 'connecting', 'ready'];
 
 describe('concurrent start and stop of one account (issue 12, item 11)', () => {
   it('ends with the worker in the state the last write asked for, every time', async () => {
-    const bot = fake.createBot({});
-    fake.createGuild({ botIds: [bot.id], userIds: [] });
+    const bot = t.fake.createBot({});
+    t.fake.createGuild({ botIds: [bot.id], userIds: [] });
     const { id } = await createAccount(t.app, user.authorization, { token: bot.token });
     const mismatches: string[] = [];
     for (let round = 0; round < 8; round++) {

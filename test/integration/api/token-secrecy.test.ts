@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { describe, expect, it } from 'vitest';
+import { registerAndLogin } from '../../support/build-app.js';
+import { useFakeDiscordApp } from '../../support/fake-discord-app.js';
 import { waitForWorker } from './helpers.js';
 
-let fake: FakeDiscord;
-let t: TestApp;
-
-beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  t = await buildTestApp({ env: { DISCORD_API_URL: fake.apiUrl } });
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+const t = useFakeDiscordApp();
 
 describe('bot token secrecy', () => {
   it('never shows a registered token in any answer or log line, also while its worker runs', async () => {
-    const bot = fake.createBot({});
-    const replacement = fake.createBot({});
-    const friend = fake.createUser({ username: 'sam' });
-    fake.createGuild({ botIds: [bot.id, replacement.id], userIds: [friend.id] });
+    const bot = t.fake.createBot({});
+    const replacement = t.fake.createBot({});
+    const friend = t.fake.createUser({ username: 'sam' });
+    t.fake.createGuild({ botIds: [bot.id, replacement.id], userIds: [friend.id] });
     const user = await registerAndLogin(t.app);
     const bodies: string[] = [];
     const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => {

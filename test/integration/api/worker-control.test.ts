@@ -1,32 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
-import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerAndLogin } from '../../support/build-app.js';
+import { useFakeDiscordApp } from '../../support/fake-discord-app.js';
+import { botWithUser } from '../../support/watching-account.js';
 import { createAccount, waitForWorker } from './helpers.js';
 
-let fake: FakeDiscord;
-let t: TestApp;
+// A child paused with SIGSTOP below must stay in `stopping`: no hang detection, a long grace.
+const t = useFakeDiscordApp({
+  supervisor: { heartbeatMissThreshold: 1_000, maxEventLoopLagMs: 600_000, shutdownGraceMs: 60_000 },
+});
 let user: Awaited<ReturnType<typeof registerAndLogin>>;
 
-/** A bot in a guild with one user, as the fake Discord knows it. */
-function newBot() {
-  const bot = fake.createBot({});
-  const friend = fake.createUser({ username: `friend-of-${bot.username}` });
-  fake.createGuild({ botIds: [bot.id], userIds: [friend.id] });
-  return bot;
-}
+const newBot = () => botWithUser(t.fake).bot;
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  // A child paused with SIGSTOP below must stay in `stopping`: no hang detection, a long grace.
-  t = await buildTestApp({
-    env: { DISCORD_API_URL: fake.apiUrl },
-    supervisor: { heartbeatMissThreshold: 1_000, maxEventLoopLagMs: 600_000, shutdownGraceMs: 60_000 },
-  });
   user = await registerAndLogin(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
 });
 
 const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>

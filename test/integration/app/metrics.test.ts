@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../../fake-discord/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, registerAndLogin, type TestApp } from '../../support/build-app.js';
+import { useFakeDiscordApp } from '../../support/fake-discord-app.js';
 import { createWatchingAccount, nextOutcome } from '../../support/watching-account.js';
 import { waitForWorker } from '../api/helpers.js';
 
 const METRICS_TOKEN = 'scrape-me-please-0123456789';
-let fake: FakeDiscord;
-let t: TestApp;
+const t = useFakeDiscordApp({ env: { METRICS_TOKEN }, pipeline: { retryBaseMs: 50 } });
 let admin: Awaited<ReturnType<typeof registerAndLogin>>;
 let user: Awaited<ReturnType<typeof registerAndLogin>>;
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1_000 });
-  t = await buildTestApp({
-    env: { DISCORD_API_URL: fake.apiUrl, METRICS_TOKEN },
-    pipeline: { retryBaseMs: 50 },
-  });
   admin = await registerAndLogin(t.app, 'root@example.com', 'admin');
   user = await registerAndLogin(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
 });
 
 const scrape = async () => {
@@ -60,12 +50,12 @@ describe('GET /metrics', () => {
   });
 
   it('counts what the workers and the pipeline do, and times it', async () => {
-    const account = await createWatchingAccount(t.app, fake, user.authorization, { label: 'metrics bot' });
+    const account = await createWatchingAccount(t.app, t.fake, user.authorization, { label: 'metrics bot' });
     await api('POST', `/api/accounts/${account.id}/start`);
     const { pid } = await waitForWorker(t.app, account.id, (w) => w.state === 'ready');
 
     const sent = nextOutcome(t.app, account.id, (o) => o.status === 'sent');
-    fake.setPresence(account.pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
+    t.fake.setPresence(account.pal.id, { status: 'online', activities: [{ name: 'Factorio', type: 0 }] });
     await sent;
 
     let body = await scrape();
