@@ -8,6 +8,7 @@ import type { Persistence } from '../persistence/persistence.js';
 import { withinTimeBudget } from '../engine/time-budget.js';
 import { aggregateCommands } from './aggregate.js';
 import { collModCommands } from './coll-mod.js';
+import { dbStatsCommands } from './db-stats.js';
 import type { CommandContext, CommandHandler } from './command-context.js';
 import { deleteCommands } from './delete.js';
 import { findAndModifyCommands } from './find-and-modify.js';
@@ -33,6 +34,7 @@ const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map(
     ...namespaceCommands,
     ...collModCommands,
     ...serverInfoCommands,
+    ...dbStatsCommands,
   }),
 );
 

@@ -1,4 +1,3 @@
-import { calculateObjectSize } from 'bson';
 import { Query } from 'mingo';
 import type { Doc } from '../bson/values.js';
 import { encodeDocument, isPlainObject, toView } from '../bson/values.js';
@@ -7,6 +6,7 @@ import { compileFilter } from '../engine/query.js';
 import { flag, optionalCount, optionalDocument, targetCollection } from './command-args.js';
 import type { CommandHandler } from './command-context.js';
 import { firstBatchReply } from './cursor-reply.js';
+import { documentStats } from './db-stats.js';
 
 /** Fields every command may carry that are not collection options. */
 export const GENERIC_FIELDS = new Set([
@@ -112,10 +112,7 @@ const listDatabases: CommandHandler = (command, context) => {
   }
   const nameOnly = flag(command, 'nameOnly');
   const all = context.catalog.databaseNames().map((name) => {
-    let sizeOnDisk = 0;
-    for (const collection of context.catalog.collections(name)) {
-      for (const record of collection.records.values()) sizeOnDisk += calculateObjectSize(record.doc);
-    }
+    const sizeOnDisk = documentStats(context.catalog, name).dataSize;
     return { name, sizeOnDisk, empty: sizeOnDisk === 0 };
   });
   const databases = applyFilter(all, optionalDocument(command, 'filter'));

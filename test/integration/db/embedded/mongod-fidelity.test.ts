@@ -1,4 +1,5 @@
-import { type Collection, type Document, MongoClient } from 'mongodb';
+import { calculateObjectSize } from 'bson';
+import { type Collection, type Document, Long, MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestMongo } from '../../../support/test-mongo.js';
@@ -229,6 +230,33 @@ describe('commands', () => {
     for (const field of ['host', 'pid', 'uptime', 'localTime', 'connections', 'mem', 'opcounters']) expect(status).toHaveProperty(field);
     expect(Number(status.opcounters.insert)).toBeGreaterThanOrEqual(1);
     expect(status.connections.current).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers dbStats (db.stats()) with the counts as int64 and sizes scaled by `scale`', async () => {
+    const docs = [{ _id: 1, name: 'a' }, { _id: 2, name: 'bb', tags: ['x', 'y'] }] as Document[];
+    await things.insertMany(docs); // another database's: not counted
+    const db = client.db(`${client.db().databaseName}_stats`);
+    try {
+      await db.collection('empty').createIndex({ k: 1 });
+      await db.collection('two').insertMany(docs);
+      const dataSize = docs.reduce((sum, doc) => sum + calculateObjectSize(doc), 0);
+      const stats = await db.command({ dbStats: 1 }, { promoteLongs: false });
+      expect(stats).toMatchObject({ db: db.databaseName, ok: 1, dataSize, avgObjSize: dataSize / 2 });
+      // int64 counts, in mongod's order
+      expect(Object.keys(stats).slice(0, 11)).toEqual(['db', 'collections', 'views', 'objects', 'avgObjSize', 'dataSize', 'storageSize', 'indexes', 'indexSize', 'totalSize', 'scaleFactor']);
+      for (const [field, value] of Object.entries({ collections: 2, views: 0, objects: 2, indexes: 3, scaleFactor: 1 })) {
+        expect(stats[field], field).toEqual(Long.fromNumber(value));
+      }
+      for (const field of ['storageSize', 'indexSize', 'totalSize', 'fsUsedSize', 'fsTotalSize']) expect(stats[field], field).toBeTypeOf('number');
+      const scaled = await db.command({ dbStats: 1, scale: 1024.9 });
+      expect(scaled).toMatchObject({ dataSize: dataSize / 1024, avgObjSize: dataSize / 2, scaleFactor: 1024 });
+      expect((await failure(db.command({ dbStats: 1, scale: 0 }))).message).toMatch(/scale/);
+      // A database that does not exist has nothing, and no file system figures.
+      const none = await client.db(`${client.db().databaseName}_none`).command({ dbStats: 1 });
+      expect(none).toMatchObject({ collections: 0, objects: 0, avgObjSize: 0, dataSize: 0, storageSize: 0, indexes: 0, totalSize: 0, fsUsedSize: 0, fsTotalSize: 0 });
+    } finally {
+      await db.dropDatabase();
+    }
   });
 
   it('explains a find with a well-formed queryPlanner', async () => {

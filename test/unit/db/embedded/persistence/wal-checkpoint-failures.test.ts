@@ -22,7 +22,8 @@ afterEach(async () => {
 /**
  * This process's soft limit on the size of the files it writes (RLIMIT_FSIZE, "unlimited" or
  * bytes). A write past it fails with EFBIG (Node ignores SIGXFSZ), which SQLite reports as a disk
- * I/O error: a real write failure, as on a full disk, with no privileges needed.
+ * I/O error: a real write failure, as on a full disk, with no privileges needed. The limit is
+ * the whole process's: vitest's (default) forks pool runs one file at a time per process.
  */
 function fileSizeLimit(soft?: string): string {
   const pid = String(process.pid);
