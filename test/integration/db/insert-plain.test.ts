@@ -1,7 +1,10 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_TIMEOUTS, isDbUnavailable } from '../../../src/db/unavailable.js';
+import { createModels } from '../../../src/models/index.js';
 import { writeErrorsOf } from '../../../src/utils/write-errors.js';
 import { startTestModels, type TestModels } from '../../support/test-models.js';
+import { startTestMongo } from '../../support/test-mongo.js';
 
 let store: TestModels;
 beforeAll(async () => {
@@ -46,5 +49,50 @@ describe('insertPlain', () => {
     expect(writeErrorsOf(err)?.map((e) => [e.index, e.code])).toEqual([[1, 11000]]);
     const stored = await models.ContentHistory.find({ accountId }).sort({ discordUserId: 1 }).lean();
     expect(stored.map((s) => s.discordUserId)).toEqual(['a', 'b', 'd']);
+  });
+});
+
+describe('insertPlain of one document', () => {
+  it('sends one insert command and stores the document', async () => {
+    const { conn, models } = store;
+    const accountId = new mongoose.Types.ObjectId();
+    const commands: Array<{ documents?: Array<Record<string, unknown>> }> = [];
+    const watch = (ev: { commandName: string; command: Record<string, unknown> }) => {
+      if (ev.commandName === 'insert' && ev.command.insert === 'activityhistories') commands.push(ev.command);
+    };
+    conn.getClient().on('commandStarted', watch);
+    const doc: Record<string, unknown> = { accountId, discordUserId: '7', kind: 'status', status: 'idle', at: new Date() };
+    await models.ActivityHistory.insertPlain([doc]);
+    conn.getClient().off('commandStarted', watch);
+    expect(commands.map((c) => c.documents?.map((d) => String(d._id)))).toEqual([[String(doc._id)]]);
+    expect(doc._id).toBeInstanceOf(mongoose.Types.ObjectId);
+    expect((await models.ActivityHistory.find({ accountId }).lean()).map((s) => [String(s._id), s.status])).toEqual([[String(doc._id), 'idle']]);
+  });
+
+  it('rejects a refused document with its write error at index 0, as a batch would (a replayed change)', async () => {
+    const { models } = store;
+    const _id = new mongoose.Types.ObjectId();
+    const row = () => ({ _id, accountId: new mongoose.Types.ObjectId(), discordUserId: '8', kind: 'status', status: 'online', at: new Date() });
+    await models.ActivityHistory.insertPlain([row()]);
+    const err = await models.ActivityHistory.insertPlain([row()]).then(() => undefined, (e: unknown) => e);
+    expect(writeErrorsOf(err)?.map((e) => [e.index, e.code])).toEqual([[0, 11000]]);
+    expect(isDbUnavailable(err)).toBe(false);
+  });
+
+  it('rejects with an error the API turns into a 503 when the database is gone', async () => {
+    const mongo = await startTestMongo();
+    const conn = await mongoose.createConnection(mongo.uri, { ...DB_TIMEOUTS, serverSelectionTimeoutMS: 300, bufferCommands: false }).asPromise();
+    try {
+      const models = createModels(conn, { activityRetentionDays: 1, metricsRetentionDays: 1 });
+      await models.ActivityHistory.insertPlain([{ discordUserId: '9', kind: 'status', status: 'online', at: new Date() }]);
+      await mongo.stop();
+      const err = await models.ActivityHistory.insertPlain([{ discordUserId: '9', kind: 'status', status: 'dnd', at: new Date() }]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isDbUnavailable(err)).toBe(true);
+    } finally {
+      await conn.close();
+    }
   });
 });
