@@ -59,20 +59,20 @@ const collections = new WeakMap<Db, Map<string, DriverCollection>>();
  * bench:history-insert`; `db.command` runs the generic command path, with its option resolution
  * and a full decode of the reply). A refused document rejects like a refused document of a batch.
  */
-async function insertOne(db: Db, name: string, doc: Record<string, unknown>): Promise<void> {
+function insertOne(db: Db, name: string, doc: Record<string, unknown>): Promise<void> {
   let byName = collections.get(db);
   if (byName === undefined) collections.set(db, (byName = new Map<string, DriverCollection>()));
   let collection = byName.get(name);
   if (collection === undefined) byName.set(name, (collection = db.collection(name)));
-  try {
-    await collection.insertOne(doc);
-  } catch (err) {
+  return collection.insertOne(doc).then(ignore, (err: unknown) => {
     // The driver throws a refused document's write error itself (its `index`, `code`, `errmsg`).
     const e = err as Partial<WriteErrorReply> & { name?: string };
     if (e.name === 'MongoServerError' && typeof e.index === 'number') throw refused([{ index: e.index, code: e.code, errmsg: e.errmsg ?? (err as Error).message }]);
     throw err;
-  }
+  });
 }
+
+const ignore = (): void => undefined;
 
 /** The rejection of documents the server refused: `insertMany`'s shape (see src/utils/write-errors.ts). */
 function refused(writeErrors: WriteErrorReply[]): Error {
