@@ -79,6 +79,34 @@ const drop: CommandHandler = (command, context) => {
   return { nIndexesWas, ns: collection.ns, ok: 1 };
 };
 
+/** `db.coll` → [db, coll] (the collection part may hold dots). */
+function splitNamespace(value: unknown, which: 'source' | 'target'): [string, string] {
+  const dot = typeof value === 'string' ? value.indexOf('.') : -1;
+  if (typeof value !== 'string' || dot <= 0 || dot === value.length - 1) {
+    throw new CommandError('InvalidNamespace', `Invalid ${which} namespace: ${String(value)}`);
+  }
+  return [value.slice(0, dot), value.slice(dot + 1)];
+}
+
+/** renameCollection: `{renameCollection: 'db.from', to: 'db.to', dropTarget?}` on `admin`, as mongod. */
+const renameCollection: CommandHandler = (command, context) => {
+  if (context.db !== 'admin') {
+    throw new CommandError('Unauthorized', 'renameCollection may only be run against the admin database.');
+  }
+  const [fromDb, fromName] = splitNamespace(command.renameCollection, 'source');
+  const [toDb, toName] = splitNamespace(command.to, 'target');
+  if (fromDb === toDb && fromName === toName) throw new CommandError('IllegalOperation', "Can't rename a collection to itself");
+  const source = context.catalog.collection(fromDb, fromName);
+  if (!source) throw new CommandError('NamespaceNotFound', `Source collection ${fromDb}.${fromName} does not exist`);
+  const target = context.catalog.collection(toDb, toName);
+  if (target) {
+    if (!flag(command, 'dropTarget')) throw new CommandError('NamespaceExists', 'target namespace exists');
+    context.catalog.dropCollection(target);
+  }
+  context.catalog.renameCollection(source, toDb, toName);
+  return { ok: 1 };
+};
+
 const dropDatabase: CommandHandler = (_command, context) => {
   context.catalog.dropDatabase(context.db);
   return { dropped: context.db, ok: 1 };
@@ -125,6 +153,7 @@ export const namespaceCommands: Record<string, CommandHandler> = {
   create,
   drop,
   dropDatabase,
+  renameCollection,
   listCollections,
   listDatabases,
 };

@@ -71,6 +71,18 @@ export class Catalog {
     if (database?.size === 0) this.#databases.delete(collection.db);
   }
 
+  /** Moves a collection to a free name, in its database or another one. */
+  renameCollection(collection: Collection, db: string, name: string): void {
+    assertValidDatabaseName(db);
+    assertValidCollectionName(db, name);
+    const [fromDb, fromName] = [collection.db, collection.name];
+    collection.rename(db, name);
+    const from = this.#databases.get(fromDb);
+    from?.delete(fromName);
+    if (from?.size === 0) this.#databases.delete(fromDb);
+    this.#databaseOf(db, true).set(name, collection);
+  }
+
   dropDatabase(db: string): void {
     for (const collection of this.collections(db)) this.dropCollection(collection);
   }

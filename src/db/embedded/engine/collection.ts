@@ -30,8 +30,8 @@ export function duplicateKeyError(ns: string, indexName: string, keyPattern: Doc
  * unique keys) runs before anything changes, so a rejected write leaves no trace.
  */
 export class Collection {
-  readonly db: string;
-  readonly name: string;
+  #db: string;
+  #name: string;
   readonly persistId: number;
   readonly records = new Map<string, StoredRecord>();
   readonly indexes = new Map<string, SecondaryIndex>();
@@ -41,8 +41,8 @@ export class Collection {
   #validator: Query | undefined;
 
   constructor(db: string, name: string, persistId: number, options: Doc, persistence: Persistence) {
-    this.db = db;
-    this.name = name;
+    this.#db = db;
+    this.#name = name;
     this.persistId = persistId;
     this.#persistence = persistence;
     this.#options = options;
@@ -74,8 +74,23 @@ export class Collection {
     this.#persistence.putIndex(this.persistId, index.spec);
   }
 
+  get db(): string {
+    return this.#db;
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+
   get ns(): string {
-    return `${this.db}.${this.name}`;
+    return `${this.#db}.${this.#name}`;
+  }
+
+  /** Gives the collection another name (renameCollection; the catalog moves it between databases). */
+  rename(db: string, name: string): void {
+    this.#persistence.renameCollection(this.persistId, db, name);
+    this.#db = db;
+    this.#name = name;
   }
 
   /** Adds a document that already carries its `_id`. */

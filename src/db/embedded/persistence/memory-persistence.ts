@@ -18,6 +18,7 @@ export class MemoryPersistence implements Persistence {
 
   putCollectionOptions(): void {}
   dropCollection(): void {}
+  renameCollection(): void {}
   putIndex(): void {}
   dropIndex(): void {}
   putDocument(): void {}

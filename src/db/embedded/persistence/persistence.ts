@@ -21,6 +21,8 @@ export interface Persistence {
   /** Replaces a collection's options (collMod). */
   putCollectionOptions(collectionId: number, options: Doc): void;
   dropCollection(collectionId: number): void;
+  /** Moves a collection to another name, in the same or another database (renameCollection). */
+  renameCollection(collectionId: number, db: string, name: string): void;
   putIndex(collectionId: number, spec: Doc): void;
   dropIndex(collectionId: number, name: string): void;
   putDocument(collectionId: number, idKey: string, bytes: Buffer): void;

@@ -95,6 +95,7 @@ export class SqlitePersistence implements Persistence {
     this.#statements = {
       insertCollection: this.#db.prepare('INSERT INTO collections (db, name, options) VALUES (?, ?, ?)'),
       deleteCollection: this.#db.prepare('DELETE FROM collections WHERE id = ?'),
+      renameCollection: this.#db.prepare('UPDATE collections SET db = ?, name = ? WHERE id = ?'),
       updateCollectionOptions: this.#db.prepare('UPDATE collections SET options = ? WHERE id = ?'),
       deleteCollectionIndexes: this.#db.prepare('DELETE FROM indexes WHERE collection_id = ?'),
       deleteCollectionDocuments: this.#db.prepare('DELETE FROM documents WHERE collection_id = ?'),
@@ -192,6 +193,11 @@ export class SqlitePersistence implements Persistence {
     this.#statements.deleteCollectionDocuments.run(collectionId);
     this.#statements.deleteCollectionIndexes.run(collectionId);
     this.#statements.deleteCollection.run(collectionId);
+  }
+
+  renameCollection(collectionId: number, db: string, name: string): void {
+    this.#write();
+    this.#statements.renameCollection.run(db, name, collectionId);
   }
 
   putIndex(collectionId: number, spec: Doc): void {

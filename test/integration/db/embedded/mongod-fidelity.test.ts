@@ -259,6 +259,35 @@ describe('commands', () => {
     }
   });
 
+  it('renames a collection with its documents and indexes, and refuses what mongod refuses', async () => {
+    const db = client.db();
+    const admin = client.db('admin');
+    const from = db.collection('rename_from');
+    await from.createIndex({ sku: 1 }, { unique: true });
+    await from.insertMany([{ sku: 'a' }, { sku: 'b' }]);
+    await db.collection('rename_taken').insertOne({ taken: true });
+    try {
+      const renamed = await from.rename('rename_to');
+      expect((await renamed.find({}, { projection: { _id: 0 } }).toArray())).toEqual([{ sku: 'a' }, { sku: 'b' }]);
+      expect((await renamed.listIndexes().toArray()).map((index) => index.name)).toEqual(['_id_', 'sku_1']);
+      expect(await from.countDocuments()).toBe(0);
+      expect((await db.listCollections({ name: 'rename_from' }).toArray())).toEqual([]);
+
+      const ns = (name: string) => `${db.databaseName}.${name}`;
+      const rename = (command: Document, on = admin) => failure(on.command(command));
+      expect((await rename({ renameCollection: ns('rename_to'), to: ns('x') }, db)).code).toBe(13);
+      expect((await rename({ renameCollection: ns('missing'), to: ns('x') })).code).toBe(26);
+      expect((await rename({ renameCollection: ns('rename_to'), to: ns('rename_taken') })).code).toBe(48);
+      expect((await rename({ renameCollection: ns('rename_to'), to: ns('rename_to') })).code).toBe(20);
+      await admin.command({ renameCollection: ns('rename_to'), to: ns('rename_taken'), dropTarget: true });
+      expect(await db.collection('rename_taken').countDocuments({ taken: true })).toBe(0);
+      expect(await db.collection('rename_taken').countDocuments()).toBe(2);
+    } finally {
+      await db.collection('rename_to').drop().catch(() => undefined);
+      await db.collection('rename_taken').drop().catch(() => undefined);
+    }
+  });
+
   it('explains a find with a well-formed queryPlanner', async () => {
     const plan = await things.find({ a: 1 }).explain('queryPlanner');
     expect(plan.queryPlanner).toMatchObject({ namespace: `${client.db().databaseName}.things`, winningPlan: { stage: expect.any(String) } });

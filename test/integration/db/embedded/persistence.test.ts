@@ -103,6 +103,23 @@ describe('persistence', () => {
     expect(again).toMatchObject({ expireAfterSeconds_old: 5, expireAfterSeconds_new: 7 });
   });
 
+  it('keeps a renamed collection under its new name, in its new database, across a restart', async () => {
+    const first = await startStore();
+    const client = await connect(first.uri);
+    await client.db('app').collection('drafts').createIndex({ slug: 1 }, { unique: true });
+    await client.db('app').collection('drafts').insertMany([{ slug: 'a' }, { slug: 'b' }]);
+    await client.db('app').collection('drafts').rename('posts');
+    await client.db('admin').command({ renameCollection: 'app.posts', to: 'archive.posts' });
+    await first.stop();
+
+    const second = await startStore();
+    const reopened = await connect(second.uri);
+    expect(await reopened.db('app').listCollections().toArray()).toEqual([]);
+    const posts = reopened.db('archive').collection('posts');
+    expect((await posts.find().toArray()).map((doc) => doc.slug)).toEqual(['a', 'b']);
+    await expect(posts.insertOne({ slug: 'a' })).rejects.toMatchObject({ code: 11000, message: expect.stringContaining('collection: archive.posts index: slug_1') });
+  });
+
   it('keeps every acknowledged write when the store process is killed with SIGKILL', async () => {
     const { child, uri } = await spawnStoreProcess();
     const client = await connect(uri);
