@@ -61,10 +61,11 @@ export interface DesiredStateFeedOptions {
 
 /**
  * How the owner learns of desired-state changes made on any node: a change stream where the
- * database has them (a replica set), the indexed poll otherwise. A standalone server refuses
- * `$changeStream` (code 40573), as does the embedded store; any refusal or later failure of the
- * stream falls back to the poll. With the stream, every relevant change triggers a poll at once,
- * and a slow safety poll still runs.
+ * database has them (a replica set, the embedded store), the indexed poll otherwise. A
+ * standalone server refuses `$changeStream` (code 40573): the poll from then on. With the
+ * stream, every relevant change triggers a poll at once, and a slow safety poll still runs. A
+ * stream that fails later (its driver could not resume it: the database restarted and lost its
+ * change history, code 286) means the poll at once and a new stream a safety period later.
  */
 export class DesiredStateFeed {
   readonly #o: DesiredStateFeedOptions;
@@ -73,6 +74,7 @@ export class DesiredStateFeed {
   #streaming = false;
   #closed = false;
   #timer: NodeJS.Timeout | undefined;
+  #reopenTimer: NodeJS.Timeout | undefined;
   #lastPollAt = 0;
   #running: Promise<void> | undefined;
   #again = false;
@@ -82,33 +84,21 @@ export class DesiredStateFeed {
     this.#now = options.now ?? Date.now;
   }
 
-  /** `change-stream` once the database accepted the stream; `poll` before, and on any failure. */
+  /** `change-stream` while the database's stream runs; `poll` before, and after any failure. */
   get mode(): 'change-stream' | 'poll' {
     return this.#streaming ? 'change-stream' : 'poll';
   }
 
-  /** Starts the poll timer and tries the change stream; resolves once it knows which it uses. */
+  /**
+   * Starts the poll timer and tries the change stream; resolves once it knows which it uses
+   * (the stream's first wait for changes included: up to a second on a quiet database).
+   */
   async start(): Promise<void> {
     this.#timer = setInterval(() => {
       if (!this.#streaming || this.#now() - this.#lastPollAt >= this.#o.safetyPollMs) this.trigger();
     }, this.#o.pollMs);
     this.#timer.unref();
-    if (!this.#o.collection) return;
-    const stream = this.#o.collection.watch(DESIRED_CHANGES);
-    this.#stream = stream;
-    try {
-      // The first call sends the aggregate: this is where a standalone server refuses it.
-      const first = await stream.tryNext();
-      if (this.#closed) return;
-      this.#streaming = true;
-      this.#o.logger.info('desired-state changes by change stream (with a slow safety poll)');
-      // Changes made before the stream opened.
-      this.trigger();
-      if (first) this.trigger();
-      void this.#follow(stream);
-    } catch (err) {
-      this.#fallBack(err);
-    }
+    await this.#open(false);
   }
 
   /** Runs a poll now, or right after the one running (a change may have missed that one's read). */
@@ -137,8 +127,40 @@ export class DesiredStateFeed {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#reopenTimer);
     await this.#stream?.close().catch(() => undefined);
     await this.#running;
+  }
+
+  async #open(reopening: boolean): Promise<void> {
+    const collection = this.#o.collection;
+    if (!collection || this.#closed) return;
+    const stream = collection.watch(DESIRED_CHANGES);
+    this.#stream = stream;
+    try {
+      // The first call sends the aggregate: this is where a standalone server refuses it.
+      const first = await stream.tryNext();
+      if (this.#closed) return;
+      this.#streaming = true;
+      this.#o.logger.info(
+        reopening ? 'change stream reopened: desired-state changes by change stream again' : 'desired-state changes by change stream (with a slow safety poll)',
+      );
+      // Changes made before the stream opened.
+      this.trigger();
+      if (first) this.trigger();
+      void this.#follow(stream);
+    } catch (err) {
+      if (this.#closed) return;
+      void stream.close().catch(() => undefined);
+      this.#stream = undefined;
+      if (reopening) {
+        this.#o.logger.warn({ err }, 'change stream could not be reopened: desired-state changes by poll, trying again later');
+        this.#reopenLater();
+      } else {
+        const { code, message } = err as { code?: unknown; message?: unknown };
+        this.#o.logger.info({ code, reason: message }, 'no change streams on this database: desired-state changes by poll');
+      }
+    }
   }
 
   async #follow(stream: ChangeStreamLike): Promise<void> {
@@ -149,18 +171,19 @@ export class DesiredStateFeed {
         this.trigger();
       }
     } catch (err) {
-      if (!this.#closed) this.#fallBack(err);
+      if (this.#closed) return;
+      this.#streaming = false;
+      void stream.close().catch(() => undefined);
+      this.#stream = undefined;
+      this.#o.logger.warn({ err }, 'change stream failed: desired-state changes by poll until it reopens');
+      // What the stream would have passed on since it failed.
+      this.trigger();
+      this.#reopenLater();
     }
   }
 
-  #fallBack(err: unknown): void {
-    if (this.#closed) return;
-    const wasStreaming = this.#streaming;
-    this.#streaming = false;
-    void this.#stream?.close().catch(() => undefined);
-    this.#stream = undefined;
-    const { code, message } = err as { code?: unknown; message?: unknown };
-    if (wasStreaming) this.#o.logger.warn({ err }, 'change stream failed: desired-state changes by poll from now on');
-    else this.#o.logger.info({ code, reason: message }, 'no change streams on this database: desired-state changes by poll');
+  #reopenLater(): void {
+    this.#reopenTimer = setTimeout(() => void this.#open(true), this.#o.safetyPollMs);
+    this.#reopenTimer.unref();
   }
 }

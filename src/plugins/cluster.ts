@@ -22,7 +22,7 @@ export interface ClusterPluginOptions {
    */
   join?: boolean;
   /** Coordinator overrides (tests shorten the poll). */
-  cluster?: { pollMs?: number; maxShedPerPeriod?: number };
+  cluster?: { pollMs?: number; safetyPollMs?: number; maxShedPerPeriod?: number };
 }
 
 /**

@@ -19,11 +19,12 @@ function startNode(opts: {
   nodeId: string;
   lease: Record<string, string>;
   supervisor?: BuildAppOptions['supervisor'];
+  cluster?: BuildAppOptions['cluster'];
 }): Promise<TestApp> {
   return buildTestApp({
     mongoUri: opts.mongoUri,
     env: { DISCORD_API_URL: opts.fake.apiUrl, NODE_ID: opts.nodeId, JWT_SECRET: opts.jwtSecret, ...opts.lease },
-    cluster: { pollMs: 100 },
+    cluster: { pollMs: 100, ...opts.cluster },
     ...(opts.supervisor && { supervisor: opts.supervisor }),
   });
 }
@@ -32,8 +33,13 @@ export interface ClusterFixture {
   readonly fake: FakeDiscord;
   /** The nodes started and not yet closed, in start order. */
   readonly nodes: TestApp[];
-  /** Starts a node on the shared store (same JWT secret as the others). */
-  node(nodeId: string, lease: Record<string, string>, supervisor?: BuildAppOptions['supervisor']): Promise<TestApp>;
+  /** Starts a node on the shared store (same JWT secret as the others); `cluster` overrides its coordinator's polls. */
+  node(
+    nodeId: string,
+    lease: Record<string, string>,
+    supervisor?: BuildAppOptions['supervisor'],
+    cluster?: BuildAppOptions['cluster'],
+  ): Promise<TestApp>;
   /** Closes a node gracefully (SIGTERM's path) and forgets it. */
   stop(node: TestApp): Promise<void>;
 }
@@ -59,9 +65,9 @@ export function useCluster(): ClusterFixture {
       return fake;
     },
     nodes,
-    async node(nodeId, lease, supervisor) {
+    async node(nodeId, lease, supervisor, cluster) {
       if (!fake || !mongo) throw new Error('useCluster: start nodes inside hooks or tests');
-      const t = await startNode({ mongoUri: mongo.uri, fake, jwtSecret, nodeId, lease, ...(supervisor && { supervisor }) });
+      const t = await startNode({ mongoUri: mongo.uri, fake, jwtSecret, nodeId, lease, ...(supervisor && { supervisor }), ...(cluster && { cluster }) });
       nodes.push(t);
       return t;
     },

@@ -1,4 +1,4 @@
-/** Limits and defaults of the embedded store, mirroring a standalone mongod 7.0 where it has one. */
+/** Limits and defaults of the embedded store, mirroring mongod 7.0 where it has one. */
 export const EMBEDDED_MONGO_DEFAULTS = {
   host: '127.0.0.1',
   /** 16 MiB, mongod's BSONObjMaxUserSize. */
@@ -30,5 +30,9 @@ export const EMBEDDED_MONGO_DEFAULTS = {
   walCheckpointChase: 4,
   /** The store's own connection checkpoints (inside a COMMIT) only past this many WAL pages (≈ 40 MiB). */
   walAutocheckpointPages: 10_000,
+  /** Changes the store keeps for change streams to resume from (a ring; 25 % more before trimming). */
+  changeHistorySize: 10_000,
+  /** The name of the single-node replica set the store reports itself as. */
+  replicaSetName: 'rs0',
   version: '7.0.0',
 } as const satisfies Record<string, string | number>;

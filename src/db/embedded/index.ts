@@ -2,11 +2,13 @@ import { once } from 'node:events';
 import { chmodSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import pino, { type Logger } from 'pino';
+import { ChangeLog } from './changes/change-log.js';
+import { ChangeStreams } from './changes/change-streams.js';
 import { Dispatcher } from './commands/dispatcher.js';
 import { EMBEDDED_MONGO_DEFAULTS } from './constants.js';
 import { Catalog } from './engine/catalog.js';
 import { CursorRegistry } from './engine/cursor-registry.js';
-import { TtlSweeper } from './engine/ttl-sweeper.js';
+import { TtlSweeper, unitOfWork } from './engine/ttl-sweeper.js';
 import { MemoryPersistence } from './persistence/memory-persistence.js';
 import type { Persistence } from './persistence/persistence.js';
 import { SqlitePersistence } from './persistence/sqlite-persistence.js';
@@ -59,6 +61,17 @@ export interface EmbeddedMongoOptions {
    * @defaultValue 10000
    */
   maxCommandTimeMs?: number;
+  /**
+   * Report a single-node replica set of this name (with change streams and retryable writes);
+   * false: a standalone mongod (no change streams, as a real standalone).
+   * @defaultValue 'rs0'
+   */
+  replicaSet?: string | false;
+  /**
+   * How many recent changes the store keeps for change streams to resume from.
+   * @defaultValue 10000
+   */
+  changeHistorySize?: number;
 }
 
 /** A running embedded store. */
@@ -91,7 +104,8 @@ function openPersistence(dataDir: string | undefined, logger: Logger): Persisten
 
 /**
  * Starts a MongoDB-wire-compatible store (OP_MSG plus the OP_QUERY handshake) that mongoose and
- * the mongodb driver can use like a standalone mongod. See docs/embedded-store.md.
+ * the mongodb driver can use like a mongod 7.0 that is a one-node replica set (with change
+ * streams). See docs/embedded-store.md.
  */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -99,7 +113,8 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const { socketPath } = options;
   if (socketPath !== undefined) checkSocketPath(socketPath);
   const persistence = openPersistence(options.dataDir, logger);
-  const catalog = new Catalog(persistence);
+  const changes = new ChangeLog(options.changeHistorySize ?? EMBEDDED_MONGO_DEFAULTS.changeHistorySize);
+  const catalog = new Catalog(persistence, changes);
   try {
     catalog.load(logger);
   } catch (error) {
@@ -107,6 +122,8 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     throw error;
   }
   const cursors = new CursorRegistry();
+  const changeStreams = new ChangeStreams(changes, catalog);
+  const replicaSet = options.replicaSet === undefined ? EMBEDDED_MONGO_DEFAULTS.replicaSetName : options.replicaSet || undefined;
   const connections = new Set<WireConnection>();
   let nextConnectionId = 1;
   const dispatcher = new Dispatcher({
@@ -116,10 +133,14 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     persistence,
     logger,
     maxCommandTimeMs: options.maxCommandTimeMs ?? EMBEDDED_MONGO_DEFAULTS.maxCommandTimeMs,
+    changes,
+    changeStreams,
+    replicaSet,
   });
 
   const server = createServer((socket: Socket) => {
     const connection = new WireConnection(nextConnectionId++, socket, dispatcher, logger, {
+      socketPath,
       maxMessageSize: EMBEDDED_MONGO_DEFAULTS.maxMessageSizeBytes,
       maxPendingReplyBytes: options.maxPendingReplyBytes ?? EMBEDDED_MONGO_DEFAULTS.maxPendingReplyBytes,
     });
@@ -129,11 +150,14 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
 
   const sweeper = new TtlSweeper(
     catalog,
-    persistence,
+    unitOfWork(persistence, changes),
     options.ttlSweepIntervalMs ?? EMBEDDED_MONGO_DEFAULTS.ttlSweepIntervalMs,
     logger,
   );
-  const cursorReaper = setInterval(() => cursors.reapIdle(EMBEDDED_MONGO_DEFAULTS.cursorTimeoutMs), 60_000);
+  const cursorReaper = setInterval(() => {
+    cursors.reapIdle(EMBEDDED_MONGO_DEFAULTS.cursorTimeoutMs);
+    changeStreams.reapIdle(EMBEDDED_MONGO_DEFAULTS.cursorTimeoutMs);
+  }, 60_000);
   cursorReaper.unref();
 
   try {
@@ -150,6 +174,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   } catch (error) {
     sweeper.stop();
     clearInterval(cursorReaper);
+    changeStreams.stop();
     await persistence.close();
     throw error;
   }
@@ -164,6 +189,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
       sweeper.stop();
       clearInterval(cursorReaper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      changeStreams.stop();
       for (const connection of connections) connection.close();
       await closed;
       cursors.clear();

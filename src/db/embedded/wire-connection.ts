@@ -13,6 +13,8 @@ import { encodeOpMsg, parseOpMsg } from './wire/op-msg.js';
 import { encodeOpReply, parseOpQuery } from './wire/op-query.js';
 
 export interface WireConnectionLimits {
+  /** The Unix socket the store listens on, if not TCP. */
+  socketPath?: string | undefined;
   /** Largest accepted message. */
   maxMessageSize: number;
   /** Reading stops while more reply bytes than this wait to be sent. */
@@ -35,6 +37,8 @@ export class WireConnection {
   readonly #logger: Logger;
   readonly #reader: FrameReader;
   readonly #maxPendingReplyBytes: number;
+  /** The store's `host:port` as this client reached it, for hello's `me` and `hosts` (none over a Unix socket). */
+  readonly #self: string | undefined;
   readonly #queue: Frame[] = [];
   /** The queue is waiting for a drain or a turn of the event loop. */
   #waiting = false;
@@ -47,6 +51,7 @@ export class WireConnection {
     this.#logger = logger.child({ connectionId: id });
     this.#reader = new FrameReader(limits.maxMessageSize);
     this.#maxPendingReplyBytes = limits.maxPendingReplyBytes;
+    this.#self = limits.socketPath === undefined ? addressOf(socket) : undefined;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error) => this.#logger.debug({ err: error }, 'connection error'));
@@ -97,6 +102,7 @@ export class WireConnection {
         this.#fail(error);
         return;
       }
+      if (this.#waiting) return;
     }
     this.#socket.resume();
   }
@@ -132,10 +138,22 @@ export class WireConnection {
 
   #handleMsg(frame: Frame): void {
     const { flags, command } = parseOpMsg(frame.body);
-    const reply = this.#dispatcher.run(command, this.id);
+    const reply = this.#dispatcher.run(command, this.id, this.#self);
     // moreToCome (w:0 writes, endSessions): the client reads no reply, and a stray one would be
     // taken as the answer to its next command.
     if (flags & OpMsgFlags.moreToCome) return;
+    if (reply instanceof Promise) {
+      // A change stream's getMore waiting for events: this connection's next requests wait for
+      // its reply (as they would behind mongod's), the store serves the other connections.
+      this.#wait((resume) => {
+        void reply.then((late) => {
+          if (this.#socket.destroyed) return;
+          this.#socket.write(encodeOpMsg(this.#nextRequestId++, frame.requestId, late));
+          resume();
+        });
+      });
+      return;
+    }
     this.#socket.write(encodeOpMsg(this.#nextRequestId++, frame.requestId, reply));
   }
 
@@ -144,7 +162,8 @@ export class WireConnection {
     const name = Object.keys(query)[0] ?? '';
     let reply: Doc;
     if (HANDSHAKE_COMMANDS.has(name) && collection.endsWith('.$cmd')) {
-      reply = this.#dispatcher.run({ ...query, $db: collection.slice(0, -'.$cmd'.length) }, this.id);
+      // Only the handshake commands come this way, and they answer at once.
+      reply = this.#dispatcher.run({ ...query, $db: collection.slice(0, -'.$cmd'.length) }, this.id, this.#self) as Doc;
     } else {
       reply = errorReply(
         new CommandError(
@@ -155,4 +174,10 @@ export class WireConnection {
     }
     this.#socket.write(encodeOpReply(this.#nextRequestId++, frame.requestId, reply));
   }
+}
+
+/** `host:port` of the local end of a TCP connection, as a driver writes a server's address. */
+function addressOf(socket: Socket): string {
+  const host = (socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return `${host.includes(':') ? `[${host}]` : host}:${socket.localPort ?? 0}`;
 }

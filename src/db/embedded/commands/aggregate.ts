@@ -18,6 +18,8 @@ import { withIdFirst } from '../engine/update.js';
 import { optionalCount, optionalDocument, requiredArray, targetCollection } from './command-args.js';
 import type { CommandContext, CommandHandler } from './command-context.js';
 import { firstBatchReply } from './cursor-reply.js';
+import { isChangeStream } from '../changes/change-stream-spec.js';
+import { openChangeStream } from './change-stream.js';
 
 const KNOWN_STAGES = new Set([...Object.keys(pipelineOperators), '$out']);
 /** Stages mingo knows but that cannot work here: $merge would write into a copy, not the store. */
@@ -31,9 +33,6 @@ function parsePipeline(command: Doc): Doc[] {
       throw new CommandError('Location40323', 'A pipeline stage specification object must contain exactly one field.');
     }
     const name = names[0] as string;
-    // What a standalone mongod answers (it checks this while parsing the stage, before anything
-    // else); the driver's `watch()` surfaces it, and callers fall back to polling on it.
-    if (name === '$changeStream') throw new CommandError('Location40573', 'The $changeStream stage is only supported on replica sets');
     if (UNSUPPORTED_STAGES.has(name)) throw new CommandError('CommandNotSupported', `${name} is not supported by the embedded store`);
     if (!KNOWN_STAGES.has(name)) throw new CommandError('Location40324', `Unrecognized pipeline stage name: '${name}'`);
     assertStageFieldNames(name, (stage as Doc)[name]);
@@ -139,6 +138,8 @@ const aggregate: CommandHandler = (command, context) => {
   if (collectionName === undefined && target !== 1) {
     throw new CommandError('FailedToParse', "Invalid collection name for 'aggregate': must be a string or 1");
   }
+  const raw = requiredArray(command, 'pipeline', 'aggregate');
+  if (isChangeStream(raw)) return openChangeStream(command, raw, context);
   const pipeline = parsePipeline(command);
   if (command.explain !== undefined) throw new CommandError('CommandNotSupported', 'explain is not supported by the embedded store');
   const cursor = optionalDocument(command, 'cursor');

@@ -2,10 +2,14 @@ import type { Logger } from 'pino';
 import type { Doc } from '../bson/values.js';
 import { numberOf } from '../bson/values.js';
 import type { Catalog } from '../engine/catalog.js';
+import type { ChangeLog } from '../changes/change-log.js';
+import type { ChangeStreams } from '../changes/change-streams.js';
 import type { CursorRegistry } from '../engine/cursor-registry.js';
 import { CommandError } from '../errors.js';
 import type { Persistence } from '../persistence/persistence.js';
 import { withinTimeBudget } from '../engine/time-budget.js';
+import type { UnitOfWork } from '../engine/ttl-sweeper.js';
+import { unitOfWork } from '../engine/ttl-sweeper.js';
 import { aggregateCommands } from './aggregate.js';
 import { collModCommands } from './coll-mod.js';
 import { dbStatsCommands } from './db-stats.js';
@@ -17,6 +21,7 @@ import { handshakeCommands } from './handshake.js';
 import { indexCommands } from './indexes.js';
 import { insertCommands } from './insert.js';
 import { namespaceCommands } from './namespaces.js';
+import { RETRYABLE_WRITE_COMMANDS, RetryableWrites } from './retryable-writes.js';
 import type { ServerCounters } from './server-info.js';
 import { serverInfoCommands } from './server-info.js';
 import { updateCommands } from './update.js';
@@ -54,6 +59,11 @@ export interface DispatcherOptions {
   maxCommandTimeMs: number;
   /** The open and ever-opened connections, for serverStatus. */
   connections: ServerCounters['connections'];
+  /** Committed changes, for change streams. */
+  changes: ChangeLog;
+  changeStreams: ChangeStreams;
+  /** Report a single-node replica set of this name; undefined: a standalone. */
+  replicaSet: string | undefined;
 }
 
 /** How a command counts in serverStatus's opcounters. */
@@ -80,9 +90,12 @@ function budgetOf(command: Doc, cap: number): number {
 export class Dispatcher {
   readonly #options: DispatcherOptions;
   readonly #server: ServerCounters;
+  readonly #retryableWrites = new RetryableWrites();
+  readonly #unit: UnitOfWork;
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
+    this.#unit = unitOfWork(options.persistence, options.changes);
     this.#server = {
       startedAt: Date.now(),
       opcounters: { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 },
@@ -90,23 +103,32 @@ export class Dispatcher {
     };
   }
 
-  run(command: Doc, connectionId: number): Doc {
+  /**
+   * Runs one command. The reply is a promise only for a change stream's getMore that waits for
+   * events; it never rejects.
+   */
+  run(command: Doc, connectionId: number, self?: string): Doc | Promise<Doc> {
     const name = Object.keys(command)[0] ?? '';
     const handler = COMMANDS.get(name);
     if (!handler) return errorReply(new CommandError('CommandNotFound', `no such command: '${name}'`));
-    if (command.txnNumber !== undefined || command.startTransaction !== undefined || command.autocommit !== undefined) {
+    const { catalog, cursors, logger, changeStreams, replicaSet } = this.#options;
+    // Multi-document transactions are refused as a standalone refuses them; on a replica set a
+    // txnNumber alone marks a retryable write, which runs (once).
+    const retryableWrite = replicaSet !== undefined && command.txnNumber !== undefined && RETRYABLE_WRITE_COMMANDS.has(name);
+    if ((command.txnNumber !== undefined && !retryableWrite) || command.startTransaction !== undefined || command.autocommit !== undefined) {
       return errorReply(
         new CommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos'),
       );
     }
     const db = command.$db;
     if (typeof db !== 'string') return errorReply(new CommandError('Location40571', 'OP_MSG requests require a $db argument'));
-    const { catalog, cursors, persistence, logger } = this.#options;
     countOperation(this.#server.opcounters, name, command);
-    const context: CommandContext = { catalog, cursors, logger, db, connectionId, server: this.#server };
+    const context: CommandContext = { catalog, cursors, logger, db, connectionId, server: this.#server, changeStreams, replicaSet, self };
     try {
       const budget = budgetOf(command, this.#options.maxCommandTimeMs);
-      return persistence.transaction(() => withinTimeBudget(budget, () => handler(command, context)));
+      // Changes are published to change streams only once the command's transaction committed.
+      const execute = (): Doc | Promise<Doc> => this.#unit(() => withinTimeBudget(budget, () => handler(command, context)));
+      return retryableWrite ? this.#retryableWrites.run(command, execute as () => Doc) : execute();
     } catch (error) {
       if (error instanceof CommandError) return errorReply(error);
       logger.error({ err: error, command: name, connectionId }, 'embedded store command failed');

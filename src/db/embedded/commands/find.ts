@@ -42,9 +42,12 @@ const getMore: CommandHandler = (command, context) => {
   if (typeof collection !== 'string') {
     throw new CommandError('FailedToParse', "BSON field 'getMore.collection' is missing but a required field");
   }
+  const ns = `${context.db}.${collection}`;
+  if (context.changeStreams.has(id)) {
+    return context.changeStreams.getMore(id, ns, optionalCount(command, 'batchSize'), optionalCount(command, 'maxTimeMS'));
+  }
   const cursor = context.cursors.get(id);
   if (!cursor) throw new CommandError('CursorNotFound', `cursor id ${id} not found`);
-  const ns = `${context.db}.${collection}`;
   if (cursor.ns !== ns) {
     throw new CommandError('Unauthorized', `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
   }
@@ -61,7 +64,7 @@ const killCursors: CommandHandler = (command, context) => {
   const notFound: Long[] = [];
   for (const value of optionalArray(command, 'cursors') ?? []) {
     const id = cursorIdOf(value);
-    (context.cursors.close(id) ? killed : notFound).push(toLong(id));
+    (context.cursors.close(id) || context.changeStreams.close(id) ? killed : notFound).push(toLong(id));
   }
   return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
 };

@@ -125,7 +125,7 @@ function applyStatement(
       variables: statement.variables,
     });
     if (outcome.modified) {
-      collection.replace(record, outcome.doc, outcome.bytes);
+      collection.replace(record, outcome.doc, outcome.bytes, statement.update);
       modified++;
     }
     after ??= outcome.modified ? outcome.doc : record.doc;

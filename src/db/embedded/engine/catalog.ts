@@ -4,6 +4,7 @@ import type { Doc } from '../bson/values.js';
 import { toStored } from '../bson/values.js';
 import { CommandError } from '../errors.js';
 import type { Persistence } from '../persistence/persistence.js';
+import type { ChangeSink } from './collection.js';
 import { Collection } from './collection.js';
 
 const INVALID_DB_CHARS = /[/\\. "$\0]/;
@@ -24,16 +25,19 @@ export function assertValidCollectionName(db: string, name: string): void {
 export class Catalog {
   readonly #databases = new Map<string, Map<string, Collection>>();
   readonly #persistence: Persistence;
+  readonly #changes: ChangeSink | undefined;
 
-  constructor(persistence: Persistence) {
+  /** `changes`: where document changes and drops are reported, for change streams. */
+  constructor(persistence: Persistence, changes?: ChangeSink) {
     this.#persistence = persistence;
+    this.#changes = changes;
   }
 
   /** Reads every collection, index and document back into memory. */
   load(logger: Logger): void {
     let documents = 0;
     for (const saved of this.#persistence.load()) {
-      const collection = new Collection(saved.db, saved.name, saved.id, saved.options, this.#persistence);
+      const collection = new Collection(saved.db, saved.name, saved.id, saved.options, this.#persistence, this.#changes);
       for (const spec of saved.indexes) collection.restoreIndex(spec);
       for (const bytes of saved.documents) {
         collection.restore(toStored(deserialize(bytes, { promoteValues: false })) as Doc);
@@ -59,7 +63,7 @@ export class Catalog {
     assertValidDatabaseName(db);
     assertValidCollectionName(db, name);
     const id = this.#persistence.createCollection(db, name, options);
-    const collection = new Collection(db, name, id, options, this.#persistence);
+    const collection = new Collection(db, name, id, options, this.#persistence, this.#changes);
     this.#databaseOf(db, true).set(name, collection);
     return collection;
   }
@@ -69,6 +73,7 @@ export class Catalog {
     const database = this.#databases.get(collection.db);
     database?.delete(collection.name);
     if (database?.size === 0) this.#databases.delete(collection.db);
+    this.#changes?.record({ kind: 'drop', db: collection.db, coll: collection.name });
   }
 
   /** Moves a collection to a free name, in its database or another one. */
@@ -84,7 +89,9 @@ export class Catalog {
   }
 
   dropDatabase(db: string): void {
-    for (const collection of this.collections(db)) this.dropCollection(collection);
+    const collections = this.collections(db);
+    for (const collection of collections) this.dropCollection(collection);
+    if (collections.length > 0) this.#changes?.record({ kind: 'dropDatabase', db });
   }
 
   collections(db: string): Collection[] {

@@ -4,6 +4,7 @@ import { encodeDocument, formatDocument, isPlainObject, keyOf, toView } from '..
 import { EMBEDDED_MONGO_DEFAULTS } from '../constants.js';
 import { CommandError } from '../errors.js';
 import type { Persistence } from '../persistence/persistence.js';
+import type { NewChange } from '../changes/change-log.js';
 import { equalityKeys } from './index-keys.js';
 import { MINGO_CONTEXT } from './mingo-context.js';
 import type { IndexEntry } from './secondary-index.js';
@@ -11,6 +12,13 @@ import { SecondaryIndex } from './secondary-index.js';
 import type { StoredRecord } from './stored-record.js';
 import { makeRecord } from './stored-record.js';
 import { TtlExpiries } from './ttl-expiries.js';
+import type { UpdateSpec } from './update.js';
+import { isReplacement } from './update.js';
+
+/** Where a collection reports its committed-to-be changes (the change log of change streams). */
+export interface ChangeSink {
+  record(change: NewChange): void;
+}
 
 export const ID_INDEX_NAME = '_id_';
 export const ID_INDEX_SPEC = { v: 2, key: { _id: 1 }, name: ID_INDEX_NAME } as const;
@@ -37,14 +45,16 @@ export class Collection {
   readonly indexes = new Map<string, SecondaryIndex>();
   readonly #ttl = new TtlExpiries();
   readonly #persistence: Persistence;
+  readonly #changes: ChangeSink | undefined;
   #options: Doc;
   #validator: Query | undefined;
 
-  constructor(db: string, name: string, persistId: number, options: Doc, persistence: Persistence) {
+  constructor(db: string, name: string, persistId: number, options: Doc, persistence: Persistence, changes?: ChangeSink) {
     this.#db = db;
     this.#name = name;
     this.persistId = persistId;
     this.#persistence = persistence;
+    this.#changes = changes;
     this.#options = options;
     this.#validator = validatorOf(options);
   }
@@ -104,11 +114,16 @@ export class Collection {
     for (const [index, indexEntries] of entries) index.add(idKey, indexEntries);
     this.#ttl.track(this.indexes.values(), record);
     this.#persistence.putDocument(this.persistId, idKey, bytes);
+    this.#changes?.record({ kind: 'insert', db: this.db, coll: this.name, id: doc._id, after: doc });
     return record;
   }
 
-  /** Replaces a document by a new version with the same `_id` (`encoded`: `doc` encoded already). */
-  replace(previous: StoredRecord, doc: Doc, encoded?: Buffer): StoredRecord {
+  /**
+   * Replaces a document by a new version with the same `_id` (`encoded`: `doc` encoded already).
+   * `update` is what changed it: an operator or pipeline update makes an `update` change event,
+   * a replacement document (or none) a `replace`.
+   */
+  replace(previous: StoredRecord, doc: Doc, encoded?: Buffer, update?: UpdateSpec): StoredRecord {
     const record = makeRecord(previous.idKey, doc);
     const bytes = this.#checkWritable(record, previous, encoded);
     const entries = this.#checkUnique(record);
@@ -117,6 +132,8 @@ export class Collection {
     for (const [index, indexEntries] of entries) index.add(record.idKey, indexEntries);
     this.#ttl.retrack(this.indexes.values(), previous, record);
     this.#persistence.putDocument(this.persistId, record.idKey, bytes);
+    const kind = update === undefined || isReplacement(update) ? 'replace' : 'update';
+    this.#changes?.record({ kind, db: this.db, coll: this.name, id: doc._id, before: previous.doc, after: doc, update });
     return record;
   }
 
@@ -124,6 +141,7 @@ export class Collection {
     for (const index of this.indexes.values()) index.remove(record.idKey, index.entriesFor(record.doc, record.view));
     this.records.delete(record.idKey);
     this.#persistence.deleteDocument(this.persistId, record.idKey);
+    this.#changes?.record({ kind: 'delete', db: this.db, coll: this.name, id: record.doc._id, before: record.doc });
   }
 
   /** Puts a document read back from disk, trusting it was valid when written. */

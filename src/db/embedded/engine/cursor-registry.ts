@@ -19,8 +19,13 @@ export class CursorRegistry {
   // Start somewhere arbitrary so ids from a previous run are unlikely to be valid again.
   #nextId = BigInt(Math.floor(Math.random() * 2 ** 40)) + 1n;
 
+  /** A fresh cursor id (change streams keep their cursors apart but share the ids). */
+  allocateId(): bigint {
+    return this.#nextId++;
+  }
+
   open(ns: string, docs: Doc[], position: number): OpenCursor {
-    const cursor: OpenCursor = { id: this.#nextId++, ns, docs, position, lastUsed: Date.now() };
+    const cursor: OpenCursor = { id: this.allocateId(), ns, docs, position, lastUsed: Date.now() };
     this.#cursors.set(cursor.id, cursor);
     return cursor;
   }

@@ -1,10 +1,18 @@
 import type { Logger } from 'pino';
+import type { ChangeLog } from '../changes/change-log.js';
 import type { Persistence } from '../persistence/persistence.js';
 import type { Catalog } from './catalog.js';
 
-/** Deletes every document whose TTL index date has passed; returns how many. */
-export function sweepExpired(catalog: Catalog, persistence: Persistence, now = Date.now()): number {
-  return persistence.transaction(() => {
+/** Runs `work` as one unit: one SQLite transaction, its changes published to change streams once committed. */
+export type UnitOfWork = <T>(work: () => T) => T;
+
+export function unitOfWork(persistence: Persistence, changes: ChangeLog | undefined): UnitOfWork {
+  return (work) => (changes ? changes.capture(() => persistence.transaction(work)) : persistence.transaction(work));
+}
+
+/** Deletes every document whose TTL index date has passed (mongod reports each as a `delete`); returns how many. */
+export function sweepExpired(catalog: Catalog, unit: UnitOfWork, now = Date.now()): number {
+  return unit(() => {
     let removed = 0;
     for (const collection of catalog.allCollections()) {
       for (const record of collection.expired(now)) {
@@ -19,10 +27,10 @@ export function sweepExpired(catalog: Catalog, persistence: Persistence, now = D
 export class TtlSweeper {
   readonly #timer: NodeJS.Timeout;
 
-  constructor(catalog: Catalog, persistence: Persistence, intervalMs: number, logger: Logger) {
+  constructor(catalog: Catalog, unit: UnitOfWork, intervalMs: number, logger: Logger) {
     this.#timer = setInterval(() => {
       try {
-        const removed = sweepExpired(catalog, persistence);
+        const removed = sweepExpired(catalog, unit);
         if (removed > 0) logger.debug({ removed }, 'TTL sweep removed expired documents');
       } catch (error) {
         logger.error({ err: error }, 'TTL sweep failed');
