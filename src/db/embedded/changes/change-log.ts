@@ -43,11 +43,17 @@ export class ChangeLog {
   #pending: ChangeEntry[] | undefined;
   /** Changes at or before this time are no longer held (or happened before this process). */
   #floor: ClusterTime;
+  #lastWriteDate = new Date();
 
   constructor(capacity: number, now?: () => number) {
     this.#capacity = Math.max(1, capacity);
     this.clock = new ClusterClock(now);
     this.#floor = this.clock.current;
+  }
+
+  /** When the latest change was committed (the store's start before any). */
+  get lastWriteDate(): Date {
+    return this.#lastWriteDate;
   }
 
   /** The earliest position a stream can resume from. */
@@ -97,6 +103,7 @@ export class ChangeLog {
 
   #publish(entries: ChangeEntry[]): void {
     for (const entry of entries) this.#entries.push(entry);
+    this.#lastWriteDate = (entries[entries.length - 1] as ChangeEntry).wallTime;
     // Trimmed in steps (a quarter of the capacity at a time), not one shift per change.
     const excess = this.#entries.length - this.#capacity;
     if (excess > 0 && excess >= Math.max(1, this.#capacity >> 2)) {

@@ -18,8 +18,9 @@ const ELECTION_ID = new ObjectId('7fffffff0000000000000001');
  * it watches; retryable writes it only sends to a replica set).
  */
 function replicaSetFields(context: CommandContext, setName: string, self: string): Doc {
-  const opTime = { ts: toTimestamp(context.changeStreams.log.clock.current), t: Long.fromNumber(1) };
-  const lastWriteDate = new Date();
+  const { log } = context.changeStreams;
+  const opTime = { ts: toTimestamp(log.clock.current), t: Long.fromNumber(1) };
+  const lastWriteDate = log.lastWriteDate;
   return {
     hosts: [self],
     setName,
