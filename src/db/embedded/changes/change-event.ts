@@ -47,8 +47,9 @@ function documentEvent(entry: ChangeEntry, coll: string, options: EventOptions):
 
 /**
  * The events one change gives a stream of `scope`: none when it is outside the scope, one for a
- * document change, and for the drop of the watched collection (or database) the drop followed by
- * an `invalidate`, which ends the stream.
+ * document change, and for the drop or rename of the watched collection (or the drop of the
+ * watched database) that event followed by an `invalidate`, which ends the stream. As in mongod,
+ * a rename shows in the streams of the collection's old name and database.
  */
 export function eventsOf(entry: ChangeEntry, scope: StreamScope, options: EventOptions): Doc[] {
   if (scope.db !== undefined && entry.db !== scope.db) return [];
@@ -60,8 +61,8 @@ export function eventsOf(entry: ChangeEntry, scope: StreamScope, options: EventO
   }
   const coll = entry.coll as string;
   if (scope.coll !== undefined && coll !== scope.coll) return [];
-  if (entry.kind === 'drop') {
-    const event = { ...header(entry, 'drop', options.instance), ns: { db: entry.db, coll } };
+  if (entry.kind === 'drop' || entry.kind === 'rename') {
+    const event = { ...header(entry, entry.kind, options.instance), ns: { db: entry.db, coll }, ...(entry.to && { to: entry.to }) };
     return scope.coll === undefined ? [event] : [event, header(entry, 'invalidate', options.instance, true)];
   }
   return [documentEvent(entry, coll, options)];

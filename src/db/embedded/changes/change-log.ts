@@ -4,7 +4,7 @@ import type { ClusterTime } from './cluster-clock.js';
 import { ClusterClock } from './cluster-clock.js';
 import { newStoreInstance } from './resume-token.js';
 
-export type ChangeKind = 'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'dropDatabase';
+export type ChangeKind = 'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'rename' | 'dropDatabase';
 
 /** One committed change, as the oplog would hold it. Events are built from it when read. */
 export interface ChangeEntry {
@@ -22,6 +22,8 @@ export interface ChangeEntry {
   readonly before?: Doc | undefined;
   /** The update that made an `update` change, for its updateDescription. */
   readonly update?: UpdateSpec | undefined;
+  /** Where a renamed collection went. */
+  readonly to?: { db: string; coll: string } | undefined;
   /** updateDescription, computed the first time a stream reads it. */
   description?: Doc;
 }

@@ -86,6 +86,7 @@ export class Catalog {
     from?.delete(fromName);
     if (from?.size === 0) this.#databases.delete(fromDb);
     this.#databaseOf(db, true).set(name, collection);
+    this.#changes?.record({ kind: 'rename', db: fromDb, coll: fromName, to: { db, coll: name } });
   }
 
   dropDatabase(db: string): void {

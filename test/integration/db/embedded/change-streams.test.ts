@@ -136,6 +136,20 @@ describe('change streams', () => {
     expect(stream.closed || !(await stream.hasNext().catch(() => false))).toBe(true);
   });
 
+  it('reports a rename to the streams of the old name, ending a collection stream with invalidate', async () => {
+    const collection = database.db.collection<Row>('renamed');
+    await collection.insertOne({ _id: 0 });
+    const stream = await watch('renamed');
+    const onDatabase = database.db.watch([], { maxAwaitTimeMS: 50 });
+    streams.push(onDatabase);
+    await onDatabase.tryNext();
+    await collection.rename('renamed-to');
+    const to = { db: database.db.databaseName, coll: 'renamed-to' };
+    expect(await stream.next()).toMatchObject({ operationType: 'rename', ns: { coll: 'renamed' }, to });
+    expect((await stream.next()).operationType).toBe('invalidate');
+    expect(await onDatabase.next()).toMatchObject({ operationType: 'rename', to });
+  });
+
   it('watches a whole database with aggregate: 1', async () => {
     const stream = database.db.watch([{ $match: { operationType: 'insert' } }], { maxAwaitTimeMS: 50 });
     streams.push(stream);
