@@ -34,6 +34,11 @@ export type NewChange = Omit<ChangeEntry, 'time' | 'wallTime' | 'description'>;
  * The store's recent history of changes, the change streams' source: a bounded ring in memory,
  * so a stream can resume from a point at most `capacity` changes old, and only within this
  * process's life. A command's changes are held until it commits and are dropped if it fails.
+ *
+ * The history starts with the first change stream opened: a store nobody watches (the server's
+ * own, on its private socket) keeps no documents alive for it. A token always comes from a
+ * stream, so nothing a client can resume from is missing; an earlier `startAtOperationTime`
+ * answers ChangeStreamHistoryLost.
  */
 export class ChangeLog {
   readonly clock: ClusterClock;
@@ -45,7 +50,8 @@ export class ChangeLog {
   #pending: ChangeEntry[] | undefined;
   /** Changes at or before this time are no longer held (or happened before this process). */
   #floor: ClusterTime;
-  #lastWriteDate = new Date();
+  #recording = false;
+  #lastWriteAt = Date.now();
 
   constructor(capacity: number, now?: () => number) {
     this.#capacity = Math.max(1, capacity);
@@ -55,7 +61,14 @@ export class ChangeLog {
 
   /** When the latest change was committed (the store's start before any). */
   get lastWriteDate(): Date {
-    return this.#lastWriteDate;
+    return new Date(this.#lastWriteAt);
+  }
+
+  /** Keeps the changes from now on (a change stream opens); the history starts here. */
+  startRecording(): void {
+    if (this.#recording) return;
+    this.#recording = true;
+    this.#floor = this.clock.current;
   }
 
   /** The earliest position a stream can resume from. */
@@ -79,6 +92,8 @@ export class ChangeLog {
   }
 
   record(change: NewChange): void {
+    this.#lastWriteAt = Date.now();
+    if (!this.#recording) return;
     const entry: ChangeEntry = { ...change, time: this.clock.tick(), wallTime: new Date() };
     if (this.#pending) this.#pending.push(entry);
     else this.#publish([entry]);
@@ -105,7 +120,6 @@ export class ChangeLog {
 
   #publish(entries: ChangeEntry[]): void {
     for (const entry of entries) this.#entries.push(entry);
-    this.#lastWriteDate = (entries[entries.length - 1] as ChangeEntry).wallTime;
     // Trimmed in steps (a quarter of the capacity at a time), not one shift per change.
     const excess = this.#entries.length - this.#capacity;
     if (excess > 0 && excess >= Math.max(1, this.#capacity >> 2)) {

@@ -41,6 +41,7 @@ export class ChangeStreams {
   /** Opens a stream (`id` from the store's cursor ids) and answers the aggregate with its first batch. */
   open(id: bigint, ns: string, spec: ChangeStreamSpec, batchSize: number | undefined): Doc {
     const log = this.log;
+    log.startRecording();
     let position = log.clock.current;
     if (spec.start.kind === 'at') position = spec.start.time - 1n;
     else if (spec.start.kind === 'after') {
