@@ -18,6 +18,7 @@ interface Waiter {
 
 /** mongod waits this long for events when an awaitData getMore names no maxTimeMS. */
 export const DEFAULT_AWAIT_MS = 1000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The open change streams. A getMore that finds no events does not hold the store (which runs
@@ -72,7 +73,8 @@ export class ChangeStreams {
     const batch = this.#batch(cursor, batchSize);
     if (batch.events.length > 0 || batch.ended) return this.#reply(cursor, batch, 'nextBatch');
     return new Promise<Doc>((answer) => {
-      const timer = setTimeout(() => this.#answer(cursor, true), maxTimeMs ?? DEFAULT_AWAIT_MS);
+      // Node's timers take at most 2^31 - 1 ms (a longer one would fire at once).
+      const timer = setTimeout(() => this.#answer(cursor, true), Math.min(maxTimeMs ?? DEFAULT_AWAIT_MS, MAX_TIMER_MS));
       this.#waiting.set(cursor, { batchSize, timer, answer });
     });
   }
