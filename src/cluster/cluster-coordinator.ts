@@ -146,9 +146,7 @@ export class ClusterCoordinator {
       logger: this.#log,
       now: this.#now,
     });
-    // Not awaited: the stream's first wait for changes (up to a second) need not hold up the
-    // node's start; the poll runs meanwhile.
-    void this.#feed.start();
+    await this.#feed.start();
   }
 
   /** How this node learns of desired-state changes made elsewhere. */

@@ -7,6 +7,8 @@ export interface ChangeStreamLike {
   tryNext(): Promise<unknown>;
   next(): Promise<unknown>;
   close(): Promise<void>;
+  /** The driver takes the aggregate's resume token (before its first wait for changes). */
+  once(event: 'resumeTokenChanged', listener: () => void): unknown;
 }
 
 /** A collection that can be watched (the driver's `Collection`). */
@@ -89,10 +91,7 @@ export class DesiredStateFeed {
     return this.#streaming ? 'change-stream' : 'poll';
   }
 
-  /**
-   * Starts the poll timer and tries the change stream; resolves once it knows which it uses
-   * (the stream's first wait for changes included: up to a second on a quiet database).
-   */
+  /** Starts the poll timer and tries the change stream; resolves once it knows which it uses. */
   async start(): Promise<void> {
     this.#timer = setInterval(() => {
       if (!this.#streaming || this.#now() - this.#lastPollAt >= this.#o.safetyPollMs) this.trigger();
@@ -137,18 +136,24 @@ export class DesiredStateFeed {
     if (!collection || this.#closed) return;
     const stream = collection.watch(DESIRED_CHANGES);
     this.#stream = stream;
+    // Accepted once the driver has the aggregate's resume token: the first getMore then waits
+    // for changes (up to a second on a quiet collection), which need not hold up the start.
+    const accepted = new Promise<void>((resolve) => stream.once('resumeTokenChanged', () => resolve()));
+    // The first call sends the aggregate: this is where a standalone server refuses it.
+    const first = stream.tryNext();
     try {
-      // The first call sends the aggregate: this is where a standalone server refuses it.
-      const first = await stream.tryNext();
-      if (this.#closed) return;
+      await Promise.race([accepted, first]);
+      if (this.#closed) {
+        first.catch(() => undefined);
+        return;
+      }
       this.#streaming = true;
       this.#o.logger.info(
         reopening ? 'change stream reopened: desired-state changes by change stream again' : 'desired-state changes by change stream (with a slow safety poll)',
       );
       // Changes made before the stream opened.
       this.trigger();
-      if (first) this.trigger();
-      void this.#follow(stream);
+      void this.#follow(stream, first);
     } catch (err) {
       if (this.#closed) return;
       void stream.close().catch(() => undefined);
@@ -163,8 +168,9 @@ export class DesiredStateFeed {
     }
   }
 
-  async #follow(stream: ChangeStreamLike): Promise<void> {
+  async #follow(stream: ChangeStreamLike, first: Promise<unknown>): Promise<void> {
     try {
+      if (await first) this.trigger();
       // The driver resumes the stream by itself after transient errors.
       while (!this.#closed) {
         await stream.next();

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,8 +8,8 @@ import { freeConsecutivePorts } from '../../scripts/lib/free-port.js';
 import { descendants, isRunning, untilGone } from '../support/process-tree.js';
 
 // `npm run cluster -- --nodes 2` end to end: the script, the store process and two server nodes
-// sharing it; one JWT signed by one node is accepted by the other; Ctrl-C leaves nothing behind,
-// and neither does a SIGKILL of the launcher.
+// sharing it; one JWT signed by one node is accepted by the other; each node follows the store's
+// change stream; Ctrl-C leaves nothing behind, and neither does a SIGKILL of the launcher.
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let dataDir: string;
@@ -38,7 +38,8 @@ async function startCluster(nodes: number, port: number, dir: string) {
   const cluster = execa(
     process.execPath,
     ['--import', 'tsx', 'scripts/cluster.ts', '--nodes', String(nodes), '--port', String(port), '--data-dir', dir, '--skip-build'],
-    { cwd: ROOT, reject: false, timeout: 110_000, env: { LOG_LEVEL: 'warn' } },
+    // Info lines go to the log files only (the launcher prints warnings and errors).
+    { cwd: ROOT, reject: false, timeout: 110_000, env: { LOG_LEVEL: 'info' } },
   );
   const lines: string[] = [];
   const urls = await new Promise<string[]>((done, fail) => {
@@ -79,6 +80,11 @@ describe('npm run cluster', () => {
     // The store and both nodes were running.
     expect(tree.length).toBeGreaterThanOrEqual(3);
     expect(tree.filter(isRunning)).toEqual([]);
+    // The store is a one-node replica set: the nodes learn desired-state changes by change stream.
+    for (const node of ['node-1', 'node-2']) {
+      const log = await readFile(join(dataDir, 'cluster-logs', `${node}.log`), 'utf8');
+      expect(log).toContain('"msg":"desired-state changes by change stream (with a slow safety poll)"');
+    }
   });
 
   it('leaves no process behind when the launcher itself is SIGKILLed', async () => {
