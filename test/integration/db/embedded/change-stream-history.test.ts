@@ -1,5 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { once } from 'node:events';
+import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { ChangeStream, Document } from 'mongodb';
 import { Long, MongoClient, UUID } from 'mongodb';
@@ -109,6 +111,48 @@ describe('the embedded store as a replica set', () => {
     const recent = client.db().collection('ring').watch([], { startAtOperationTime: eighth.clusterTime as never });
     cleanups.push(() => recent.close());
     expect(await recent.next()).toMatchObject({ documentKey: { _id: 8 } });
+  });
+
+  it('gives a stream whose connection broke the changes made meanwhile, when its driver resumes it', async () => {
+    const { store, db } = await start();
+    // A TCP relay in front of the store whose connections the test cuts.
+    const relayed = new Set<Socket>();
+    const relay = createServer((client) => {
+      const upstream = createConnection(store.port, '127.0.0.1');
+      relayed.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      const cut = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', cut).on('close', cut);
+      upstream.on('error', cut).on('close', cut);
+    });
+    relay.listen(0, '127.0.0.1');
+    await once(relay, 'listening');
+    cleanups.push(() => new Promise((resolve) => relay.close(resolve)));
+    const port = (relay.address() as AddressInfo).port;
+    // directConnection: the store lists its own address, which would take the driver past the relay.
+    const client = await new MongoClient(`mongodb://127.0.0.1:${port}/app?directConnection=true`, { monitorCommands: true }).connect();
+    cleanups.push(() => client.close());
+    const aggregates: Document[] = [];
+    client.on('commandStarted', (event) => {
+      if (event.commandName === 'aggregate') aggregates.push(event.command);
+    });
+    const first = await watching(client, 'relayed');
+    // Each getMore waits up to a minute: the cut below finds one in flight.
+    const stream = client.db().collection('relayed').watch([], { maxAwaitTimeMS: 60_000, resumeAfter: first.resumeToken });
+    cleanups.push(() => stream.close());
+    await db.collection<Row>('relayed').insertOne({ _id: 1 });
+    expect(await stream.next()).toMatchObject({ documentKey: { _id: 1 } });
+
+    const next = stream.next();
+    for (const socket of relayed) socket.destroy();
+    await db.collection<Row>('relayed').insertOne({ _id: 2 });
+    expect(await next).toMatchObject({ documentKey: { _id: 2 } });
+    // The driver opened the stream again after the cut, from the token of the first event.
+    expect(aggregates).toHaveLength(3);
+    expect(aggregates[2]?.pipeline[0].$changeStream.resumeAfter).toBeDefined();
   });
 
   it('loses its history with its process: a stream open across a restart fails with ChangeStreamHistoryLost', async () => {
