@@ -1,8 +1,8 @@
 /**
  * `npm run admin -- promote <email>` / `demote <email>`: the one way to give or take the admin
  * role (registration never grants it). Runs on the database the server is configured for —
- * MONGODB_URI, or the embedded store under DATA_DIR, which only one process may hold: with the
- * embedded store, stop the server first. No new login is needed: requests follow the stored role
+ * MONGODB_URI, or the embedded store under DATA_DIR — through the running server's store when a
+ * server holds it (its socket, or EMBEDDED_MONGO_PORT). No new login is needed: requests follow the stored role
  * (a token already in use within 5 minutes).
  */
 import { pathToFileURL } from 'node:url';
@@ -21,13 +21,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
-    app = await buildApp({ dotenv: true, restoreRunning: false, logger: loggerOptions(process.env.LOG_LEVEL ?? 'warn') });
+    app = await buildApp({ dotenv: true, restoreRunning: false, attachToRunningStore: true, logger: loggerOptions(process.env.LOG_LEVEL ?? 'warn') });
   } catch (err) {
     const message = (err as Error).message;
     if (/in use by another embedded store process/.test(message)) {
       process.stderr.write(
-        'admin: the embedded store under DATA_DIR is in use by a running server. Stop the server, run this ' +
-          'command, then start the server again (a server on MONGODB_URI can stay up).\n',
+        'admin: the embedded store under DATA_DIR is in use by another process that serves no socket this ' +
+          'command can reach (a server started with another EMBEDDED_MONGO_PORT?). Stop it, run this command, then start it again.\n',
       );
       return 1;
     }

@@ -137,7 +137,8 @@ function printReport(report: SeedReport, data: SeedData): void {
 }
 
 async function main(): Promise<void> {
-  const report = await runSeed({ logger: loggerOptions(process.env.LOG_LEVEL ?? 'warn') });
+  // While a server runs on the embedded store, through that server's store.
+  const report = await runSeed({ logger: loggerOptions(process.env.LOG_LEVEL ?? 'warn'), attachToRunningStore: true });
   printReport(report, SEED_DATA);
 }
 

@@ -36,6 +36,8 @@ export interface BuildAppOptions
    * @defaultValue true
    */
   restoreRunning?: boolean;
+  /** Use the store of a server running on the same DATA_DIR instead of failing (`npm run admin`). */
+  attachToRunningStore?: boolean;
   /** Fastify's logger option. @defaultValue pino NDJSON at LOG_LEVEL, with secrets redacted */
   logger?: FastifyServerOptions['logger'];
 }
@@ -102,7 +104,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     done();
   });
   await app.register(errorHandler);
-  await app.register(databasePlugin);
+  await app.register(databasePlugin, { attachToRunningStore: options.attachToRunningStore ?? false });
   await app.register(tokenCipherPlugin);
   // Pipeline, activity, supervisor: Fastify closes them in reverse, so children stop first.
   await app.register(deliveryPipelinePlugin, options);

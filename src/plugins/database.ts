@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mongoose, { type Connection } from 'mongoose';
+import { storeUri } from '../db/embedded/index.js';
 import { type OpenedStore, openEmbeddedStore } from '../db/embedded/open-store.js';
 import type { StoreProcessStatus } from '../db/embedded/store-child.js';
 import { DB_TIMEOUTS, HEALTH_PING_TIMEOUT_MS, answersWithin } from '../db/unavailable.js';
@@ -31,6 +33,14 @@ declare module 'fastify' {
   }
 }
 
+export interface DatabasePluginOptions {
+  /**
+   * When a running server holds the embedded store under DATA_DIR, connect to it (its socket or
+   * EMBEDDED_MONGO_PORT) instead of failing: for one-shot commands such as `npm run admin`.
+   */
+  attachToRunningStore?: boolean;
+}
+
 const EMBEDDED_DB_NAME = 'discord-auto-content';
 /** The embedded store's Unix socket, beside its SQLite file in DATA_DIR/db (0700). */
 export const EMBEDDED_SOCKET_FILE = 'embedded-mongo.sock';
@@ -42,7 +52,7 @@ export const EMBEDDED_SOCKET_FILE = 'embedded-mongo.sock';
  * the server with EMBEDDED_STORE=inline. Closes both on shutdown.
  */
 export default fp(
-  async function database(app: FastifyInstance) {
+  async function database(app: FastifyInstance, opts: DatabasePluginOptions) {
     const { MONGODB_URI, DATA_DIR, EMBEDDED_MONGO_PORT, EMBEDDED_STORE, LOG_LEVEL, ACTIVITY_RETENTION_DAYS, METRICS_RETENTION_DAYS } =
       app.config;
     let uri = MONGODB_URI;
@@ -52,23 +62,32 @@ export default fp(
       const dataDir = resolve(DATA_DIR, 'db');
       // A private channel by default: the store has no authentication, so any local process that
       // reaches it could read password hashes. TCP only when asked for.
-      const transport =
+      const transport: { socketPath: string } | { port: number } =
         EMBEDDED_MONGO_PORT === undefined ? { socketPath: join(dataDir, EMBEDDED_SOCKET_FILE) } : { port: EMBEDDED_MONGO_PORT };
-      embedded = await openEmbeddedStore({
-        mode: EMBEDDED_STORE,
-        dataDir,
-        ...transport,
-        logLevel: LOG_LEVEL,
-        niceness: app.config.EMBEDDED_STORE_NICENESS,
-        hangTimeoutMs: app.config.EMBEDDED_STORE_HANG_TIMEOUT_MS,
-        nodeArgs: app.config.EMBEDDED_STORE_NODE_ARGS.split(' ').filter(Boolean),
-        logger: app.log.child({ component: 'embedded-store' }) as never,
-      });
-      uri = `${embedded.uri}/${EMBEDDED_DB_NAME}`;
-      app.log.info(
-        { uri, storePid: embedded.child?.pid ?? null },
-        `embedded MongoDB-compatible store started ${embedded.child ? 'in its own process' : 'inside the server'} (set MONGODB_URI for production)`,
-      );
+      try {
+        embedded = await openEmbeddedStore({
+          mode: EMBEDDED_STORE,
+          dataDir,
+          ...transport,
+          logLevel: LOG_LEVEL,
+          niceness: app.config.EMBEDDED_STORE_NICENESS,
+          hangTimeoutMs: app.config.EMBEDDED_STORE_HANG_TIMEOUT_MS,
+          nodeArgs: app.config.EMBEDDED_STORE_NODE_ARGS.split(' ').filter(Boolean),
+          logger: app.log.child({ component: 'embedded-store' }) as never,
+        });
+      } catch (error) {
+        // A one-shot command (npm run admin) while the server runs: use the server's store,
+        // through the channel the server itself uses, instead of failing.
+        const inUse = /in use by another embedded store process/.test((error as Error).message);
+        if (!opts.attachToRunningStore || !inUse || ('socketPath' in transport && !existsSync(transport.socketPath))) throw error;
+      }
+      uri = `${embedded?.uri ?? storeUri(transport)}/${EMBEDDED_DB_NAME}`;
+      if (embedded) {
+        app.log.info(
+          { uri, storePid: embedded.child?.pid ?? null },
+          `embedded MongoDB-compatible store started ${embedded.child ? 'in its own process' : 'inside the server'} (set MONGODB_URI for production)`,
+        );
+      } else app.log.info({ uri }, 'the embedded store is held by a running server: using it');
     }
     const connection = mongoose.createConnection(uri, {
       // A hung database gives 503s within seconds, not requests stuck for minutes.
@@ -91,7 +110,7 @@ export default fp(
     app.decorate('db', {
       connection,
       models,
-      kind: embedded ? 'embedded' : 'mongodb',
+      kind: MONGODB_URI ? 'mongodb' : 'embedded',
       storeProcess: () => embedded?.child?.status(),
       async isUp() {
         const { db } = connection;

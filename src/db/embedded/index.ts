@@ -180,7 +180,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   }
   server.on('error', (error) => logger.error({ err: error }, 'embedded store server error'));
   const port = socketPath === undefined ? (server.address() as AddressInfo).port : 0;
-  const uri = socketPath === undefined ? `mongodb://${host}:${port}` : `mongodb://${encodeURIComponent(socketPath)}`;
+  const uri = storeUri(socketPath === undefined ? { host, port } : { socketPath });
   logger.info({ uri, dataDir: options.dataDir ?? null }, `embedded store listening on ${socketPath ?? uri}`);
 
   let stopping: Promise<void> | undefined;
@@ -205,4 +205,9 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   };
 
   return { uri, port, stats, stop };
+}
+
+/** The `mongodb://` URI (no database path) of a store listening on a Unix socket or a TCP port. */
+export function storeUri(where: { socketPath: string } | { host?: string; port: number }): string {
+  return 'socketPath' in where ? `mongodb://${encodeURIComponent(where.socketPath)}` : `mongodb://${where.host ?? EMBEDDED_MONGO_DEFAULTS.host}:${where.port}`;
 }

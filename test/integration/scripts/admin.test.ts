@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
+import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { startEmbeddedMongo } from '../../../src/db/embedded/index.js';
@@ -86,12 +87,26 @@ describe('admin bootstrap', { timeout: 120_000 }, () => {
     expect(unknown.stderr).toContain('usage: npm run admin -- promote <email>');
   });
 
-  it('explains what to do while a running server holds the embedded store', async () => {
+  it("promotes through a running server's store (its socket), and explains what to do when it cannot reach it", async () => {
+    const socketPath = join(dataDir, 'db', 'embedded-mongo.sock');
+    const server = await startEmbeddedMongo({ dataDir: join(dataDir, 'db'), socketPath });
+    const client = await new MongoClient(server.uri).connect();
+    try {
+      const res = await runAdmin('promote', EMAIL);
+      expect(res.stderr).toBe('');
+      expect(res.exitCode).toBe(0);
+      expect((await client.db('discord-auto-content').collection('users').findOne({ email: EMAIL }))?.role).toBe('admin');
+      await runAdmin('demote', EMAIL);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+    // A store on a port this command was not told about: nothing to reach.
     const store = await startEmbeddedMongo({ dataDir: join(dataDir, 'db') });
     try {
       const res = await runAdmin('promote', EMAIL);
       expect(res.exitCode).toBe(1);
-      expect(res.stderr).toMatch(/in use by a running server.*Stop the server/s);
+      expect(res.stderr).toMatch(/in use by another process.*Stop it/s);
     } finally {
       await store.stop();
     }

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_DATA } from '../../../scripts/lib/seed-data.js';
 import { buildApp } from '../../../src/app.js';
+import { startEmbeddedMongo } from '../../../src/db/embedded/index.js';
 
 // `npm run seed` as a real process on an embedded store data dir, twice. A throw-away cwd keeps
 // any .env of the checkout out of it; CONTENT_DIR points back at the shipped samples.
@@ -71,8 +72,16 @@ describe('npm run seed', { timeout: 120_000 }, () => {
     expect(await counts()).toEqual({ users: 1, accounts: 2, friends: 3, running: 0 });
   });
 
-  it('creates nothing the second time and reports everything as found', async () => {
-    const second = await runSeed();
+  it('creates nothing the second time and reports everything as found, also while a server holds the store', async () => {
+    // As a running server holds it: the data directory's lock, and the socket the seed then uses.
+    const server = await startEmbeddedMongo({ dataDir: join(dataDir, 'db'), socketPath: join(dataDir, 'db', 'embedded-mongo.sock') });
+    let second;
+    try {
+      second = await runSeed();
+    } finally {
+      await server.stop();
+    }
+    expect(second.stderr).toBe('');
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toContain('0 created, 6 found.');
     expect(await counts()).toEqual({ users: 1, accounts: 2, friends: 3, running: 0 });
