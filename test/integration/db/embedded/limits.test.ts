@@ -123,9 +123,13 @@ describe('cost caps', () => {
 
 describe('atomicity under the connection queue', () => {
   it('lets exactly one of several racing clients win each conditional update and findAndModify', async () => {
-    const clients = await Promise.all(Array.from({ length: 3 }, () => new MongoClient(`${store.uri}/limits`).connect()));
+    // A store of its own, with the default time budget: under a loaded machine the 5 ms budget
+    // above can cut off a racer's update (MaxTimeMSExpired), which is not what this test is about.
+    const racingStore = await startEmbeddedMongo({ logger: storeLog.logger });
+    const admin = await new MongoClient(`${racingStore.uri}/limits`).connect();
+    const clients = await Promise.all(Array.from({ length: 3 }, () => new MongoClient(`${racingStore.uri}/limits`).connect()));
     try {
-      const leases = client.db('limits').collection<{ _id: number; holder: string | null; version: number }>('leases');
+      const leases = admin.db('limits').collection<{ _id: number; holder: string | null; version: number }>('leases');
       await leases.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: i, holder: null, version: 0 })));
       const attempts = clients.flatMap((racer, r) =>
         Array.from({ length: 20 }, (_, i) => {
@@ -142,7 +146,8 @@ describe('atomicity under the connection queue', () => {
       const docs = await leases.find().toArray();
       expect(docs.every((doc) => doc.version === 1 && doc.holder !== null)).toBe(true);
     } finally {
-      await Promise.all(clients.map((c) => c.close()));
+      await Promise.all([admin, ...clients].map((c) => c.close()));
+      await racingStore.stop();
     }
   });
 });
