@@ -8,7 +8,8 @@ import { Dispatcher } from './commands/dispatcher.js';
 import { EMBEDDED_MONGO_DEFAULTS } from './constants.js';
 import { Catalog } from './engine/catalog.js';
 import { CursorRegistry } from './engine/cursor-registry.js';
-import { TtlSweeper, unitOfWork } from './engine/ttl-sweeper.js';
+import { TtlSweeper } from './engine/ttl-sweeper.js';
+import { unitOfWork } from './engine/unit-of-work.js';
 import { MemoryPersistence } from './persistence/memory-persistence.js';
 import type { Persistence } from './persistence/persistence.js';
 import { SqlitePersistence } from './persistence/sqlite-persistence.js';
@@ -124,16 +125,17 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const cursors = new CursorRegistry();
   const changeStreams = new ChangeStreams(changes, catalog);
   const replicaSet = options.replicaSet === undefined ? EMBEDDED_MONGO_DEFAULTS.replicaSetName : options.replicaSet || undefined;
+  // Commands and TTL sweeps alike: one transaction each, its changes published once committed.
+  const unit = unitOfWork(persistence, changes);
   const connections = new Set<WireConnection>();
   let nextConnectionId = 1;
   const dispatcher = new Dispatcher({
     connections: () => ({ current: connections.size, totalCreated: nextConnectionId - 1 }),
     catalog,
     cursors,
-    persistence,
+    unit,
     logger,
     maxCommandTimeMs: options.maxCommandTimeMs ?? EMBEDDED_MONGO_DEFAULTS.maxCommandTimeMs,
-    changes,
     changeStreams,
     replicaSet,
   });
@@ -150,7 +152,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
 
   const sweeper = new TtlSweeper(
     catalog,
-    unitOfWork(persistence, changes),
+    unit,
     options.ttlSweepIntervalMs ?? EMBEDDED_MONGO_DEFAULTS.ttlSweepIntervalMs,
     logger,
   );

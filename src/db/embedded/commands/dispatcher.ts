@@ -2,14 +2,11 @@ import type { Logger } from 'pino';
 import type { Doc } from '../bson/values.js';
 import { numberOf } from '../bson/values.js';
 import type { Catalog } from '../engine/catalog.js';
-import type { ChangeLog } from '../changes/change-log.js';
 import type { ChangeStreams } from '../changes/change-streams.js';
 import type { CursorRegistry } from '../engine/cursor-registry.js';
 import { CommandError } from '../errors.js';
-import type { Persistence } from '../persistence/persistence.js';
 import { withinTimeBudget } from '../engine/time-budget.js';
-import type { UnitOfWork } from '../engine/ttl-sweeper.js';
-import { unitOfWork } from '../engine/ttl-sweeper.js';
+import type { UnitOfWork } from '../engine/unit-of-work.js';
 import { aggregateCommands } from './aggregate.js';
 import { collModCommands } from './coll-mod.js';
 import { dbStatsCommands } from './db-stats.js';
@@ -53,14 +50,13 @@ export function errorReply(error: CommandError): Doc {
 export interface DispatcherOptions {
   catalog: Catalog;
   cursors: CursorRegistry;
-  persistence: Persistence;
+  /** Runs each command as one transaction whose changes reach change streams once committed. */
+  unit: UnitOfWork;
   logger: Logger;
   /** The longest any command may scan; a smaller `maxTimeMS` on the command wins. */
   maxCommandTimeMs: number;
   /** The open and ever-opened connections, for serverStatus. */
   connections: ServerCounters['connections'];
-  /** Committed changes, for change streams. */
-  changes: ChangeLog;
   changeStreams: ChangeStreams;
   /** Report a single-node replica set of this name; undefined: a standalone. */
   replicaSet: string | undefined;
@@ -91,11 +87,9 @@ export class Dispatcher {
   readonly #options: DispatcherOptions;
   readonly #server: ServerCounters;
   readonly #retryableWrites = new RetryableWrites();
-  readonly #unit: UnitOfWork;
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
-    this.#unit = unitOfWork(options.persistence, options.changes);
     this.#server = {
       startedAt: Date.now(),
       opcounters: { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 },
@@ -127,7 +121,7 @@ export class Dispatcher {
     try {
       const budget = budgetOf(command, this.#options.maxCommandTimeMs);
       // Changes are published to change streams only once the command's transaction committed.
-      const execute = (): Doc | Promise<Doc> => this.#unit(() => withinTimeBudget(budget, () => handler(command, context)));
+      const execute = (): Doc | Promise<Doc> => this.#options.unit(() => withinTimeBudget(budget, () => handler(command, context)));
       return retryableWrite ? this.#retryableWrites.run(command, execute as () => Doc) : execute();
     } catch (error) {
       if (error instanceof CommandError) return errorReply(error);

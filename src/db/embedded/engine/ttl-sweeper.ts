@@ -1,14 +1,6 @@
 import type { Logger } from 'pino';
-import type { ChangeLog } from '../changes/change-log.js';
-import type { Persistence } from '../persistence/persistence.js';
 import type { Catalog } from './catalog.js';
-
-/** Runs `work` as one unit: one SQLite transaction, its changes published to change streams once committed. */
-export type UnitOfWork = <T>(work: () => T) => T;
-
-export function unitOfWork(persistence: Persistence, changes: ChangeLog | undefined): UnitOfWork {
-  return (work) => (changes ? changes.capture(() => persistence.transaction(work)) : persistence.transaction(work));
-}
+import type { UnitOfWork } from './unit-of-work.js';
 
 /** Deletes every document whose TTL index date has passed (mongod reports each as a `delete`); returns how many. */
 export function sweepExpired(catalog: Catalog, unit: UnitOfWork, now = Date.now()): number {
