@@ -7,6 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { buildApp } from '../src/app.js';
+import { isDataDirInUse } from '../src/db/embedded/persistence/data-dir-lock.js';
 import { loggerOptions } from '../src/logger.js';
 import { NotFoundError } from '../src/services/errors.js';
 
@@ -23,8 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     app = await buildApp({ dotenv: true, restoreRunning: false, attachToRunningStore: true, logger: loggerOptions(process.env.LOG_LEVEL ?? 'warn') });
   } catch (err) {
-    const message = (err as Error).message;
-    if (/in use by another embedded store process/.test(message)) {
+    if (isDataDirInUse(err)) {
       process.stderr.write(
         'admin: the embedded store under DATA_DIR is in use by another process that serves no socket this ' +
           'command can reach (a server started with another EMBEDDED_MONGO_PORT?). Stop it, run this command, then start it again.\n',

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import mongoose, { type Connection } from 'mongoose';
 import { storeUri } from '../db/embedded/index.js';
 import { type OpenedStore, openEmbeddedStore } from '../db/embedded/open-store.js';
+import { isDataDirInUse } from '../db/embedded/persistence/data-dir-lock.js';
 import type { StoreProcessStatus } from '../db/embedded/store-child.js';
 import { DB_TIMEOUTS, HEALTH_PING_TIMEOUT_MS, answersWithin } from '../db/unavailable.js';
 import { createModels, type Models } from '../models/index.js';
@@ -78,8 +79,7 @@ export default fp(
       } catch (error) {
         // A one-shot command (npm run admin) while the server runs: use the server's store,
         // through the channel the server itself uses, instead of failing.
-        const inUse = /in use by another embedded store process/.test((error as Error).message);
-        if (!opts.attachToRunningStore || !inUse || ('socketPath' in transport && !existsSync(transport.socketPath))) throw error;
+        if (!opts.attachToRunningStore || !isDataDirInUse(error) || ('socketPath' in transport && !existsSync(transport.socketPath))) throw error;
       }
       uri = `${embedded?.uri ?? storeUri(transport)}/${EMBEDDED_DB_NAME}`;
       if (embedded) {

@@ -16,7 +16,7 @@ export const LOCK_FILE = 'embedded-mongo.lock';
 export class DataDirLock {
   readonly #db: Database.Database;
 
-  /** Takes the lock, or throws "in use by another embedded store process". */
+  /** Takes the lock, or throws the error `isDataDirInUse` recognises. */
   constructor(dataDir: string) {
     const file = join(dataDir, LOCK_FILE);
     closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
@@ -37,8 +37,18 @@ export class DataDirLock {
   }
 }
 
+const IN_USE = 'is in use by another embedded store process';
+
 /** SQLite's SQLITE_BUSY at open means another store holds the directory: say so. */
 export function busyAsInUse(error: unknown, dataDir: string): unknown {
   if ((error as { code?: string }).code !== 'SQLITE_BUSY') return error;
-  return new Error(`data directory ${dataDir} is in use by another embedded store process`, { cause: error });
+  return new Error(`data directory ${dataDir} ${IN_USE}`, { cause: error });
+}
+
+/**
+ * Whether a store failed to start because another process holds its data directory. Read from
+ * the message, the one part that survives the store process's report of why it could not start.
+ */
+export function isDataDirInUse(error: unknown): boolean {
+  return error instanceof Error && error.message.includes(IN_USE);
 }
