@@ -9,6 +9,7 @@ import type { CheckpointFailure } from '../../../../../src/db/embedded/persisten
 import { DATABASE_FILE, SqlitePersistence } from '../../../../../src/db/embedded/persistence/sqlite-persistence.js';
 import { type CheckpointResult, WalCheckpointer } from '../../../../../src/db/embedded/persistence/wal-checkpointer.js';
 import { loggerWithEvents } from '../../../../support/log-events.js';
+import { storedDocuments } from '../../../../support/stored-documents.js';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -86,12 +87,7 @@ describe('WAL checkpoints that keep failing', () => {
       await persistence.close();
     }
     // Nothing was lost meanwhile.
-    const reopened = new SqlitePersistence(dataDir);
-    try {
-      expect(reopened.load()[0]?.documents).toHaveLength(500);
-    } finally {
-      await reopened.close();
-    }
+    expect(await storedDocuments(dataDir)).toHaveLength(500);
   });
 
   it('reports a thread that cannot open the database as stopped, neither as a failed checkpoint nor as an unhandled rejection', async () => {

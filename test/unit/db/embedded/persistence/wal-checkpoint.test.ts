@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckpointResult } from '../../../../../src/db/embedded/persistence/wal-checkpointer.js';
 import { DATABASE_FILE, SqlitePersistence } from '../../../../../src/db/embedded/persistence/sqlite-persistence.js';
+import { storedDocuments } from '../../../../support/stored-documents.js';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -58,12 +59,7 @@ describe('WAL checkpoints off the store thread', () => {
     expect(existsSync(join(dataDir, `${DATABASE_FILE}-wal`))).toBe(true);
     await persistence.close();
     expect(existsSync(join(dataDir, `${DATABASE_FILE}-wal`))).toBe(false);
-    const reopened = new SqlitePersistence(dataDir);
-    try {
-      expect(reopened.load()[0]?.documents).toHaveLength(200);
-    } finally {
-      await reopened.close();
-    }
+    expect(await storedDocuments(dataDir)).toHaveLength(200);
   });
 
   it('starts the thread at the given commit, not before (a store that writes little has none)', async () => {
